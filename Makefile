@@ -1,0 +1,119 @@
+# dmabench — one Makefile, no generated build system.
+#   make            build/dmabench and build/libdmabench.a
+#   make test       build and run every test; last line "N passed, N failed"
+#   make bench      the default sweep on this machine, then the plots
+#   make asan/tsan  the test suite under AddressSanitizer+UBSan / ThreadSanitizer
+#   make plot RUN=dir, make compare A=dir B=dir, make fuzz
+
+CC      ?= cc
+BUILD   ?= build
+SAN     ?=
+PKGS    := liburcu-memb liburcu-qsbr hwloc
+
+# Missing Debian packages are installed (as root) or named (otherwise) before
+# anything that needs them is evaluated.
+NODEPS_GOALS := clean help deps
+ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(DMABENCH_DEPS_OK),1)
+DEPS_RC := $(shell scripts/install-deps.sh >&2; echo $$?)
+ifneq ($(DEPS_RC),0)
+$(error dependencies missing (see the apt-get line above))
+endif
+export DMABENCH_DEPS_OK := 1
+endif
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libpfm4 ships no .pc file on Debian; use it if present, else plain -lpfm.
+PFM_CFLAGS := $(shell pkg-config --cflags libpfm4 2>/dev/null)
+PFM_LIBS   := $(shell pkg-config --libs libpfm4 2>/dev/null || echo -lpfm)
+
+WARN     := -Wall -Wextra -Werror
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) -pthread -D_GNU_SOURCE \
+	-Isrc $(PKG_CFLAGS) $(PFM_CFLAGS) $(SAN_CFLAGS) -MMD -MP
+LDLIBS   := $(PKG_LIBS) $(PFM_LIBS) -lm -pthread
+ALL_LDFLAGS := $(LDFLAGS) $(SAN_LDFLAGS)
+
+ifeq ($(SAN),asan)
+SAN_CFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN_LDFLAGS := -fsanitize=address,undefined
+endif
+ifeq ($(SAN),tsan)
+SAN_CFLAGS  := -fsanitize=thread -fno-omit-frame-pointer
+SAN_LDFLAGS := -fsanitize=thread
+endif
+
+LIB_SRCS   := $(sort $(wildcard src/model/*.c src/strategy/*.c src/harness/*.c))
+BENCH_SRCS := $(sort $(wildcard bench/*.c))
+TEST_SRCS  := $(sort $(wildcard tests/test_*.c))
+LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
+TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+LIB        := $(BUILD)/libdmabench.a
+DMABENCH   := $(BUILD)/dmabench
+
+.PHONY: all test check-build bench quick asan tsan plot compare fuzz clean help deps
+all: $(DMABENCH) $(LIB)
+
+deps:
+	scripts/install-deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(DMABENCH): $(BENCH_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(BENCH_OBJS) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/test_main.o: tests/test_main.c tests/test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -c $< -o $@
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/test_main.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/tests/test_main.o $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%.o: tests/%.c tests/test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -c $< -o $@
+
+check-build: $(DMABENCH) $(TEST_BINS)
+
+test: check-build
+	@BUILD=$(BUILD) SAN=$(SAN) tests/run.sh
+
+bench: $(DMABENCH)
+	scripts/bench.sh $(DMABENCH) $(BENCH_ARGS)
+
+quick: $(DMABENCH)
+	scripts/bench.sh $(DMABENCH) --quick $(BENCH_ARGS)
+
+asan:
+	$(MAKE) BUILD=build/asan SAN=asan test
+
+tsan:
+	$(MAKE) BUILD=build/tsan SAN=tsan test
+
+plot: $(DMABENCH)
+	@test -n "$(RUN)" || { echo "make plot: RUN=<run dir> is required" >&2; exit 2; }
+	scripts/plot.sh "$(RUN)"
+
+compare: $(DMABENCH)
+	@test -n "$(A)" || { echo "make compare: A=<run dir> is required" >&2; exit 2; }
+	@test -n "$(B)" || { echo "make compare: B=<run dir> is required" >&2; exit 2; }
+	$(DMABENCH) compare "$(A)" "$(B)"
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '2,8p' Makefile
+
+-include $(LIB_OBJS:.o=.d) $(BENCH_OBJS:.o=.d) $(TEST_BINS:=.d)
+.SECONDARY:
