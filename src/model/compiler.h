@@ -16,7 +16,10 @@
 
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
+#include <sys/cdefs.h>	/* glibc defines __always_inline */
+#ifndef __always_inline
 #define __always_inline	inline __attribute__((always_inline))
+#endif
 #define noinline	__attribute__((noinline))
 
 #define SMP_CACHE_BYTES		64
