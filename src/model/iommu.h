@@ -52,6 +52,13 @@ struct kobject {			/* include/linux/kobject.h, same field order */
 	unsigned int state_initialized:1;
 };
 
+/* lib/kobject.c: ktype->release runs when the last reference goes */
+struct kobj_type {
+	void (*release)(struct kobject *kobj);
+};
+
+/* kref_init(): refcount 1, state_initialized set; ktype may be NULL (no release) */
+void kobject_init(struct kobject *kobj, const struct kobj_type *ktype);
 struct kobject *kobject_get(struct kobject *kobj);
 void kobject_put(struct kobject *kobj);
 static inline int kref_read(const struct kref *kref)
@@ -64,6 +71,23 @@ struct iommu_iotlb_gather {
 	size_t pgsize;
 	bool queued;
 };
+
+/* include/linux/iommu.h, v6.1 */
+static inline void iommu_iotlb_gather_init(struct iommu_iotlb_gather *gather)
+{
+	*gather = (struct iommu_iotlb_gather){ .start = ~0UL };
+}
+
+static inline void iommu_iotlb_gather_add_range(struct iommu_iotlb_gather *gather,
+						unsigned long iova, size_t size)
+{
+	unsigned long end = iova + size - 1;
+
+	if (gather->start > iova)
+		gather->start = iova;
+	if (gather->end < end)
+		gather->end = end;
+}
 
 struct iommu_ops {			/* iommu_ops + iommu_domain_ops, merged */
 	int (*attach_dev)(struct iommu_domain *domain, struct device *dev);
@@ -98,7 +122,12 @@ struct iommu_domain {
 struct dev_iommu {			/* include/linux/iommu.h */
 	pthread_mutex_t lock;
 	void *priv;			/* driver data; DEFER_DEVICE_DOMAIN_INFO */
-	unsigned int attach_deferred:1;
+	/*
+	 * The kernel's u32 attach_deferred:1, as a whole word here so the fast
+	 * path's READ_ONCE and the attach's WRITE_ONCE (racing first maps in
+	 * kdump mode) are atomic accesses, not a race; the load costs the same.
+	 */
+	unsigned int attach_deferred;
 };
 
 /* drivers/iommu/intel/iommu.c, v5.3: a device whose attach waits for kdump. */
@@ -158,6 +187,7 @@ int iommu_deferred_attach(struct device *dev, struct iommu_domain *domain);
 
 int iommu_map(struct iommu_domain *domain, unsigned long iova,
 	      phys_addr_t paddr, size_t size, int prot);
+size_t iommu_unmap(struct iommu_domain *domain, unsigned long iova, size_t size);
 size_t iommu_unmap_fast(struct iommu_domain *domain, unsigned long iova,
 			size_t size, struct iommu_iotlb_gather *gather);
 void iommu_iotlb_sync(struct iommu_domain *domain,
