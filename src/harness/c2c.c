@@ -1,0 +1,508 @@
+/* Core-to-core round trips: the pair plan, the ping-pong, c2c.csv and the machine.txt lines. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "harness/c2c.h"
+#include "harness/stats.h"
+
+void c2c_params_default(struct c2c_params *p)
+{
+	p->samples = C2C_DEFAULT_SAMPLES;
+	p->warmup = C2C_DEFAULT_WARMUP;
+	p->round_trips = C2C_DEFAULT_ROUND_TRIPS;
+	p->home_node = 0;
+}
+
+void c2c_matrix_free(struct c2c_matrix *m)
+{
+	free(m->pus);
+	free(m->pairs);
+	memset(m, 0, sizeof(*m));
+	m->home_node = -1;
+}
+
+static int cmp_pu(const void *a, const void *b)
+{
+	const struct c2c_pu *x = a, *y = b;
+
+	return (x->os > y->os) - (x->os < y->os);
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct c2c_pair *x = a, *y = b;
+
+	if (x->from != y->from)
+		return (x->from > y->from) - (x->from < y->from);
+	return (x->to > y->to) - (x->to < y->to);
+}
+
+static struct c2c_pair make_pair(const struct c2c_pu *a, const struct c2c_pu *b)
+{
+	struct c2c_pair p;
+
+	if (a->os > b->os) {
+		const struct c2c_pu *t = a;
+
+		a = b;
+		b = t;
+	}
+	p.from = a->os;
+	p.to = b->os;
+	p.from_node = a->node;
+	p.to_node = b->node;
+	p.round_trip_ns = NAN;
+	return p;
+}
+
+static const struct c2c_pair *find_pair(const struct c2c_pair *pairs,
+					unsigned int n, int a, int b)
+{
+	struct c2c_pair key = { .from = a < b ? a : b, .to = a < b ? b : a };
+
+	if (!pairs || !n)
+		return NULL;
+	return bsearch(&key, pairs, n, sizeof(key), cmp_pair);
+}
+
+/* Representatives of a sampled plan: the two lowest PUs of every node, the
+ * lowest PU of every pair of nodes. pus is sorted, so "first seen" is lowest. */
+static unsigned int plan_representatives(const struct c2c_pu *pus, unsigned int n,
+					 struct c2c_pair *out)
+{
+	unsigned int nfirst = 0, k = 0;
+	unsigned int *first = calloc(n, sizeof(*first));	/* index of each node's lowest PU */
+	unsigned int *second = calloc(n, sizeof(*second));	/* its second lowest, or UINT_MAX */
+
+	if (!first || !second) {
+		free(first);
+		free(second);
+		return UINT_MAX;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int f;
+
+		for (f = 0; f < nfirst; f++)
+			if (pus[first[f]].node == pus[i].node)
+				break;
+		if (f == nfirst) {
+			first[nfirst] = i;
+			second[nfirst++] = UINT_MAX;
+		} else if (second[f] == UINT_MAX) {
+			second[f] = i;
+		}
+	}
+	for (unsigned int x = 0; x < nfirst; x++) {
+		if (second[x] != UINT_MAX)
+			out[k++] = make_pair(&pus[first[x]], &pus[second[x]]);
+		for (unsigned int y = x + 1; y < nfirst; y++)
+			out[k++] = make_pair(&pus[first[x]], &pus[first[y]]);
+	}
+	free(first);
+	free(second);
+	qsort(out, k, sizeof(*out), cmp_pair);
+	return k;
+}
+
+int c2c_plan(struct c2c_matrix *m, const struct c2c_pu *pus, unsigned int n,
+	     unsigned int max_pairs)
+{
+	unsigned long total, remaining, slots, r = 0;
+	unsigned int budget = max_pairs ? max_pairs : C2C_DEFAULT_MAX_PAIRS;
+	unsigned int nreps, k = 0;
+	struct c2c_pair *reps = NULL;
+
+	memset(m, 0, sizeof(*m));
+	m->home_node = -1;
+	if (!pus || n == 0)
+		return -EINVAL;
+	m->pus = malloc(n * sizeof(*m->pus));
+	if (!m->pus)
+		return -ENOMEM;
+	memcpy(m->pus, pus, n * sizeof(*pus));
+	qsort(m->pus, n, sizeof(*m->pus), cmp_pu);
+	for (unsigned int i = 0; i < n; i++)
+		if (m->pus[i].os < 0 || m->pus[i].node < 0 ||
+		    (i && m->pus[i].os == m->pus[i - 1].os)) {
+			c2c_matrix_free(m);
+			return -EINVAL;
+		}
+	m->npus = n;
+	total = (unsigned long)n * (n - 1) / 2;
+	m->total_pairs = total;
+	m->max_pairs = budget;
+	if (total == 0)
+		return 0;
+
+	if (total <= budget) {
+		m->pairs = malloc(total * sizeof(*m->pairs));
+		if (!m->pairs) {
+			c2c_matrix_free(m);
+			return -ENOMEM;
+		}
+		for (unsigned int i = 0; i < n; i++)
+			for (unsigned int j = i + 1; j < n; j++)
+				m->pairs[k++] = make_pair(&m->pus[i], &m->pus[j]);
+		m->npairs = k;
+		return 0;
+	}
+
+	/* sampled: at most (nodes)(nodes+1)/2 representatives, <= n(n+1)/2 */
+	reps = malloc(((unsigned long)n * (n + 1) / 2) * sizeof(*reps));
+	if (!reps) {
+		c2c_matrix_free(m);
+		return -ENOMEM;
+	}
+	nreps = plan_representatives(m->pus, n, reps);
+	if (nreps == UINT_MAX) {
+		free(reps);
+		c2c_matrix_free(m);
+		return -ENOMEM;
+	}
+	remaining = total - nreps;
+	slots = budget > nreps ? budget - nreps : 0;
+	m->stride = slots ? (remaining + slots - 1) / slots : 0;
+	m->pairs = malloc((nreps + slots) * sizeof(*m->pairs));
+	if (!m->pairs) {
+		free(reps);
+		c2c_matrix_free(m);
+		return -ENOMEM;
+	}
+	memcpy(m->pairs, reps, nreps * sizeof(*reps));
+	k = nreps;
+	for (unsigned int i = 0; i < n && m->stride; i++)
+		for (unsigned int j = i + 1; j < n; j++) {
+			if (find_pair(reps, nreps, m->pus[i].os, m->pus[j].os))
+				continue;
+			if (r++ % m->stride == 0)
+				m->pairs[k++] = make_pair(&m->pus[i], &m->pus[j]);
+		}
+	free(reps);
+	qsort(m->pairs, k, sizeof(*m->pairs), cmp_pair);
+	m->npairs = k;
+	m->representatives = nreps;
+	m->sampled = true;
+	return 0;
+}
+
+void c2c_plan_rule(const struct c2c_matrix *m, char *buf, size_t len)
+{
+	if (!m->sampled)
+		snprintf(buf, len, "all %lu unordered pairs (from < to)",
+			 m->total_pairs);
+	else if (!m->representatives && !m->stride)
+		snprintf(buf, len, "%u of %lu unordered pairs (from < to), as read back",
+			 m->npairs, m->total_pairs);
+	else
+		snprintf(buf, len,
+			 "sampled %u of %lu unordered pairs (from < to; more than the "
+			 "budget of %u): %u node-pair representatives (the two lowest PUs "
+			 "of each node, the lowest PUs of each two nodes), then every "
+			 "%lu-th of the remaining pairs in (from, to) order from the first",
+			 m->npairs, m->total_pairs, m->max_pairs, m->representatives,
+			 m->stride);
+}
+
+double c2c_round_trip_ns(const struct c2c_matrix *m, int a, int b)
+{
+	const struct c2c_pair *p;
+
+	if (!m || a == b)
+		return NAN;
+	p = find_pair(m->pairs, m->npairs, a, b);
+	return p ? p->round_trip_ns : NAN;
+}
+
+double c2c_node_mean_ns(const struct c2c_matrix *m, int x, int y)
+{
+	double sum = 0;
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < m->npairs; i++) {
+		const struct c2c_pair *p = &m->pairs[i];
+
+		if (isnan(p->round_trip_ns))
+			continue;
+		if ((p->from_node == x && p->to_node == y) ||
+		    (p->from_node == y && p->to_node == x)) {
+			sum += p->round_trip_ns;
+			n++;
+		}
+	}
+	return n ? sum / n : NAN;
+}
+
+/* ---- c2c.csv ---- */
+
+static const char c2c_header[] = "from,to,from_node,to_node,round_trip_ns";
+
+static int write_rows(const struct c2c_matrix *m, FILE *f)
+{
+	unsigned int k = 0;
+
+	fprintf(f, "%s\n", c2c_header);
+	for (unsigned int i = 0; i < m->npus; i++) {
+		const struct c2c_pu *a = &m->pus[i];
+
+		fprintf(f, "%d,%d,%d,%d,\n", a->os, a->os, a->node, a->node);
+		for (; k < m->npairs && m->pairs[k].from == a->os; k++) {
+			const struct c2c_pair *p = &m->pairs[k];
+
+			if (!isnan(p->round_trip_ns))
+				fprintf(f, "%d,%d,%d,%d,%.2f\n", p->from, p->to,
+					p->from_node, p->to_node, p->round_trip_ns);
+		}
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+int c2c_write_csv(const struct c2c_matrix *m, const char *path)
+{
+	char *tmp;
+	FILE *f;
+	int rc, fd;
+
+	if (!m || !path || !*path)
+		return -EINVAL;
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+		return -ENOMEM;
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = -errno;
+		free(tmp);
+		return rc;
+	}
+	/* mkstemp makes 0600; a result file is as readable as any other */
+	if (fchmod(fd, 0644)) {
+		rc = -errno;
+		close(fd);
+		goto out_unlink;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		rc = -errno;
+		close(fd);
+		goto out_unlink;
+	}
+	rc = write_rows(m, f);
+	if (fflush(f) && !rc)
+		rc = -errno;
+	if (!rc && fsync(fileno(f)))
+		rc = -errno;
+	if (fclose(f) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+	if (!rc) {
+		free(tmp);
+		return 0;
+	}
+out_unlink:
+	unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* Parse one decimal int field ending at ',' or end of line. */
+static int field_int(char **s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(*s, &end, 10);
+	if (end == *s || errno || v < INT_MIN || v > INT_MAX || *end != ',')
+		return -EINVAL;
+	*out = (int)v;
+	*s = end + 1;
+	return 0;
+}
+
+static int add_pu(struct c2c_matrix *m, unsigned int *cap, int os, int node)
+{
+	for (unsigned int i = 0; i < m->npus; i++)
+		if (m->pus[i].os == os)
+			return m->pus[i].node == node ? 0 : -EINVAL;
+	if (m->npus == *cap) {
+		unsigned int nc = *cap ? 2 * *cap : 16;
+		struct c2c_pu *p = realloc(m->pus, nc * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		m->pus = p;
+		*cap = nc;
+	}
+	m->pus[m->npus].os = os;
+	m->pus[m->npus++].node = node;
+	return 0;
+}
+
+static int read_rows(struct c2c_matrix *m, FILE *f)
+{
+	char line[256];
+	unsigned int pu_cap = 0, pair_cap = 0;
+
+	if (!fgets(line, sizeof(line), f))
+		return -EINVAL;
+	line[strcspn(line, "\r\n")] = 0;
+	if (strcmp(line, c2c_header))
+		return -EINVAL;
+	while (fgets(line, sizeof(line), f)) {
+		struct c2c_pair p;
+		char *s = line, *end;
+		int rc;
+
+		if (!strchr(line, '\n') && !feof(f))
+			return -EINVAL;		/* a line longer than any valid row */
+		line[strcspn(line, "\r\n")] = 0;
+		if (field_int(&s, &p.from) || field_int(&s, &p.to) ||
+		    field_int(&s, &p.from_node))
+			return -EINVAL;
+		errno = 0;
+		p.to_node = (int)strtol(s, &end, 10);
+		if (end == s || errno || *end != ',')
+			return -EINVAL;
+		s = end + 1;
+		if (p.from < 0 || p.to < p.from || p.from_node < 0 || p.to_node < 0)
+			return -EINVAL;
+		rc = add_pu(m, &pu_cap, p.from, p.from_node);
+		if (!rc)
+			rc = add_pu(m, &pu_cap, p.to, p.to_node);
+		if (rc)
+			return rc;
+		if (p.from == p.to) {
+			if (*s)
+				return -EINVAL;		/* the diagonal has no figure */
+			continue;
+		}
+		p.round_trip_ns = strtod(s, &end);
+		if (end == s || *end || !isfinite(p.round_trip_ns) ||
+		    p.round_trip_ns <= 0)
+			return -EINVAL;
+		if (m->npairs == pair_cap) {
+			unsigned int nc = pair_cap ? 2 * pair_cap : 64;
+			struct c2c_pair *np = realloc(m->pairs, nc * sizeof(*np));
+
+			if (!np)
+				return -ENOMEM;
+			m->pairs = np;
+			pair_cap = nc;
+		}
+		m->pairs[m->npairs++] = p;
+	}
+	if (ferror(f))
+		return -EIO;
+	if (!m->npus)
+		return -EINVAL;
+	qsort(m->pus, m->npus, sizeof(*m->pus), cmp_pu);
+	qsort(m->pairs, m->npairs, sizeof(*m->pairs), cmp_pair);
+	for (unsigned int i = 1; i < m->npairs; i++)
+		if (!cmp_pair(&m->pairs[i - 1], &m->pairs[i]))
+			return -EINVAL;
+	m->total_pairs = (unsigned long)m->npus * (m->npus - 1) / 2;
+	m->sampled = m->npairs < m->total_pairs;
+	return 0;
+}
+
+int c2c_read_csv(struct c2c_matrix *m, const char *path)
+{
+	FILE *f;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	m->home_node = -1;
+	if (!path)
+		return -EINVAL;
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	rc = read_rows(m, f);
+	fclose(f);
+	if (rc)
+		c2c_matrix_free(m);
+	return rc;
+}
+
+/* ---- machine.txt ---- */
+
+static void summary_lines(FILE *f, const char *which, const double *v,
+			  unsigned int n, const char *why)
+{
+	static const char *const stat[] = { "min", "median", "max" };
+	double q[3];
+
+	if (n && !stats_median(v, n, &q[1])) {
+		q[0] = q[2] = v[0];
+		for (unsigned int i = 1; i < n; i++) {
+			q[0] = fmin(q[0], v[i]);
+			q[2] = fmax(q[2], v[i]);
+		}
+		for (int i = 0; i < 3; i++)
+			fprintf(f, "c2c_%s_%s_ns: %.2f\n", which, stat[i], q[i]);
+	} else {
+		for (int i = 0; i < 3; i++)
+			fprintf(f, "c2c_%s_%s_ns: unavailable (%s)\n", which, stat[i], why);
+	}
+}
+
+int c2c_write_summary(const struct c2c_matrix *m, FILE *f)
+{
+	double *same, *cross;
+	unsigned int ns = 0, nc = 0, nodes = 0, measured = 0;
+	bool shared_node = false;
+	char rule[512];
+
+	same = malloc((m->npairs + 1) * sizeof(*same));
+	cross = malloc((m->npairs + 1) * sizeof(*cross));
+	if (!same || !cross) {
+		free(same);
+		free(cross);
+		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < m->npus; i++) {
+		bool seen = false;
+
+		for (unsigned int j = 0; j < i; j++)
+			if (m->pus[j].node == m->pus[i].node)
+				seen = true;
+		if (seen)
+			shared_node = true;
+		else
+			nodes++;
+	}
+	for (unsigned int i = 0; i < m->npairs; i++) {
+		const struct c2c_pair *p = &m->pairs[i];
+
+		if (isnan(p->round_trip_ns))
+			continue;
+		measured++;
+		if (p->from_node == p->to_node)
+			same[ns++] = p->round_trip_ns;
+		else
+			cross[nc++] = p->round_trip_ns;
+	}
+	c2c_plan_rule(m, rule, sizeof(rule));
+	fprintf(f, "c2c_pairs: %u measured; %s\n", measured, rule);
+	if (m->home_node >= 0)
+		fprintf(f, "c2c_home_node: %d\n", m->home_node);
+	else
+		fprintf(f, "c2c_home_node: unknown\n");
+	if (m->samples)
+		fprintf(f, "c2c_method: ping-pong of one 64-byte line, median of %u "
+			"samples of %u round trips after %u warm-up samples; clock "
+			"overhead %.1f ns subtracted per sample\n", m->samples,
+			m->round_trips, m->warmup, m->clock_overhead_ns);
+	summary_lines(f, "same_node", same, ns,
+		      !shared_node ? "no two PUs share a NUMA node" :
+				     "no same-node pair measured");
+	summary_lines(f, "cross_node", cross, nc,
+		      nodes <= 1 ? "one NUMA node" : "no cross-node pair measured");
+	free(same);
+	free(cross);
+	return ferror(f) ? -EIO : 0;
+}
