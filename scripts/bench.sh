@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# make bench / make quick: run the sweep, then draw it.
+#   scripts/bench.sh build/dmabench [dmabench flags...]
+# The run directory is the one dmabench prints last ("run directory: DIR").
+set -uo pipefail
+bin=$1
+shift
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+start=$(date +%s)
+"$bin" "$@" | tee "$log"
+rc=${PIPESTATUS[0]}
+dir=$(sed -n 's/^run directory: //p' "$log" | tail -n 1)
+if [ -n "$dir" ] && [ -f "$dir/summary.csv" ]; then
+	"$(dirname "$0")/plot.sh" "$dir" || echo "bench.sh: plotting $dir failed" >&2
+fi
+echo "bench.sh: wall time $(( $(date +%s) - start )) s"
+exit "$rc"
