@@ -145,14 +145,17 @@ int iommu_deferred_attach(struct device *dev, struct iommu_domain *domain)
 	return 0;
 }
 
-/* drivers/iommu/iommu.c: __iommu_map(), v6.1, with one page size (4 KiB) */
+/*
+ * drivers/iommu/iommu.c: __iommu_map(), v6.1, with one page size (4 KiB):
+ * map_pages maps up to the end of one last-level table per call, so loop.
+ */
 int iommu_map(struct iommu_domain *domain, unsigned long iova,
 	      phys_addr_t paddr, size_t size, int prot)
 {
 	const struct iommu_ops *ops = domain->ops;
 	unsigned long orig_iova = iova;
-	size_t orig_size = size, mapped = 0;
-	int ret;
+	size_t orig_size = size;
+	int ret = 0;
 
 	if (unlikely(!ops->map_pages || domain->pgsize_bitmap == 0UL))
 		return -ENODEV;
@@ -160,11 +163,24 @@ int iommu_map(struct iommu_domain *domain, unsigned long iova,
 	if ((iova | paddr | size) & (PAGE_SIZE - 1) || size == 0)
 		return -EINVAL;
 
-	ret = ops->map_pages(domain, iova, paddr, PAGE_SIZE, size >> PAGE_SHIFT,
-			     prot, &mapped);
-	size -= mapped;
+	while (size) {
+		size_t mapped = 0;
+
+		ret = ops->map_pages(domain, iova, paddr, PAGE_SIZE,
+				     size >> PAGE_SHIFT, prot, &mapped);
+		size -= mapped;
+		if (ret)
+			break;
+		if (unlikely(!mapped)) {	/* a driver that maps nothing and says 0 */
+			ret = -EFAULT;
+			break;
+		}
+		iova += mapped;
+		paddr += mapped;
+	}
+
 	/* unroll mapping in case something went wrong */
-	if (ret && mapped)
+	if (ret && orig_size != size)
 		iommu_unmap(domain, orig_iova, orig_size - size);
 	return ret;
 }
@@ -226,4 +242,46 @@ phys_addr_t iommu_iova_to_phys(struct iommu_domain *domain, dma_addr_t iova)
 	if (!domain->ops->iova_to_phys)
 		return 0;
 	return domain->ops->iova_to_phys(domain, iova);
+}
+
+/*
+ * drivers/iommu/iommu.c: __iommu_map_sg(), v6.1: physically contiguous runs
+ * of segments are mapped with one __iommu_map() each; on failure everything
+ * mapped so far is unmapped.
+ */
+ssize_t iommu_map_sg(struct iommu_domain *domain, unsigned long iova,
+		     struct scatterlist *sg, unsigned int nents, int prot)
+{
+	size_t len = 0, mapped = 0;
+	phys_addr_t start = 0;
+	unsigned int i = 0;
+	int ret;
+
+	while (i <= nents) {
+		phys_addr_t s_phys = i < nents ? sg_phys(&sg[i]) : 0;
+
+		if (len && (i == nents || s_phys != start + len)) {
+			ret = iommu_map(domain, iova + mapped, start, len, prot);
+			if (ret)
+				goto out_err;
+			mapped += len;
+			len = 0;
+		}
+		if (i == nents)
+			break;
+		if (len) {
+			len += sg[i].length;
+		} else {
+			len = sg[i].length;
+			start = s_phys;
+		}
+		i++;
+	}
+	return mapped;
+
+out_err:
+	/* undo mappings already done */
+	if (mapped)
+		iommu_unmap(domain, iova, mapped);
+	return ret;
 }

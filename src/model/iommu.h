@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>	/* ssize_t */
 #include "model/compiler.h"
 
 typedef uint64_t dma_addr_t;
@@ -113,9 +114,20 @@ struct iommu_domain {
 	void *pgtbl;			/* struct io_pgtable (io-pgtable.c) */
 	void *iommu;			/* struct model_iommu: the "hardware" */
 	unsigned long magic;		/* DOMAIN_MAGIC; DOMAIN_POISON once freed */
+	/*
+	 * include/linux/iommu.h, v6.1: the aperture dma-iommu clamps its IOVA
+	 * limit to. Appended (in the kernel it sits before iova_cookie) so the
+	 * fields above keep their line.
+	 */
+	struct iommu_domain_geometry {
+		dma_addr_t aperture_start;
+		dma_addr_t aperture_end;
+		bool force_aperture;
+	} geometry;
 };
 
 #define IOMMU_DOMAIN_DMA	1
+#define IOMMU_DOMAIN_DMA_FQ	2	/* DMA with lazy invalidation (flush queue), v5.15+ */
 #define DOMAIN_MAGIC	0x646f6d61696e21UL	/* "domain!" */
 #define DOMAIN_POISON	0x6b6b6b6b6b6b6b6bUL	/* the kernel's POISON_FREE */
 
@@ -194,5 +206,29 @@ void iommu_iotlb_sync(struct iommu_domain *domain,
 		      struct iommu_iotlb_gather *gather);
 void iommu_flush_iotlb_all(struct iommu_domain *domain);
 phys_addr_t iommu_iova_to_phys(struct iommu_domain *domain, dma_addr_t iova);
+
+/*
+ * include/linux/scatterlist.h, the fields the model uses; a list is an array
+ * (no chaining). page_phys stands for page_link: the (fake) physical address
+ * of the segment's page.
+ */
+struct scatterlist {
+	phys_addr_t	page_phys;
+	unsigned int	offset;
+	unsigned int	length;
+	dma_addr_t	dma_address;
+	unsigned int	dma_length;
+};
+
+#define sg_dma_address(sg)	((sg)->dma_address)
+#define sg_dma_len(sg)		((sg)->dma_length)
+static inline phys_addr_t sg_phys(const struct scatterlist *sg)
+{
+	return sg->page_phys + sg->offset;
+}
+
+/* drivers/iommu/iommu.c: __iommu_map_sg(), v6.1: bytes mapped or -errno (nothing left mapped) */
+ssize_t iommu_map_sg(struct iommu_domain *domain, unsigned long iova,
+		     struct scatterlist *sg, unsigned int nents, int prot);
 
 #endif
