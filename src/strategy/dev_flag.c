@@ -1,0 +1,64 @@
+/*
+ * dev-flag: the latest form — the deferred attach is a per-device flag,
+ * dev->iommu->attach_deferred, set at probe and tested on the map paths;
+ * no global gate. The slow path is drivers/iommu/iommu.c:
+ * iommu_deferred_attach() as of v6.17 (the flag rechecked under
+ * group->mutex, then __iommu_attach_device(), which clears it).
+ */
+#include "strategy/strategy_impl.h"
+
+static noinline int dev_flag_deferred_attach(struct device *dev, struct iommu_domain *domain)
+{
+	struct iommu_group *group = dev->iommu_group;
+	int ret = 0;
+
+	pthread_mutex_lock(&group->mutex);
+	if (dev->iommu && READ_ONCE(dev->iommu->attach_deferred))
+		ret = __iommu_attach_device(domain, dev);
+	pthread_mutex_unlock(&group->mutex);
+	return ret;
+}
+
+static __always_inline struct iommu_domain *dev_flag_get(struct device *dev,
+							 struct iommu_domain *handed)
+{
+	struct iommu_domain *domain = iommu_get_dma_domain(dev);
+
+	(void)handed;
+	/* READ_ONCE: the racing first maps in kdump mode read what the attach clears */
+	if (unlikely(READ_ONCE(dev->iommu->attach_deferred)) &&
+	    dev_flag_deferred_attach(dev, domain))
+		return NULL;
+	return domain;
+}
+
+static __always_inline void dev_flag_put(struct device *dev, struct iommu_domain *domain)
+{
+	(void)dev;
+	(void)domain;
+}
+
+static struct iommu_domain *dev_flag_map_get(struct device *dev, struct iommu_domain *handed)
+{
+	return dev_flag_get(dev, handed);
+}
+
+static struct iommu_domain *dev_flag_unmap_get(struct device *dev, struct iommu_domain *handed)
+{
+	(void)handed;
+	return iommu_get_dma_domain(dev);
+}
+
+DEFINE_LOOKUP_BATCH(dev_flag_lookup_batch, dev_flag_get, dev_flag_put)
+
+const struct strategy strategy_dev_flag = {
+	.name = "dev-flag",
+	.description = "latest form: cached lookup, then if (unlikely(dev->iommu->attach_deferred)) attach, map only",
+	.flags = STRATEGY_GATED,
+	STRATEGY_DEFAULT_HOOKS,
+	.map_get = dev_flag_map_get,
+	.map_put = strategy_nop_put,
+	.unmap_get = dev_flag_unmap_get,
+	.unmap_put = strategy_nop_put,
+	.lookup_batch = dev_flag_lookup_batch,
+};

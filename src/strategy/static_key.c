@@ -1,0 +1,137 @@
+/*
+ * static-key: drivers/iommu/dma-iommu.c v5.11+: the cached lookup, then
+ * static_branch_unlikely(&iommu_deferred_attach_enabled) &&
+ * iommu_deferred_attach(dev, domain) in the map paths only. The key is a real
+ * jump label (jump_label.h): a 5-byte NOP in the general case, patched to a
+ * jmp in setup when kdump mode is on (the kernel enables it in
+ * iommu_dma_init() when is_kdump_kernel()).
+ *
+ * Where patching is impossible, setup picks a second hook set that tests
+ * the key's flag with a plain load instead (note(): "static-key-fallback"),
+ * so the choice is made once, never per call.
+ */
+#include "model/crash_dump.h"
+#include "strategy/jump_label.h"
+#include "strategy/strategy_impl.h"
+
+DEFINE_STATIC_KEY_FALSE(iommu_deferred_attach_enabled);
+
+static bool fallback;		/* setup found no jump label patching */
+
+static __always_inline struct iommu_domain *static_key_get(struct device *dev,
+							   struct iommu_domain *handed)
+{
+	struct iommu_domain *domain = iommu_get_dma_domain(dev);
+
+	(void)handed;
+	if (static_branch_unlikely(&iommu_deferred_attach_enabled) &&
+	    iommu_deferred_attach(dev, domain))
+		return NULL;
+	return domain;
+}
+
+static __always_inline struct iommu_domain *static_key_fallback_get(struct device *dev,
+								    struct iommu_domain *handed)
+{
+	struct iommu_domain *domain = iommu_get_dma_domain(dev);
+
+	(void)handed;
+	if (unlikely(static_key_enabled(&iommu_deferred_attach_enabled)) &&
+	    iommu_deferred_attach(dev, domain))
+		return NULL;
+	return domain;
+}
+
+static __always_inline void static_key_put(struct device *dev, struct iommu_domain *domain)
+{
+	(void)dev;
+	(void)domain;
+}
+
+static struct iommu_domain *static_key_map_get(struct device *dev, struct iommu_domain *handed)
+{
+	return static_key_get(dev, handed);
+}
+
+static struct iommu_domain *static_key_fallback_map_get(struct device *dev,
+							struct iommu_domain *handed)
+{
+	return static_key_fallback_get(dev, handed);
+}
+
+static struct iommu_domain *static_key_unmap_get(struct device *dev, struct iommu_domain *handed)
+{
+	(void)handed;
+	return iommu_get_dma_domain(dev);
+}
+
+DEFINE_LOOKUP_BATCH(static_key_lookup_batch, static_key_get, static_key_put)
+DEFINE_LOOKUP_BATCH(static_key_fallback_lookup_batch, static_key_fallback_get, static_key_put)
+
+static int static_key_setup(const struct strategy_config *cfg)
+{
+	int ret;
+
+	fallback = jump_label_init() != 0;
+	if (cfg->kdump)
+		ret = static_key_enable(&iommu_deferred_attach_enabled);
+	else
+		ret = static_key_disable(&iommu_deferred_attach_enabled);
+	if (ret)
+		fallback = true;	/* the flag is set either way; only patching failed */
+	return strategy_common_setup(cfg);
+}
+
+static void static_key_teardown(void)
+{
+	static_key_disable(&iommu_deferred_attach_enabled);
+	strategy_common_teardown();
+}
+
+static const char *static_key_note(void)
+{
+	return fallback ? "static-key-fallback" : "";
+}
+
+static const struct strategy *static_key_resolve(const struct strategy_config *cfg);
+
+#define STATIC_KEY_COMMON						\
+	.name = "static-key",						\
+	.description = "later form: cached lookup, deferred-attach check behind a jump label (NOP), map only", \
+	.flags = STRATEGY_GATED,					\
+	.setup = static_key_setup,					\
+	.teardown = static_key_teardown,				\
+	.resolve = static_key_resolve,					\
+	.thread_init = strategy_nop_thread_init,			\
+	.thread_exit = strategy_nop_void,				\
+	.quiescent = strategy_nop_void,					\
+	.group_init = strategy_nop_group_init,				\
+	.group_release = strategy_nop_group_release,			\
+	.group_check = strategy_nop_group_check,			\
+	.map_put = strategy_nop_put,					\
+	.unmap_get = static_key_unmap_get,				\
+	.unmap_put = strategy_nop_put,					\
+	.note = static_key_note
+
+const struct strategy strategy_static_key = {
+	STATIC_KEY_COMMON,
+	.map_get = static_key_map_get,
+	.lookup_batch = static_key_lookup_batch,
+};
+
+static const struct strategy strategy_static_key_fallback = {
+	STATIC_KEY_COMMON,
+	.map_get = static_key_fallback_map_get,
+	.lookup_batch = static_key_fallback_lookup_batch,
+};
+
+static const struct strategy *static_key_resolve(const struct strategy_config *cfg)
+{
+	(void)cfg;
+	return fallback ? &strategy_static_key_fallback : &strategy_static_key;
+}
+
+struct static_key *strategy_deferred_attach_key(void)
+{
+	return &iommu_deferred_attach_enabled;
+}
