@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <hwloc.h>
 #include "harness/topo.h"
 
@@ -261,6 +262,31 @@ out:
 	return rc;
 }
 
+/*
+ * hwloc_topology_load() reads HWLOC_SYNTHETIC and HWLOC_XMLFILE itself, but
+ * when the description is bad or the file missing it quietly discovers this
+ * machine instead: a typo would plan (and bind!) on the wrong topology. So
+ * set them here, in hwloc's precedence, and let an error be one. HWLOC_FSROOT
+ * (first in that precedence) stays hwloc's: the Linux backend reads it.
+ */
+static int set_source(hwloc_topology_t hw)
+{
+	const char *fsroot = getenv("HWLOC_FSROOT");
+	const char *syn = getenv("HWLOC_SYNTHETIC");
+	const char *xml = getenv("HWLOC_XMLFILE");
+
+	if (fsroot && *fsroot)
+		return 0;
+	if (syn && *syn)
+		return hwloc_topology_set_synthetic(hw, syn) < 0 ? -EINVAL : 0;
+	if (xml && *xml) {
+		if (access(xml, R_OK) < 0)
+			return neg_errno();
+		return hwloc_topology_set_xml(hw, xml) < 0 ? neg_errno() : 0;
+	}
+	return 0;
+}
+
 int topo_open(struct topo **out)
 {
 	struct topo *t = calloc(1, sizeof(*t));
@@ -276,8 +302,12 @@ int topo_open(struct topo **out)
 		rc = neg_errno();
 		goto fail;
 	}
-	/* HWLOC_SYNTHETIC / HWLOC_XMLFILE / HWLOC_FSROOT are read by
-	 * hwloc_topology_load() itself as long as no source is set here */
+	rc = set_source(t->hw);
+	if (rc) {
+		hwloc_topology_destroy(t->hw);
+		t->hw = NULL;
+		goto fail;
+	}
 	if (hwloc_topology_set_flags(t->hw, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED) < 0 ||
 	    hwloc_topology_set_icache_types_filter(t->hw, HWLOC_TYPE_FILTER_KEEP_ALL) < 0 ||
 	    hwloc_topology_load(t->hw) < 0) {
