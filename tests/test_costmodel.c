@@ -45,7 +45,7 @@ TEST(two_threads_same_node)
 	/* T(2) = 2 c1 + rt/2 = 2*10 + 100/2 */
 	CHECK_EQ_INT(costmodel_refcount(&m, pus, 2, 10, &t), 0);
 	CHECK_NEAR(t, 70, 1e-9);
-	c2c_matrix_free(&m);
+	c2c_free(&m);
 }
 
 TEST(four_threads_two_nodes)
@@ -59,7 +59,7 @@ TEST(four_threads_two_nodes)
 	CHECK_EQ_INT(costmodel_refcount(&m, pus, 4, 10, &t), 0);
 	CHECK_NEAR(t, 410, 1e-9);
 	CHECK_NEAR(costmodel_refcount_ns(&m, pus, 4, 10), 410, 1e-9);
-	c2c_matrix_free(&m);
+	c2c_free(&m);
 }
 
 TEST(three_threads_cross_node)
@@ -72,7 +72,7 @@ TEST(three_threads_cross_node)
 	/* T(3) = 3*8 + (300+310+120)/3 = 24 + 243.333... */
 	CHECK_EQ_INT(costmodel_refcount(&m, pus, 3, 8, &t), 0);
 	CHECK_NEAR(t, 24 + 730.0 / 3, 1e-9);
-	c2c_matrix_free(&m);
+	c2c_free(&m);
 }
 
 TEST(sampled_out_pair_uses_node_mean)
@@ -88,7 +88,7 @@ TEST(sampled_out_pair_uses_node_mean)
 	/* 1-3 unknown: the mean of the other cross-node pairs, (300+310+320)/3 = 310 */
 	CHECK_EQ_INT(costmodel_refcount(&m, pus, 2, 10, &t), 0);
 	CHECK_NEAR(t, 20 + 310.0 / 2, 1e-9);
-	c2c_matrix_free(&m);
+	c2c_free(&m);
 }
 
 TEST(unknown_pair_is_no_data)
@@ -103,7 +103,7 @@ TEST(unknown_pair_is_no_data)
 	CHECK(isnan(costmodel_refcount_ns(&m, both, 2, 10)));
 	m.pairs[0].round_trip_ns = 50;
 	CHECK_EQ_INT(costmodel_refcount(&m, stranger, 2, 10, &t), -ENODATA);
-	c2c_matrix_free(&m);
+	c2c_free(&m);
 }
 
 TEST(bad_arguments)
@@ -118,5 +118,5 @@ TEST(bad_arguments)
 	CHECK_EQ_INT(costmodel_refcount(&m, one, 1, 0, &t), -EINVAL);
 	CHECK_EQ_INT(costmodel_refcount(&m, one, 1, NAN, &t), -EINVAL);
 	CHECK_EQ_INT(costmodel_refcount(NULL, two, 2, 10, &t), -EINVAL);
-	c2c_matrix_free(&m);
+	c2c_free(&m);
 }

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 #include "harness/c2c.h"
 #include "harness/stats.h"
+#include "harness/topo.h"
 
 void c2c_params_default(struct c2c_params *p)
 {
@@ -18,7 +21,7 @@ void c2c_params_default(struct c2c_params *p)
 	p->home_node = 0;
 }
 
-void c2c_matrix_free(struct c2c_matrix *m)
+void c2c_free(struct c2c_matrix *m)
 {
 	free(m->pus);
 	free(m->pairs);
@@ -129,7 +132,7 @@ int c2c_plan(struct c2c_matrix *m, const struct c2c_pu *pus, unsigned int n,
 	for (unsigned int i = 0; i < n; i++)
 		if (m->pus[i].os < 0 || m->pus[i].node < 0 ||
 		    (i && m->pus[i].os == m->pus[i - 1].os)) {
-			c2c_matrix_free(m);
+			c2c_free(m);
 			return -EINVAL;
 		}
 	m->npus = n;
@@ -142,7 +145,7 @@ int c2c_plan(struct c2c_matrix *m, const struct c2c_pu *pus, unsigned int n,
 	if (total <= budget) {
 		m->pairs = malloc(total * sizeof(*m->pairs));
 		if (!m->pairs) {
-			c2c_matrix_free(m);
+			c2c_free(m);
 			return -ENOMEM;
 		}
 		for (unsigned int i = 0; i < n; i++)
@@ -155,13 +158,13 @@ int c2c_plan(struct c2c_matrix *m, const struct c2c_pu *pus, unsigned int n,
 	/* sampled: at most (nodes)(nodes+1)/2 representatives, <= n(n+1)/2 */
 	reps = malloc(((unsigned long)n * (n + 1) / 2) * sizeof(*reps));
 	if (!reps) {
-		c2c_matrix_free(m);
+		c2c_free(m);
 		return -ENOMEM;
 	}
 	nreps = plan_representatives(m->pus, n, reps);
 	if (nreps == UINT_MAX) {
 		free(reps);
-		c2c_matrix_free(m);
+		c2c_free(m);
 		return -ENOMEM;
 	}
 	remaining = total - nreps;
@@ -170,7 +173,7 @@ int c2c_plan(struct c2c_matrix *m, const struct c2c_pu *pus, unsigned int n,
 	m->pairs = malloc((nreps + slots) * sizeof(*m->pairs));
 	if (!m->pairs) {
 		free(reps);
-		c2c_matrix_free(m);
+		c2c_free(m);
 		return -ENOMEM;
 	}
 	memcpy(m->pairs, reps, nreps * sizeof(*reps));
@@ -235,6 +238,253 @@ double c2c_node_mean_ns(const struct c2c_matrix *m, int x, int y)
 		}
 	}
 	return n ? sum / n : NAN;
+}
+
+/* ---- the ping-pong ---- */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* One clock read, in ns: the median over 11 runs of 1000 back-to-back reads. */
+static double clock_read_ns(void)
+{
+	double v[11], med = 0;
+
+	for (int i = 0; i < 11; i++) {
+		uint64_t t0 = now_ns(), t1 = t0;
+
+		for (int k = 0; k < 1000; k++)
+			t1 = now_ns();
+		v[i] = (double)(t1 - t0) / 1000;
+	}
+	stats_median(v, 11, &med);
+	return med;
+}
+
+/*
+ * The flag's values: 0 before the start; 1 "pong is bound and waiting";
+ * then ping stores odd+1 = even, pong answers even+1 ... (ping owns the even
+ * stores, pong the odd ones). Negative values end it: PP_STOP from ping (done
+ * or failed), PP_PONG_FAILED from pong (could not bind). Ping claims the
+ * start by CAS so a pong that fails late cannot overwrite a stop.
+ */
+#define PP_STOP		(-1)
+#define PP_PONG_FAILED	(-2)
+
+struct pp_thread {
+	const struct topo *t;
+	int pu;
+	int64_t *flag;			/* the shared line: sharing it is the point */
+	unsigned int nsamples, round_trips;
+	double *sample_ns;		/* ping: one duration per sample */
+	int err;
+};
+
+static void *pong(void *arg)
+{
+	struct pp_thread *a = arg;
+	int64_t expect = 0, v;
+
+	a->err = topo_bind_thread(a->t, a->pu);
+	if (a->err) {
+		__atomic_compare_exchange_n(a->flag, &expect, PP_PONG_FAILED, false,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	if (!__atomic_compare_exchange_n(a->flag, &expect, 1, false,
+					 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		return NULL;			/* ping gave up before we started */
+	for (expect = 2;; expect += 2) {
+		while ((v = __atomic_load_n(a->flag, __ATOMIC_ACQUIRE)) != expect)
+			if (v < 0)
+				return NULL;
+		__atomic_store_n(a->flag, expect + 1, __ATOMIC_RELEASE);
+	}
+}
+
+static void *ping(void *arg)
+{
+	struct pp_thread *a = arg;
+	int64_t v = 1, seen;
+	uint64_t t0, t1;
+
+	a->err = topo_bind_thread(a->t, a->pu);
+	if (a->err) {
+		__atomic_store_n(a->flag, PP_STOP, __ATOMIC_RELEASE);
+		return NULL;
+	}
+	while ((seen = __atomic_load_n(a->flag, __ATOMIC_ACQUIRE)) == 0)
+		;
+	if (seen != 1) {
+		a->err = -ECHILD;		/* pong failed; its err says why */
+		return NULL;
+	}
+	t0 = now_ns();
+	for (unsigned int s = 0; s < a->nsamples; s++) {
+		for (unsigned int r = 0; r < a->round_trips; r++, v += 2) {
+			__atomic_store_n(a->flag, v + 1, __ATOMIC_RELEASE);
+			while (__atomic_load_n(a->flag, __ATOMIC_ACQUIRE) != v + 2)
+				;
+		}
+		t1 = now_ns();			/* the one clock read per sample */
+		a->sample_ns[s] = (double)(t1 - t0);
+		t0 = t1;
+	}
+	__atomic_store_n(a->flag, PP_STOP, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static int measure_pair(struct topo *t, int a, int b, const struct c2c_params *p,
+			double clock_ns, double *rt_ns, bool *home_bound)
+{
+	size_t size = (size_t)sysconf(_SC_PAGESIZE);	/* a page: the line is alone */
+	unsigned int n = p->warmup + p->samples;
+	struct pp_thread pi = { 0 }, po = { 0 };
+	pthread_t tpi, tpo;
+	bool bound = false;
+	void *mem = NULL;
+	double *ns;
+	int rc;
+
+	if (!t || !rt_ns || a == b || a < 0 || b < 0 || !p->samples ||
+	    !p->round_trips || n < p->samples)
+		return -EINVAL;
+	if (!topo_is_this_system(t))
+		return -EOPNOTSUPP;
+	if (!topo_pu_allowed(t, a) || !topo_pu_allowed(t, b))
+		return -EINVAL;
+	ns = calloc(n, sizeof(*ns));
+	if (!ns)
+		return -ENOMEM;
+	rc = topo_alloc_on_node(t, size, p->home_node, &mem, &bound);
+	if (rc) {
+		free(ns);
+		return rc;
+	}
+	pi = (struct pp_thread){ .t = t, .pu = a, .flag = mem, .nsamples = n,
+				 .round_trips = p->round_trips, .sample_ns = ns };
+	po = (struct pp_thread){ .t = t, .pu = b, .flag = mem };
+	rc = -pthread_create(&tpo, NULL, pong, &po);
+	if (!rc) {
+		rc = -pthread_create(&tpi, NULL, ping, &pi);
+		if (rc)		/* release pong: it waits for a start that never comes */
+			__atomic_store_n((int64_t *)mem, PP_STOP, __ATOMIC_RELEASE);
+		else
+			pthread_join(tpi, NULL);
+		pthread_join(tpo, NULL);
+	}
+	if (!rc)
+		rc = po.err ? po.err : pi.err;
+	if (!rc) {
+		for (unsigned int s = 0; s < p->samples; s++)
+			ns[s] = (ns[p->warmup + s] - clock_ns) / p->round_trips;
+		rc = stats_median(ns, p->samples, rt_ns);
+	}
+	if (!rc && !(*rt_ns > 0))
+		rc = -ERANGE;		/* a clock that did not advance */
+	if (home_bound)
+		*home_bound = bound;
+	topo_free(t, mem, size);
+	free(ns);
+	return rc;
+}
+
+int c2c_measure_pair(struct topo *t, int a, int b, const struct c2c_params *p,
+		     double *round_trip_ns, bool *home_bound)
+{
+	if (!p)
+		return -EINVAL;
+	return measure_pair(t, a, b, p, clock_read_ns(), round_trip_ns, home_bound);
+}
+
+int c2c_run(struct c2c_matrix *m, struct topo *t, const struct c2c_params *p)
+{
+	bool all_bound = true;
+
+	if (!m || !t || !p)
+		return -EINVAL;
+	m->home_node = p->home_node;
+	m->samples = p->samples;
+	m->warmup = p->warmup;
+	m->round_trips = p->round_trips;
+	m->clock_overhead_ns = clock_read_ns();
+	for (unsigned int i = 0; i < m->npairs; i++) {
+		struct c2c_pair *q = &m->pairs[i];
+		bool bound;
+		int rc = measure_pair(t, q->from, q->to, p, m->clock_overhead_ns,
+				      &q->round_trip_ns, &bound);
+
+		if (rc) {
+			q->round_trip_ns = NAN;
+			m->home_bound = false;
+			return rc;
+		}
+		all_bound &= bound;
+	}
+	m->home_bound = all_bound;
+	return 0;
+}
+
+int c2c_measure(struct topo *t, int home_node, struct c2c_matrix *m)
+{
+	struct c2c_params p;
+	int rc = c2c_plan_topo(m, t, NULL, 0, 0);
+
+	if (rc)
+		return rc;
+	c2c_params_default(&p);
+	p.home_node = home_node;
+	return c2c_run(m, t, &p);
+}
+
+int c2c_plan_topo(struct c2c_matrix *m, struct topo *t, const int *cpus,
+		  unsigned int ncpus, unsigned int max_pairs)
+{
+	int n = topo_nr_allowed_pus(t), rc = 0;
+	int *os = NULL;
+	struct c2c_pu *pus;
+
+	memset(m, 0, sizeof(*m));
+	m->home_node = -1;
+	if (cpus) {
+		if (!ncpus)
+			return -EINVAL;
+		n = (int)ncpus;
+	}
+	if (n <= 0)
+		return -ENODEV;
+	pus = calloc(n, sizeof(*pus));
+	os = calloc(n, sizeof(*os));
+	if (!pus || !os) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (cpus)
+		memcpy(os, cpus, n * sizeof(*os));
+	else
+		n = topo_allowed_pus(t, os, n);
+	for (int i = 0; i < n && !rc; i++) {
+		struct topo_slot s;
+
+		if (!topo_pu_allowed(t, os[i])) {
+			rc = -ENOENT;
+			break;
+		}
+		rc = topo_pu_info(t, os[i], &s);
+		pus[i].os = os[i];
+		pus[i].node = s.numa_node;
+	}
+	if (!rc)
+		rc = c2c_plan(m, pus, n, max_pairs);
+out:
+	free(pus);
+	free(os);
+	return rc;
 }
 
 /* ---- c2c.csv ---- */
@@ -306,6 +556,13 @@ out_unlink:
 	unlink(tmp);
 	free(tmp);
 	return rc;
+}
+
+int c2c_print_csv(const struct c2c_matrix *m, FILE *f)
+{
+	if (!m || !f)
+		return -EINVAL;
+	return write_rows(m, f);
 }
 
 /* Parse one decimal int field ending at ',' or end of line. */
@@ -424,7 +681,7 @@ int c2c_read_csv(struct c2c_matrix *m, const char *path)
 	rc = read_rows(m, f);
 	fclose(f);
 	if (rc)
-		c2c_matrix_free(m);
+		c2c_free(m);
 	return rc;
 }
 
@@ -489,7 +746,9 @@ int c2c_write_summary(const struct c2c_matrix *m, FILE *f)
 	c2c_plan_rule(m, rule, sizeof(rule));
 	fprintf(f, "c2c_pairs: %u measured; %s\n", measured, rule);
 	if (m->home_node >= 0)
-		fprintf(f, "c2c_home_node: %d\n", m->home_node);
+		fprintf(f, "c2c_home_node: %d%s\n", m->home_node,
+			m->samples && !m->home_bound ?
+			" (memory binding unavailable: the line was not bound)" : "");
 	else
 		fprintf(f, "c2c_home_node: unknown\n");
 	if (m->samples)
@@ -498,9 +757,11 @@ int c2c_write_summary(const struct c2c_matrix *m, FILE *f)
 			"overhead %.1f ns subtracted per sample\n", m->samples,
 			m->round_trips, m->warmup, m->clock_overhead_ns);
 	summary_lines(f, "same_node", same, ns,
+		      m->npus < 2 ? "one allowed PU" :
 		      !shared_node ? "no two PUs share a NUMA node" :
 				     "no same-node pair measured");
 	summary_lines(f, "cross_node", cross, nc,
+		      m->npus < 2 ? "one allowed PU" :
 		      nodes <= 1 ? "one NUMA node" : "no cross-node pair measured");
 	free(same);
 	free(cross);

@@ -88,13 +88,14 @@ struct c2c_matrix {
 	int home_node;
 	unsigned int samples, warmup, round_trips;
 	double clock_overhead_ns;	/* subtracted once per sample */
+	bool home_bound;		/* the line was bound to home_node every time */
 };
 
 /*
  * Plan the pairs of n PUs (any order, distinct OS indexes, node >= 0).
  * max_pairs 0 means C2C_DEFAULT_MAX_PAIRS. Pure: no topology, no clock.
  * -EINVAL on n == 0, duplicates or a negative index; -ENOMEM.
- * Release with c2c_matrix_free() (also after an error: it leaves *m empty).
+ * Release with c2c_free() (also after an error: it leaves *m empty).
  */
 int c2c_plan(struct c2c_matrix *m, const struct c2c_pu *pus, unsigned int n,
 	     unsigned int max_pairs);
@@ -102,7 +103,7 @@ int c2c_plan(struct c2c_matrix *m, const struct c2c_pu *pus, unsigned int n,
  * OS indexes, when cpus != NULL: -ENOENT if one is not allowed). */
 int c2c_plan_topo(struct c2c_matrix *m, struct topo *t, const int *cpus,
 		  unsigned int ncpus, unsigned int max_pairs);
-void c2c_matrix_free(struct c2c_matrix *m);
+void c2c_free(struct c2c_matrix *m);
 
 /* One line, no newline: "all 496 unordered pairs (from < to)" or the
  * sampling rule with its numbers. Truncates to len like snprintf. */
@@ -110,13 +111,21 @@ void c2c_plan_rule(const struct c2c_matrix *m, char *buf, size_t len);
 
 /*
  * Measure one pair (a != b, both allowed) with the flag on p->home_node.
- * -EINVAL bad arguments, -ENOMEM, or the binding/allocation error of topo.
+ * *home_bound (may be NULL) says whether the memory binding was had (see
+ * topo_alloc_on_node). -EINVAL bad arguments or no such home node,
+ * -EOPNOTSUPP not this system (a synthetic topology), -ENOMEM, or the
+ * binding error of topo.
  */
 int c2c_measure_pair(struct topo *t, int a, int b, const struct c2c_params *p,
-		     double *round_trip_ns);
+		     double *round_trip_ns, bool *home_bound);
 /* Measure every planned pair of m, in order; records p in m. On an error the
  * pairs measured so far keep their figures and the rest stay NAN. */
 int c2c_run(struct c2c_matrix *m, struct topo *t, const struct c2c_params *p);
+
+/* The whole pass with the defaults, as a sweep runs it: plan every allowed
+ * PU (C2C_DEFAULT_MAX_PAIRS), then c2c_run() with c2c_params_default() and
+ * this home node. On an error *m holds what was measured (c2c_free() it). */
+int c2c_measure(struct topo *t, int home_node, struct c2c_matrix *m);
 
 /* Round trip between PUs a and b (either order): NAN on the diagonal, for a
  * pair not planned or not measured. */
@@ -128,6 +137,8 @@ double c2c_node_mean_ns(const struct c2c_matrix *m, int x, int y);
 
 /* c2c.csv as described above, written whole (temporary name + rename). */
 int c2c_write_csv(const struct c2c_matrix *m, const char *path);
+/* The same rows to a stream (e.g. stdout); -EIO if the stream errs. */
+int c2c_print_csv(const struct c2c_matrix *m, FILE *f);
 /* Read a c2c.csv back (the PUs and nodes come from its rows; sampling facts
  * are inferred: sampled iff pairs are missing). -EINVAL on a malformed file
  * (wrong header, field count, a number that does not parse, an empty cell
@@ -139,8 +150,8 @@ int c2c_read_csv(struct c2c_matrix *m, const char *path);
  *   c2c_pairs: measured pairs, of how many, and the rule
  *   c2c_home_node: N
  *   c2c_same_node_{min,median,max}_ns, c2c_cross_node_{min,median,max}_ns:
- *   a number (two decimals) or "unavailable (why)" — one NUMA node, no
- *   two PUs on one node, or nothing measured.
+ *   a number (two decimals) or "unavailable (why)" — one allowed PU, one
+ *   NUMA node, no two PUs on one node, or nothing measured.
  * -EIO if writing fails, -ENOMEM.
  */
 int c2c_write_summary(const struct c2c_matrix *m, FILE *f);
