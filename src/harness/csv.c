@@ -1,0 +1,1013 @@
+/* CSV writer and reader; the contract is in csv.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness/csv.h"
+
+/* ---- UTF-8 ---- */
+
+/* Length of the valid UTF-8 sequence at s (Unicode 15, table 3-7: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (avail < n)
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+static int utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0, n; i < len; i += n) {
+		n = utf8_seq(p + i, len - i);
+		if (n == 0 || (n == 1 && p[i] == 0))
+			return 0;
+	}
+	return 1;
+}
+
+static int has_bom(const char *s, size_t len)
+{
+	return len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3);
+}
+
+/* ---- rows ---- */
+
+void csv_row_init(struct csv_row *r)
+{
+	*r = (struct csv_row)CSV_ROW_INIT;
+}
+
+void csv_row_reset(struct csv_row *r)
+{
+	r->len = 0;
+	r->nfields = 0;
+	r->err = 0;
+}
+
+void csv_row_free(struct csv_row *r)
+{
+	free(r->buf);
+	csv_row_init(r);
+}
+
+static int row_fail(struct csv_row *r, int err)
+{
+	if (!r->err)
+		r->err = err;
+	return err;
+}
+
+static int row_reserve(struct csv_row *r, size_t more)
+{
+	size_t cap = r->cap ? r->cap : 128;
+	char *nb;
+
+	if (more > SIZE_MAX / 4 - r->len)
+		return -ENOMEM;
+	if (r->len + more <= r->cap)
+		return 0;
+	while (cap < r->len + more)
+		cap *= 2;
+	nb = realloc(r->buf, cap);
+	if (!nb)
+		return -ENOMEM;
+	r->buf = nb;
+	r->cap = cap;
+	return 0;
+}
+
+static int needs_quotes(const char *s, size_t len)
+{
+	return memchr(s, ',', len) || memchr(s, '"', len) ||
+	       memchr(s, '\r', len) || memchr(s, '\n', len) || has_bom(s, len);
+}
+
+/* append one field: separator, then s quoted if it must be */
+static int row_add(struct csv_row *r, const char *s, size_t len)
+{
+	int quote = needs_quotes(s, len), err;
+
+	if (!utf8_valid(s, len))
+		return row_fail(r, -EINVAL);
+	/* worst case: every byte a quote, doubled, plus 2 quotes and a comma */
+	if (len > SIZE_MAX / 2 - 3)
+		return row_fail(r, -ENOMEM);
+	err = row_reserve(r, 2 * len + 3);
+	if (err)
+		return row_fail(r, err);
+	if (r->nfields++)
+		r->buf[r->len++] = ',';
+	if (!quote) {
+		memcpy(r->buf + r->len, s, len);
+		r->len += len;
+		return 0;
+	}
+	r->buf[r->len++] = '"';
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			r->buf[r->len++] = '"';
+		r->buf[r->len++] = s[i];
+	}
+	r->buf[r->len++] = '"';
+	return 0;
+}
+
+int csv_row_add_str(struct csv_row *r, const char *s)
+{
+	return row_add(r, s ? s : "", s ? strlen(s) : 0);
+}
+
+int csv_row_add_empty(struct csv_row *r)
+{
+	return row_add(r, "", 0);
+}
+
+int csv_row_add_fmt(struct csv_row *r, const char *fmt, ...)
+{
+	char small[256], *s = small;
+	va_list ap;
+	int n, err;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return row_fail(r, -EINVAL);
+	if ((size_t)n >= sizeof(small)) {
+		s = malloc((size_t)n + 1);
+		if (!s)
+			return row_fail(r, -ENOMEM);
+		va_start(ap, fmt);
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	err = row_add(r, s, (size_t)n);
+	if (s != small)
+		free(s);
+	return err;
+}
+
+int csv_row_add_int(struct csv_row *r, long long v)
+{
+	char b[32];
+
+	return row_add(r, b, (size_t)snprintf(b, sizeof(b), "%lld", v));
+}
+
+int csv_row_add_uint(struct csv_row *r, unsigned long long v)
+{
+	char b[32];
+
+	return row_add(r, b, (size_t)snprintf(b, sizeof(b), "%llu", v));
+}
+
+int csv_row_add_double_prec(struct csv_row *r, double v, int digits)
+{
+	char b[40];
+
+	if (digits < 1 || digits > 17)
+		return row_fail(r, -EINVAL);
+	if (!isfinite(v))
+		return csv_row_add_empty(r);
+	return row_add(r, b, (size_t)snprintf(b, sizeof(b), "%.*g", digits, v));
+}
+
+int csv_row_add_double(struct csv_row *r, double v)
+{
+	char b[40];
+	int n = 0;
+
+	if (!isfinite(v))
+		return csv_row_add_empty(r);
+	for (int digits = 15; digits <= 17; digits++) {
+		n = snprintf(b, sizeof(b), "%.*g", digits, v);
+		if (strtod(b, NULL) == v)
+			break;
+	}
+	return row_add(r, b, (size_t)n);
+}
+
+/* ---- writer ---- */
+
+struct csv_writer {
+	int fd;
+	unsigned flags;
+	int err;		/* sticky: CSV_ATOMIC discards the file at close */
+	size_t ncols;
+	off_t size;		/* bytes of whole rows on disk */
+	unsigned long long rows;
+	char *path;		/* the final name */
+	char *tmp;		/* CSV_ATOMIC: the temporary name */
+};
+
+static int fsync_parent_dir(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	int fd, err = 0;
+
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = 0;
+	else
+		*slash = 0;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd))
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return err;
+}
+
+/* all of buf or an error: regular files only write short on ENOSPC/EFBIG */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int open_temp(const char *path, char **tmp_out)
+{
+	size_t len = strlen(path);
+	char *tmp = malloc(len + sizeof(".tmp.XXXXXX"));
+	int fd;
+
+	if (!tmp)
+		return -ENOMEM;
+	memcpy(tmp, path, len);
+	memcpy(tmp + len, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		int err = -errno;
+
+		free(tmp);
+		return err;
+	}
+	if (fchmod(fd, 0644)) {
+		int err = -errno;
+
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return err;
+	}
+	*tmp_out = tmp;
+	return fd;
+}
+
+static int check_header(const char *const *columns, size_t ncols)
+{
+	if (!columns || ncols == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < ncols; i++) {
+		if (!columns[i] || !columns[i][0] ||
+		    !utf8_valid(columns[i], strlen(columns[i])))
+			return -EINVAL;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(columns[i], columns[j]))
+				return -EINVAL;
+	}
+	return 0;
+}
+
+static int writer_put(struct csv_writer *w, struct csv_row *r)
+{
+	int err;
+
+	/* the line end goes in the same write() as the row */
+	err = row_reserve(r, 1);
+	if (err)
+		return err;
+	r->buf[r->len] = '\n';
+	err = write_all(w->fd, r->buf, r->len + 1);
+	if (!err && (w->flags & CSV_FSYNC) && fdatasync(w->fd))
+		err = -errno;
+	if (err) {
+		/* take a partial row back out; if that fails too, the file
+		 * may end in a torn row: refuse every later row */
+		if (ftruncate(w->fd, w->size) ||
+		    lseek(w->fd, w->size, SEEK_SET) != w->size)
+			w->err = err;
+		return err;
+	}
+	w->size += (off_t)r->len + 1;
+	return 0;
+}
+
+int csv_writer_open(struct csv_writer **wp, const char *path,
+		    const char *const *columns, size_t ncols, unsigned flags)
+{
+	struct csv_row r = CSV_ROW_INIT;
+	struct csv_writer *w;
+	int err;
+
+	if (!wp || !path || !*path || (flags & ~(CSV_FSYNC | CSV_ATOMIC)))
+		return -EINVAL;
+	*wp = NULL;
+	err = check_header(columns, ncols);
+	if (err)
+		return err;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->flags = flags;
+	w->ncols = ncols;
+	w->fd = -1;
+	w->path = strdup(path);
+	if (!w->path) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	if (flags & CSV_ATOMIC) {
+		w->fd = open_temp(path, &w->tmp);
+	} else {
+		w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (w->fd < 0)
+			w->fd = -errno;
+	}
+	if (w->fd < 0) {
+		err = w->fd;
+		w->fd = -1;
+		goto fail;
+	}
+	for (size_t i = 0; i < ncols; i++)
+		csv_row_add_str(&r, columns[i]);
+	err = r.err ? r.err : writer_put(w, &r);
+	csv_row_free(&r);
+	if (!err && (flags & CSV_FSYNC) && !(flags & CSV_ATOMIC))
+		err = fsync_parent_dir(path);
+	if (err) {
+		/* we created it, and it holds at most a header: remove it */
+		unlink(w->tmp ? w->tmp : w->path);
+		goto fail;
+	}
+	*wp = w;
+	return 0;
+fail:
+	if (w->fd >= 0)
+		close(w->fd);
+	free(w->tmp);
+	free(w->path);
+	free(w);
+	return err;
+}
+
+int csv_writer_write_row(struct csv_writer *w, struct csv_row *r)
+{
+	int err;
+
+	if (!w || !r)
+		return -EINVAL;
+	if (w->err)
+		err = w->err;
+	else if (r->err)
+		err = r->err;
+	else if (r->nfields != w->ncols)
+		err = -EINVAL;
+	else
+		err = writer_put(w, r);
+	if (!err)
+		w->rows++;
+	else if (w->flags & CSV_ATOMIC)
+		w->err = w->err ? w->err : err;
+	csv_row_reset(r);
+	return err;
+}
+
+unsigned long long csv_writer_rows(const struct csv_writer *w)
+{
+	return w ? w->rows : 0;
+}
+
+static void writer_free(struct csv_writer *w)
+{
+	free(w->tmp);
+	free(w->path);
+	free(w);
+}
+
+int csv_writer_close(struct csv_writer *w)
+{
+	int err;
+
+	if (!w)
+		return -EINVAL;
+	err = w->err;
+	if (w->tmp) {
+		if (!err && fsync(w->fd))
+			err = -errno;
+		if (close(w->fd) && !err)
+			err = -errno;
+		if (!err && rename(w->tmp, w->path))
+			err = -errno;
+		if (err)
+			unlink(w->tmp);
+		else if (w->flags & CSV_FSYNC)
+			err = fsync_parent_dir(w->path);
+	} else if (close(w->fd) && !err) {
+		err = -errno;
+	}
+	writer_free(w);
+	return err;
+}
+
+void csv_writer_abort(struct csv_writer *w)
+{
+	if (!w)
+		return;
+	close(w->fd);
+	if (w->tmp)
+		unlink(w->tmp);
+	writer_free(w);
+}
+
+int csv_write_file_atomic(const char *path, const void *buf, size_t len,
+			  unsigned flags)
+{
+	char *tmp;
+	int fd, err;
+
+	if (!path || !*path || (!buf && len) || (flags & ~(CSV_FSYNC | CSV_ATOMIC)))
+		return -EINVAL;
+	fd = open_temp(path, &tmp);
+	if (fd < 0)
+		return fd;
+	err = write_all(fd, buf, len);
+	if (!err && fsync(fd))
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	else if (flags & CSV_FSYNC)
+		err = fsync_parent_dir(path);
+	free(tmp);
+	return err;
+}
+
+/* ---- reader ---- */
+
+struct parser {
+	char *s;		/* the copy being unquoted in place */
+	size_t len, pos, w;	/* read and write offsets, w <= pos */
+	size_t line;		/* 1-based physical line at pos */
+	const char *name;
+	char *err;
+	size_t errlen;
+	/* cell offsets into s, grown by doubling */
+	size_t *cell;
+	size_t ncells, cap;
+	size_t *row_line;
+	size_t nrecs, rcap;
+};
+
+__attribute__((format(printf, 3, 4)))
+static int perr(struct parser *p, int code, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!p->err || !p->errlen)
+		return code;
+	n = snprintf(p->err, p->errlen, "%s: ", p->name);
+	if (n >= 0 && (size_t)n < p->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+/* a cell's text made safe for a one-line message: printable ASCII, short */
+static const char *shown(const char *s, char *buf, size_t size)
+{
+	size_t i = 0;
+
+	for (; *s && i + 4 < size; s++)
+		buf[i++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+	if (*s)
+		memcpy(buf + i, "...", 3), i += 3;
+	buf[i] = 0;
+	return buf;
+}
+
+static int push_cell(struct parser *p, size_t off)
+{
+	if (p->ncells == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 64;
+		size_t *nc = realloc(p->cell, cap * sizeof(*nc));
+
+		if (!nc)
+			return -ENOMEM;
+		p->cell = nc;
+		p->cap = cap;
+	}
+	p->cell[p->ncells++] = off;
+	return 0;
+}
+
+static int push_rec(struct parser *p, size_t line)
+{
+	if (p->nrecs == p->rcap) {
+		size_t cap = p->rcap ? 2 * p->rcap : 64;
+		size_t *nl = realloc(p->row_line, cap * sizeof(*nl));
+
+		if (!nl)
+			return -ENOMEM;
+		p->row_line = nl;
+		p->rcap = cap;
+	}
+	p->row_line[p->nrecs++] = line;
+	return 0;
+}
+
+static int check_encoding(struct parser *p)
+{
+	const unsigned char *s = (const unsigned char *)p->s;
+	size_t line = 1, line_start = 0;
+
+	for (size_t i = 0, n; i < p->len; i += n) {
+		if (s[i] == 0)
+			return perr(p, -EINVAL, "line %zu: NUL byte at column %zu",
+				    line, i - line_start + 1);
+		n = utf8_seq(s + i, p->len - i);
+		if (n == 0)
+			return perr(p, -EINVAL,
+				    "line %zu: invalid UTF-8 (byte 0x%02x at column %zu)",
+				    line, s[i], i - line_start + 1);
+		if (s[i] == '\n') {
+			line++;
+			line_start = i + 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * One record starting at p->pos. Sets *nl to whether it ended in a line end
+ * (LF or CRLF) rather than at the end of the buffer.
+ */
+static int parse_record(struct parser *p, int *nl)
+{
+	char *s = p->s;
+
+	for (;;) {
+		size_t start = p->w;
+		char c;
+
+		if (p->pos < p->len && s[p->pos] == '"') {
+			size_t open_line = p->line;
+
+			p->pos++;
+			for (;;) {
+				if (p->pos >= p->len)
+					return perr(p, -EINVAL,
+						    "line %zu: unterminated quoted field (opened on line %zu)",
+						    p->line, open_line);
+				c = s[p->pos];
+				if (c == '"') {
+					if (p->pos + 1 < p->len && s[p->pos + 1] == '"') {
+						s[p->w++] = '"';
+						p->pos += 2;
+						continue;
+					}
+					p->pos++;
+					break;
+				}
+				if (c == '\n')
+					p->line++;
+				s[p->w++] = c;
+				p->pos++;
+			}
+			if (p->pos < p->len && s[p->pos] != ',' && s[p->pos] != '\n' &&
+			    !(s[p->pos] == '\r' && p->pos + 1 < p->len && s[p->pos + 1] == '\n'))
+				return perr(p, -EINVAL,
+					    "line %zu: text after the closing quote of a field",
+					    p->line);
+		} else {
+			while (p->pos < p->len) {
+				c = s[p->pos];
+				if (c == ',' || c == '\n' || c == '\r' || c == '"')
+					break;
+				s[p->w++] = c;
+				p->pos++;
+			}
+			if (p->pos < p->len && s[p->pos] == '"')
+				return perr(p, -EINVAL,
+					    "line %zu: quote inside an unquoted field", p->line);
+			if (p->pos < p->len && s[p->pos] == '\r' &&
+			    !(p->pos + 1 < p->len && s[p->pos + 1] == '\n'))
+				return perr(p, -EINVAL,
+					    "line %zu: carriage return not followed by a line feed",
+					    p->line);
+		}
+		/* read the delimiter before the NUL may overwrite it (w <= pos) */
+		c = p->pos < p->len ? s[p->pos] : 0;
+		s[p->w++] = 0;
+		if (push_cell(p, start))
+			return -ENOMEM;
+		if (c == ',') {
+			p->pos++;
+			continue;
+		}
+		*nl = c != 0;
+		if (c == '\r')
+			p->pos++;
+		if (c) {
+			p->pos++;	/* the LF */
+			p->line++;
+		}
+		return 0;
+	}
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int check_names(struct parser *p, char **names, size_t n)
+{
+	char **sorted, b[64];
+
+	if (n == 1 && !names[0][0])
+		return perr(p, -EINVAL, "line 1: empty header row");
+	for (size_t i = 0; i < n; i++)
+		if (!names[i][0])
+			return perr(p, -EINVAL, "line 1: column %zu has an empty name", i + 1);
+	sorted = malloc(n * sizeof(*sorted));
+	if (!sorted)
+		return -ENOMEM;
+	memcpy(sorted, names, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_name);
+	for (size_t i = 1; i < n; i++) {
+		if (!strcmp(sorted[i - 1], sorted[i])) {
+			int err = perr(p, -EINVAL, "line 1: column name \"%s\" appears twice",
+				       shown(sorted[i], b, sizeof(b)));
+
+			free(sorted);
+			return err;
+		}
+	}
+	free(sorted);
+	return 0;
+}
+
+static void table_init(struct csv_table *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void csv_free(struct csv_table *t)
+{
+	if (!t)
+		return;
+	free(t->header);
+	free(t->cells);
+	free(t->row_line);
+	free(t->storage);
+	table_init(t);
+}
+
+static int parse(struct parser *p, struct csv_table *t)
+{
+	size_t ncols = 0;
+	int err, nl = 0;
+
+	err = check_encoding(p);
+	if (err)
+		return err;
+	if (has_bom(p->s, p->len))
+		p->pos = p->w = 3;
+	if (p->pos >= p->len)
+		return perr(p, -EINVAL, "empty file (no header row)");
+	while (p->pos < p->len) {
+		size_t first = p->ncells, line = p->line, n;
+
+		err = parse_record(p, &nl);
+		if (err)
+			return err;
+		n = p->ncells - first;
+		if (first == 0) {
+			ncols = n;
+			continue;
+		}
+		if (n != ncols && !nl)
+			return perr(p, -EINVAL,
+				    "line %zu: last row is cut short: %zu of %zu fields and no newline at the end of the file",
+				    line, n, ncols);
+		if (n != ncols)
+			return perr(p, -EINVAL, "line %zu: %zu field%s, the header has %zu%s",
+				    line, n, n == 1 ? "" : "s", ncols,
+				    n == 1 && !p->s[p->cell[first]] ? " (empty line)" : "");
+		if (push_rec(p, line))
+			return -ENOMEM;
+	}
+
+	/* the table takes over the buffer; offsets become pointers */
+	t->ncols = ncols;
+	t->nrows = p->nrecs;
+	t->storage = p->s;
+	p->s = NULL;
+	t->row_line = p->row_line;
+	p->row_line = NULL;
+	t->header = malloc(ncols * sizeof(char *));
+	t->cells = malloc((p->nrecs ? p->nrecs * ncols : 1) * sizeof(char *));
+	if (!t->header || !t->cells)
+		return -ENOMEM;
+	for (size_t i = 0; i < ncols; i++)
+		t->header[i] = t->storage + p->cell[i];
+	for (size_t i = 0; i < p->nrecs * ncols; i++)
+		t->cells[i] = t->storage + p->cell[ncols + i];
+	return check_names(p, t->header, ncols);
+}
+
+int csv_parse_buffer(const char *buf, size_t len, const char *name,
+		     struct csv_table *t, char *err, size_t errlen)
+{
+	struct parser p = { 0 };
+	int rc;
+
+	if (err && errlen)
+		err[0] = 0;
+	if (!t)
+		return -EINVAL;
+	table_init(t);
+	if (!buf && len)
+		return -EINVAL;
+	p.name = name ? name : "<buffer>";
+	p.err = err;
+	p.errlen = errlen;
+	p.line = 1;
+	p.len = len;
+	if (len > SIZE_MAX - 1)
+		return -ENOMEM;
+	p.s = malloc(len + 1);
+	if (!p.s)
+		return perr(&p, -ENOMEM, "out of memory");
+	if (len)
+		memcpy(p.s, buf, len);
+	p.s[len] = 0;
+	rc = parse(&p, t);
+	free(p.s);
+	free(p.cell);
+	free(p.row_line);
+	if (rc) {
+		if (rc == -ENOMEM)
+			perr(&p, rc, "out of memory");
+		csv_free(t);
+		return rc;
+	}
+	return 0;
+}
+
+int csv_read_file_max(const char *path, size_t max_bytes, struct csv_table *t,
+		      char *err, size_t errlen)
+{
+	struct parser p = { .name = path, .err = err, .errlen = errlen };
+	struct stat st;
+	size_t len = 0, cap;
+	char *buf = NULL;
+	int fd, rc = 0;
+
+	if (err && errlen)
+		err[0] = 0;
+	if (!t)
+		return -EINVAL;
+	table_init(t);
+	if (!path)
+		return -EINVAL;
+	if (max_bytes > SIZE_MAX / 4)
+		max_bytes = SIZE_MAX / 4;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		rc = -errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		rc = -EISDIR;
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max_bytes) {
+		rc = perr(&p, -EFBIG, "file is %jd bytes, larger than the %zu-byte limit",
+			  (intmax_t)st.st_size, max_bytes);
+		goto out;
+	}
+	/* the file may change while it is read: read to EOF, keep to the limit */
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+	if (cap > max_bytes + 1)
+		cap = max_bytes + 1;
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			char *nb;
+
+			if (len > max_bytes) {
+				rc = perr(&p, -EFBIG, "file is larger than the %zu-byte limit",
+					  max_bytes);
+				goto out;
+			}
+			cap = cap > max_bytes / 2 ? max_bytes + 1 : 2 * cap;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			buf = nb;
+		}
+		if (!buf) {
+			buf = malloc(cap ? cap : 1);
+			if (!buf) {
+				rc = -ENOMEM;
+				goto out;
+			}
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > max_bytes) {
+		rc = perr(&p, -EFBIG, "file is larger than the %zu-byte limit", max_bytes);
+		goto out;
+	}
+	close(fd);
+	fd = -1;
+	rc = csv_parse_buffer(buf, len, path, t, err, errlen);
+out:
+	if (rc && rc != -EFBIG && rc != -EINVAL && err && errlen && !err[0]) {
+		char eb[128];
+
+		perr(&p, rc, "%s", strerror_r(-rc, eb, sizeof(eb)));
+	}
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return rc;
+}
+
+int csv_read_file(const char *path, struct csv_table *t, char *err, size_t errlen)
+{
+	return csv_read_file_max(path, CSV_MAX_BYTES_DEFAULT, t, err, errlen);
+}
+
+int csv_col(const struct csv_table *t, const char *name)
+{
+	if (!t || !name)
+		return -1;
+	for (size_t i = 0; i < t->ncols && i < INT_MAX; i++)
+		if (!strcmp(t->header[i], name))
+			return (int)i;
+	return -1;
+}
+
+size_t csv_rows(const struct csv_table *t)
+{
+	return t ? t->nrows : 0;
+}
+
+const char *csv_cell(const struct csv_table *t, size_t row, size_t col)
+{
+	if (!t || row >= t->nrows || col >= t->ncols)
+		return NULL;
+	return t->cells[row * t->ncols + col];
+}
+
+/* [+-]digits[.digits][e[+-]digits] or [+-].digits[...] */
+static int is_decimal(const char *s, int allow_frac)
+{
+	int digits = 0;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	for (; *s >= '0' && *s <= '9'; s++)
+		digits++;
+	if (!allow_frac)
+		return digits && !*s;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (*s == 'e' || *s == 'E') {
+		int exp_digits = 0;
+
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		for (; *s >= '0' && *s <= '9'; s++)
+			exp_digits++;
+		if (!exp_digits)
+			return 0;
+	}
+	return !*s;
+}
+
+int csv_parse_double(const char *s, double *out)
+{
+	double v;
+
+	if (!s || !out)
+		return -EINVAL;
+	if (!*s)
+		return -ENODATA;
+	if (!is_decimal(s, 1))
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, NULL);
+	/* underflow to a denormal or 0 is a value; overflow is not */
+	if (errno == ERANGE && isinf(v))
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int csv_parse_ll(const char *s, long long *out)
+{
+	long long v;
+
+	if (!s || !out)
+		return -EINVAL;
+	if (!*s)
+		return -ENODATA;
+	if (!is_decimal(s, 0))
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(s, NULL, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int csv_cell_double(const struct csv_table *t, size_t row, size_t col, double *out)
+{
+	return csv_parse_double(csv_cell(t, row, col), out);
+}
+
+int csv_cell_ll(const struct csv_table *t, size_t row, size_t col, long long *out)
+{
+	return csv_parse_ll(csv_cell(t, row, col), out);
+}
