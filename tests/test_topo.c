@@ -9,6 +9,7 @@
  * (clear_env) and clears them again before it checks anything.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -653,6 +654,43 @@ TEST(binding_puts_the_thread_on_the_pu)
 	}
 	CHECK_EQ_INT(topo_bind_thread(t, topo_max_pu_os(t) + 1), -EINVAL);
 	sched_setaffinity(0, sizeof(saved), &saved);
+	topo_close(t);
+}
+
+struct binder {
+	const struct topo *t;
+	int pu, rc, now;
+};
+
+static void *bind_and_look(void *arg)
+{
+	struct binder *b = arg;
+
+	b->rc = topo_bind_thread(b->t, b->pu);
+	b->now = topo_current_pu();
+	return NULL;
+}
+
+/* Worker threads bind themselves, at the same time, on one topology. */
+TEST(threads_bind_concurrently)
+{
+	struct topo *t = NULL;
+	struct binder b[4];
+	pthread_t th[4];
+	int pus[CPU_SETSIZE], n;
+
+	REQUIRE(open_env(NULL, NULL, NULL, &t) == 0);
+	n = topo_allowed_pus(t, pus, CPU_SETSIZE);
+	for (int i = 0; i < 4; i++) {
+		b[i] = (struct binder){ .t = t, .pu = pus[i % n], .rc = 1, .now = -1 };
+		REQUIRE(pthread_create(&th[i], NULL, bind_and_look, &b[i]) == 0);
+	}
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < 4; i++) {
+		CHECK_EQ_INT(b[i].rc, 0);
+		CHECK_EQ_INT(b[i].now, b[i].pu);
+	}
 	topo_close(t);
 }
 
