@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "harness/c2c.h"
+#include "harness/csv.h"
 #include "harness/stats.h"
 #include "harness/topo.h"
 
@@ -511,53 +511,6 @@ static int write_rows(const struct c2c_matrix *m, FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
-int c2c_write_csv(const struct c2c_matrix *m, const char *path)
-{
-	char *tmp;
-	FILE *f;
-	int rc, fd;
-
-	if (!m || !path || !*path)
-		return -EINVAL;
-	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
-		return -ENOMEM;
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = -errno;
-		free(tmp);
-		return rc;
-	}
-	/* mkstemp makes 0600; a result file is as readable as any other */
-	if (fchmod(fd, 0644)) {
-		rc = -errno;
-		close(fd);
-		goto out_unlink;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		rc = -errno;
-		close(fd);
-		goto out_unlink;
-	}
-	rc = write_rows(m, f);
-	if (fflush(f) && !rc)
-		rc = -errno;
-	if (!rc && fsync(fileno(f)))
-		rc = -errno;
-	if (fclose(f) && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path))
-		rc = -errno;
-	if (!rc) {
-		free(tmp);
-		return 0;
-	}
-out_unlink:
-	unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
 int c2c_print_csv(const struct c2c_matrix *m, FILE *f)
 {
 	if (!m || !f)
@@ -565,97 +518,86 @@ int c2c_print_csv(const struct c2c_matrix *m, FILE *f)
 	return write_rows(m, f);
 }
 
-/* Parse one decimal int field ending at ',' or end of line. */
-static int field_int(char **s, int *out)
+int c2c_write_csv(const struct c2c_matrix *m, const char *path)
 {
-	char *end;
-	long v;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc;
 
-	errno = 0;
-	v = strtol(*s, &end, 10);
-	if (end == *s || errno || v < INT_MIN || v > INT_MAX || *end != ',')
+	if (!m || !path || !*path)
 		return -EINVAL;
-	*out = (int)v;
-	*s = end + 1;
-	return 0;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -errno;
+	rc = write_rows(m, f);
+	if (fclose(f) && !rc)
+		rc = -ENOMEM;
+	if (!rc)
+		rc = csv_write_file_atomic(path, buf, len, 0);
+	free(buf);
+	return rc;
 }
 
-static int add_pu(struct c2c_matrix *m, unsigned int *cap, int os, int node)
+static int add_pu(struct c2c_matrix *m, int os, int node)
 {
 	for (unsigned int i = 0; i < m->npus; i++)
 		if (m->pus[i].os == os)
 			return m->pus[i].node == node ? 0 : -EINVAL;
-	if (m->npus == *cap) {
-		unsigned int nc = *cap ? 2 * *cap : 16;
-		struct c2c_pu *p = realloc(m->pus, nc * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		m->pus = p;
-		*cap = nc;
-	}
 	m->pus[m->npus].os = os;
 	m->pus[m->npus++].node = node;
 	return 0;
 }
 
-static int read_rows(struct c2c_matrix *m, FILE *f)
+static int cell_int(const struct csv_table *t, size_t row, int col, int *out)
 {
-	char line[256];
-	unsigned int pu_cap = 0, pair_cap = 0;
+	long long v;
+	int rc = csv_cell_ll(t, row, (size_t)col, &v);
 
-	if (!fgets(line, sizeof(line), f))
+	if (rc)
 		return -EINVAL;
-	line[strcspn(line, "\r\n")] = 0;
-	if (strcmp(line, c2c_header))
+	if (v < 0 || v > INT_MAX)
 		return -EINVAL;
-	while (fgets(line, sizeof(line), f)) {
+	*out = (int)v;
+	return 0;
+}
+
+static int read_rows(struct c2c_matrix *m, const struct csv_table *t)
+{
+	size_t rows = csv_rows(t);
+
+	if (t->ncols != 5 || strcmp(t->header[0], "from") || strcmp(t->header[1], "to") ||
+	    strcmp(t->header[2], "from_node") || strcmp(t->header[3], "to_node") ||
+	    strcmp(t->header[4], "round_trip_ns") || !rows)
+		return -EINVAL;
+	/* each row names at most two new PUs and at most one pair */
+	m->pus = calloc(2 * rows, sizeof(*m->pus));
+	m->pairs = calloc(rows, sizeof(*m->pairs));
+	if (!m->pus || !m->pairs)
+		return -ENOMEM;
+	for (size_t r = 0; r < rows; r++) {
 		struct c2c_pair p;
-		char *s = line, *end;
 		int rc;
 
-		if (!strchr(line, '\n') && !feof(f))
-			return -EINVAL;		/* a line longer than any valid row */
-		line[strcspn(line, "\r\n")] = 0;
-		if (field_int(&s, &p.from) || field_int(&s, &p.to) ||
-		    field_int(&s, &p.from_node))
+		if (cell_int(t, r, 0, &p.from) || cell_int(t, r, 1, &p.to) ||
+		    cell_int(t, r, 2, &p.from_node) || cell_int(t, r, 3, &p.to_node) ||
+		    p.to < p.from)
 			return -EINVAL;
-		errno = 0;
-		p.to_node = (int)strtol(s, &end, 10);
-		if (end == s || errno || *end != ',')
-			return -EINVAL;
-		s = end + 1;
-		if (p.from < 0 || p.to < p.from || p.from_node < 0 || p.to_node < 0)
-			return -EINVAL;
-		rc = add_pu(m, &pu_cap, p.from, p.from_node);
+		rc = add_pu(m, p.from, p.from_node);
 		if (!rc)
-			rc = add_pu(m, &pu_cap, p.to, p.to_node);
+			rc = add_pu(m, p.to, p.to_node);
 		if (rc)
 			return rc;
+		rc = csv_cell_double(t, r, 4, &p.round_trip_ns);
 		if (p.from == p.to) {
-			if (*s)
+			if (rc != -ENODATA)
 				return -EINVAL;		/* the diagonal has no figure */
 			continue;
 		}
-		p.round_trip_ns = strtod(s, &end);
-		if (end == s || *end || !isfinite(p.round_trip_ns) ||
-		    p.round_trip_ns <= 0)
+		if (rc || !isfinite(p.round_trip_ns) || p.round_trip_ns <= 0)
 			return -EINVAL;
-		if (m->npairs == pair_cap) {
-			unsigned int nc = pair_cap ? 2 * pair_cap : 64;
-			struct c2c_pair *np = realloc(m->pairs, nc * sizeof(*np));
-
-			if (!np)
-				return -ENOMEM;
-			m->pairs = np;
-			pair_cap = nc;
-		}
 		m->pairs[m->npairs++] = p;
 	}
-	if (ferror(f))
-		return -EIO;
-	if (!m->npus)
-		return -EINVAL;
 	qsort(m->pus, m->npus, sizeof(*m->pus), cmp_pu);
 	qsort(m->pairs, m->npairs, sizeof(*m->pairs), cmp_pair);
 	for (unsigned int i = 1; i < m->npairs; i++)
@@ -668,18 +610,17 @@ static int read_rows(struct c2c_matrix *m, FILE *f)
 
 int c2c_read_csv(struct c2c_matrix *m, const char *path)
 {
-	FILE *f;
+	struct csv_table t;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
 	m->home_node = -1;
 	if (!path)
 		return -EINVAL;
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	rc = read_rows(m, f);
-	fclose(f);
+	rc = csv_read_file(path, &t, NULL, 0);
+	if (!rc)
+		rc = read_rows(m, &t);
+	csv_free(&t);
 	if (rc)
 		c2c_free(m);
 	return rc;
