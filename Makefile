@@ -29,13 +29,6 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 PFM_CFLAGS := $(shell pkg-config --cflags libpfm4 2>/dev/null)
 PFM_LIBS   := $(shell pkg-config --libs libpfm4 2>/dev/null || echo -lpfm)
 
-WARN     := -Wall -Wextra -Werror
-CFLAGS   ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) -pthread -D_GNU_SOURCE \
-	-Isrc $(PKG_CFLAGS) $(PFM_CFLAGS) $(SAN_CFLAGS) -MMD -MP
-LDLIBS   := $(PKG_LIBS) $(PFM_LIBS) -lm -pthread
-ALL_LDFLAGS := $(LDFLAGS) $(SAN_LDFLAGS)
-
 ifeq ($(SAN),asan)
 SAN_CFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SAN_LDFLAGS := -fsanitize=address,undefined
@@ -44,6 +37,13 @@ ifeq ($(SAN),tsan)
 SAN_CFLAGS  := -fsanitize=thread -fno-omit-frame-pointer
 SAN_LDFLAGS := -fsanitize=thread
 endif
+
+WARN     := -Wall -Wextra -Werror
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) -pthread -D_GNU_SOURCE \
+	-Isrc $(PKG_CFLAGS) $(PFM_CFLAGS) $(SAN_CFLAGS) -MMD -MP
+LDLIBS   := $(PKG_LIBS) $(PFM_LIBS) -lm -pthread
+ALL_LDFLAGS := $(LDFLAGS) $(SAN_LDFLAGS)
 
 LIB_SRCS   := $(sort $(wildcard src/model/*.c src/strategy/*.c src/harness/*.c))
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
@@ -54,7 +54,7 @@ TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 LIB        := $(BUILD)/libdmabench.a
 DMABENCH   := $(BUILD)/dmabench
 
-.PHONY: all test check-build bench quick asan tsan plot compare fuzz clean help deps
+.PHONY: FORCE all test check-build bench quick asan tsan plot compare fuzz clean help deps
 all: $(DMABENCH) $(LIB)
 
 deps:
@@ -68,6 +68,18 @@ $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
+
+# bench/ sees the git revision and the flags it was built with (machine.txt, --version)
+GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+$(BUILD)/gen/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define DMABENCH_VERSION "0.1"\n#define DMABENCH_GIT_REVISION "%s"\n#define DMABENCH_CC "%s"\n#define DMABENCH_CFLAGS "%s"\n' \
+		'$(GIT_REV)' '$(CC)' '-std=gnu11 $(CFLAGS) $(WARN) $(SAN_CFLAGS)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
+
+$(BENCH_OBJS): $(BUILD)/gen/version.h
+$(BENCH_OBJS): ALL_CFLAGS += -I$(BUILD)/gen -Ibench
 
 $(DMABENCH): $(BENCH_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(BENCH_OBJS) $(LIB) $(LDLIBS)
