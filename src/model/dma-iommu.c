@@ -4,6 +4,13 @@
 #include "model/dma-iommu.h"
 #include "strategy/strategy.h"
 
+/* arch/x86/include/asm/barrier.h: smp_mb() (ThreadSanitizer refuses C11 fences) */
+#if defined(__x86_64__)
+#define smp_mb()	__asm__ __volatile__("lock; addl $0,-4(%%rsp)" ::: "memory", "cc")
+#else
+#define smp_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
+
 /*
  * ---- The flush queue (lazy invalidation) ----
  */
@@ -117,7 +124,7 @@ static void queue_iova(struct iommu_dma_cookie *cookie,
 	 * @pte, to guarantee that fq_flush_iotlb() observes that if called
 	 * from a different CPU before we release the lock below.
 	 */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	smp_mb();
 
 	/* raw_cpu_ptr(); a slot beyond the CPUs the queues were made for uses 0 */
 	if (unlikely(cpu >= cookie->model_nr_cpus))
