@@ -12,6 +12,13 @@
  * critical section (memb) or announce a quiescent state (qsbr), and the
  * updater acquires it after synchronize_rcu(): exactly the happens-before
  * edge a grace period guarantees. Other builds compile these to nothing.
+ *
+ * Also under TSan only, the flavour files are built without _LGPL_SOURCE:
+ * liburcu 0.13's inlined reader code (urcu_common_wake_up_gp() and
+ * urcu_qsbr_wake_up_gp(), urcu/static/urcu-common.h and urcu-qsbr.h) reads
+ * and writes urcu_{memb,qsbr}_gp.futex with volatile accesses, by design,
+ * which TSan reports as races between readers. Built as library calls, the
+ * reader side is as opaque to TSan as the updater side already is.
  */
 #ifndef DMABENCH_STRATEGY_RCU_IMPL_H
 #define DMABENCH_STRATEGY_RCU_IMPL_H
@@ -35,6 +42,19 @@ extern char rcu_tsan_gp;
 #else
 #define rcu_tsan_reader_done()	do { } while (0)
 #define rcu_tsan_gp_done()	do { } while (0)
+#endif
+
+/*
+ * rcu_dereference(). Built with _LGPL_SOURCE, liburcu 0.13's is a C11
+ * consume load (urcu/static/pointer.h); without it (TSan, above) it is a
+ * call that gets the pointer's value already loaded by a plain read, which
+ * TSan would report against the updater's xchg. Under TSan, the consume load
+ * itself, written out.
+ */
+#ifdef STRATEGY_RCU_TSAN
+#define strategy_rcu_dereference(p)	__atomic_load_n(&(p), __ATOMIC_CONSUME)
+#else
+#define strategy_rcu_dereference(p)	rcu_dereference(p)
 #endif
 
 /* rcu.c */

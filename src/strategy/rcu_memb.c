@@ -4,9 +4,11 @@
  * pays with membarrier(). The section covers the whole use of the domain:
  * rcu_read_lock() in map_get, rcu_read_unlock() in map_put.
  */
-#define _LGPL_SOURCE	/* the read side inlined, as the kernel's is */
-#include <urcu/urcu-memb.h>
 #include "strategy/rcu_impl.h"
+#ifndef STRATEGY_RCU_TSAN	/* see rcu_impl.h */
+#define _LGPL_SOURCE	/* the read side inlined, as the kernel's is */
+#endif
+#include <urcu/urcu-memb.h>
 
 static __always_inline struct iommu_domain *rcu_memb_get(struct device *dev,
 							 struct iommu_domain *handed)
@@ -15,7 +17,7 @@ static __always_inline struct iommu_domain *rcu_memb_get(struct device *dev,
 
 	(void)handed;
 	urcu_memb_read_lock();
-	domain = rcu_dereference(dev->iommu_group->domain);
+	domain = strategy_rcu_dereference(dev->iommu_group->domain);
 	if (unlikely(!domain)) {
 		rcu_tsan_reader_done();
 		urcu_memb_read_unlock();

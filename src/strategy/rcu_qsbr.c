@@ -4,9 +4,11 @@
  * quiescent() (between batches) that it holds no domain. The updater's
  * grace period waits for every online reader to do so.
  */
-#define _LGPL_SOURCE	/* the read side inlined, as the kernel's is */
-#include <urcu/urcu-qsbr.h>
 #include "strategy/rcu_impl.h"
+#ifndef STRATEGY_RCU_TSAN	/* see rcu_impl.h */
+#define _LGPL_SOURCE	/* the read side inlined, as the kernel's is */
+#endif
+#include <urcu/urcu-qsbr.h>
 
 static __always_inline struct iommu_domain *rcu_qsbr_get(struct device *dev,
 							 struct iommu_domain *handed)
@@ -15,7 +17,7 @@ static __always_inline struct iommu_domain *rcu_qsbr_get(struct device *dev,
 
 	(void)handed;
 	urcu_qsbr_read_lock();
-	domain = rcu_dereference(dev->iommu_group->domain);
+	domain = strategy_rcu_dereference(dev->iommu_group->domain);
 	if (unlikely(!domain))
 		urcu_qsbr_read_unlock();
 	return domain;

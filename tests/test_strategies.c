@@ -1,0 +1,781 @@
+/*
+ * Tests for src/strategy/: the table, the hooks, and each strategy's
+ * behaviour on hand-built model objects (a group of two devices on one
+ * domain of the mock IOMMU driver), driven by several threads.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "test.h"
+#include "model/crash_dump.h"
+#include "model/model-iommu.h"
+#include "strategy/jump_label.h"
+#include "strategy/strategy.h"
+
+#define NR_THREADS	4
+#define NR_DEVICES	2
+#define ROUNDS		2000
+#define BATCH		64
+
+static const char *const expected_names[] = {
+	"none", "refcount", "cached", "deferred-v2", "kdump-gate",
+	"static-key", "dev-flag", "rcu", "percpu-ref",
+};
+static const char *const expected_gated[] = { "deferred-v2", "kdump-gate", "static-key", "dev-flag" };
+
+static bool is_expected_gated(const char *name)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(expected_gated); i++)
+		if (!strcmp(name, expected_gated[i]))
+			return true;
+	return false;
+}
+
+/* ---- the table ---- */
+
+TEST(table_holds_the_nine_names_in_order_once_each)
+{
+	REQUIRE(strategy_count == ARRAY_SIZE(expected_names));
+	for (unsigned int i = 0; i < strategy_count; i++) {
+		CHECK_STR(strategy_table[i]->name, expected_names[i]);
+		for (unsigned int j = 0; j < i; j++)
+			CHECK(strcmp(strategy_table[i]->name, strategy_table[j]->name) != 0);
+	}
+}
+
+TEST(table_descriptions_are_one_line_each)
+{
+	for (unsigned int i = 0; i < strategy_count; i++) {
+		const char *d = strategy_table[i]->description;
+
+		REQUIRE(d);
+		CHECK_MSG(strlen(d) > 10 && strlen(d) < 120, "%s: description length %zu",
+			  strategy_table[i]->name, strlen(d));
+		CHECK(!strchr(d, '\n'));
+	}
+}
+
+TEST(table_gated_flag_is_exactly_the_four_deferred_attach_designs)
+{
+	for (unsigned int i = 0; i < strategy_count; i++)
+		CHECK_MSG(!!(strategy_table[i]->flags & STRATEGY_GATED) ==
+			  is_expected_gated(strategy_table[i]->name),
+			  "%s: gated flag", strategy_table[i]->name);
+}
+
+TEST(strategy_find_finds_each_name_and_nothing_else)
+{
+	for (unsigned int i = 0; i < strategy_count; i++)
+		CHECK(strategy_find(expected_names[i]) == strategy_table[i]);
+	CHECK(strategy_find("rcu-qsbr") == NULL);
+	CHECK(strategy_find("") == NULL);
+	CHECK(strategy_find("None") == NULL);
+	CHECK(strategy_find(NULL) == NULL);
+}
+
+static void check_hooks(const struct strategy *s, const char *what)
+{
+	CHECK_MSG(s->setup && s->teardown && s->thread_init && s->thread_exit &&
+		  s->quiescent && s->group_init && s->group_release && s->group_check &&
+		  s->map_get && s->map_put && s->unmap_get && s->unmap_put &&
+		  s->lookup_batch && s->note, "%s (%s): a NULL hook", s->name, what);
+}
+
+static const struct strategy *setup_or_null(const struct strategy *s, bool kdump, enum rcu_flavor f)
+{
+	struct strategy_config cfg = { .kdump = kdump, .rcu_flavor = f };
+	const struct strategy *active = NULL;
+	int ret = strategy_setup(s, &cfg, &active);
+
+	CHECK_MSG(ret == 0, "%s: setup = %d", s->name, ret);
+	return ret ? NULL : active;
+}
+
+TEST(every_hook_is_set_in_every_strategy_and_every_resolved_variant)
+{
+	for (unsigned int i = 0; i < strategy_count; i++) {
+		const struct strategy *s = strategy_table[i], *a;
+
+		check_hooks(s, "table");
+		a = setup_or_null(s, false, RCU_FLAVOR_QSBR);
+		if (!a)
+			continue;
+		check_hooks(a, "resolved");
+		CHECK_STR(a->name, s->name);
+		CHECK(a->flags == s->flags);
+		CHECK(a->setup == s->setup && a->teardown == s->teardown);
+		a->teardown();
+	}
+	jump_label_force_unavailable(true);
+	const struct strategy *a = setup_or_null(strategy_find("static-key"), false, RCU_FLAVOR_MEMB);
+	if (a) {
+		check_hooks(a, "fallback");
+		a->teardown();
+	}
+	jump_label_force_unavailable(false);
+}
+
+TEST(setup_sets_kdump_and_teardown_restores_it)
+{
+	CHECK(!is_kdump_kernel());
+	for (unsigned int i = 0; i < strategy_count; i++) {
+		const struct strategy *a = setup_or_null(strategy_table[i], true, RCU_FLAVOR_MEMB);
+
+		if (!a)
+			continue;
+		CHECK_MSG(is_kdump_kernel(), "%s", strategy_table[i]->name);
+		a->teardown();
+		CHECK_MSG(!is_kdump_kernel(), "%s", strategy_table[i]->name);
+	}
+}
+
+TEST(rcu_resolves_the_flavour_to_its_own_hooks)
+{
+	const struct strategy *rcu = strategy_find("rcu"), *memb, *qsbr;
+	struct strategy_config bad = { .rcu_flavor = (enum rcu_flavor)7 };
+	const struct strategy *active = NULL;
+
+	REQUIRE(rcu && rcu->resolve);
+	memb = setup_or_null(rcu, false, RCU_FLAVOR_MEMB);
+	REQUIRE(memb);
+	CHECK_STR(memb->note(), "rcu-memb");
+	memb->teardown();
+	qsbr = setup_or_null(rcu, false, RCU_FLAVOR_QSBR);
+	REQUIRE(qsbr);
+	CHECK_STR(qsbr->note(), "rcu-qsbr");
+	qsbr->teardown();
+	CHECK(memb != qsbr);
+	CHECK(memb->map_get != qsbr->map_get);
+	CHECK(memb->quiescent != qsbr->quiescent);
+	CHECK(memb->lookup_batch != qsbr->lookup_batch);
+	CHECK_EQ_INT(strategy_setup(rcu, &bad, &active), -EINVAL);
+	CHECK(active == NULL);
+}
+
+/* ---- hand-built model objects ---- */
+
+static int nr_is_attach_deferred;	/* atomic: calls of the indirect check */
+
+static bool counting_is_attach_deferred(struct iommu_domain *domain, struct device *dev)
+{
+	__atomic_fetch_add(&nr_is_attach_deferred, 1, __ATOMIC_RELAXED);
+	return model_iommu_ops.is_attach_deferred(domain, dev);
+}
+
+static struct iommu_ops counting_ops;
+
+static int nr_kobj_release;
+
+static void counting_release(struct kobject *kobj)
+{
+	(void)kobj;
+	nr_kobj_release++;
+}
+
+static const struct kobj_type counting_ktype = { .release = counting_release };
+
+struct fixture {
+	struct model_iommu *iommu;
+	struct iommu_domain *domain;
+	struct kobject devices_kobj;
+	struct iommu_group group;
+	struct device dev[NR_DEVICES];
+	struct device *devp[NR_DEVICES];
+	const struct strategy *s;	/* active */
+	bool kdump;
+};
+
+static int fixture_init(struct fixture *f, const struct strategy *table_entry, bool kdump,
+			enum rcu_flavor flavor)
+{
+	memset(f, 0, sizeof(*f));
+	counting_ops = model_iommu_ops;
+	counting_ops.is_attach_deferred = counting_is_attach_deferred;
+	f->kdump = kdump;
+	f->s = setup_or_null(table_entry, kdump, flavor);
+	if (!f->s)
+		return -1;
+	f->iommu = model_iommu_create(0);
+	if (!f->iommu)
+		return -1;
+	f->domain = model_iommu_domain_alloc(f->iommu, IOMMU_DOMAIN_DMA);
+	if (!f->domain)
+		return -1;
+	f->domain->ops = &counting_ops;
+	kobject_init(&f->devices_kobj, NULL);
+	f->group.devices_kobj = &f->devices_kobj;
+	pthread_mutex_init(&f->group.mutex, NULL);
+	f->group.default_domain = f->domain;
+	f->group.domain = f->domain;
+	f->group.model_devices = f->devp;
+	f->group.model_nr_devices = NR_DEVICES;
+	if (f->s->group_init(&f->group))
+		return -1;
+	for (int i = 0; i < NR_DEVICES; i++) {
+		struct device *dev = &f->dev[i];
+
+		f->devp[i] = dev;
+		dev->iommu_group = &f->group;
+		dev->dma_lookup = f->s;
+		dev->model_id = i;
+		if (model_iommu_probe_device(dev, kdump))
+			return -1;
+		/* normal mode: attached at probe, as the kernel's default domain attach does */
+		if (!kdump && __iommu_attach_device(f->domain, dev))
+			return -1;
+	}
+	__atomic_store_n(&nr_is_attach_deferred, 0, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static void fixture_fini(struct fixture *f)
+{
+	for (int i = 0; i < NR_DEVICES; i++)
+		if (f->dev[i].iommu)
+			model_iommu_release_device(&f->dev[i]);
+	if (f->s) {
+		f->s->group_release(&f->group);
+		f->s->teardown();
+	}
+	if (f->domain) {
+		f->domain->ops = &model_iommu_ops;
+		model_iommu_domain_free(f->domain);
+	}
+	if (f->iommu)
+		model_iommu_destroy(f->iommu);
+	pthread_mutex_destroy(&f->group.mutex);
+}
+
+/* ---- several threads map and unmap through the hooks ---- */
+
+struct worker {
+	pthread_t thread;
+	struct fixture *f;
+	int cpu;
+	long bad_domain;	/* a get returned something other than the domain */
+	long failed;		/* a get returned NULL */
+	long batch_failed;
+	int init_ret;
+} ____cacheline_aligned;
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct fixture *f = w->f;
+	const struct strategy *s = f->s;
+	struct device *dev = &f->dev[w->cpu % NR_DEVICES];
+	struct iommu_domain *d;
+
+	model_set_this_cpu(w->cpu);
+	w->init_ret = s->thread_init();
+	if (w->init_ret)
+		return NULL;
+	for (int r = 0; r < ROUNDS; r++) {
+		d = s->map_get(dev, f->domain);
+		if (!d) {
+			w->failed++;
+		} else {
+			if (d != f->domain || READ_ONCE(d->magic) != DOMAIN_MAGIC)
+				w->bad_domain++;
+			s->map_put(dev, d);
+		}
+		d = s->unmap_get(dev, f->domain);
+		if (!d) {
+			w->failed++;
+		} else {
+			if (d != f->domain || READ_ONCE(d->magic) != DOMAIN_MAGIC)
+				w->bad_domain++;
+			s->unmap_put(dev, d);
+		}
+		if (r % 16 == 15)
+			s->quiescent();
+	}
+	w->batch_failed = (long)s->lookup_batch(dev, f->domain, BATCH);
+	s->quiescent();
+	s->thread_exit();
+	return NULL;
+}
+
+static void run_workers(struct fixture *f, struct worker *w)
+{
+	for (int i = 0; i < NR_THREADS; i++) {
+		w[i] = (struct worker){ .f = f, .cpu = i };
+		REQUIRE(pthread_create(&w[i].thread, NULL, worker_main, &w[i]) == 0);
+	}
+	for (int i = 0; i < NR_THREADS; i++)
+		pthread_join(w[i].thread, NULL);
+}
+
+static void run_strategy_mode(const struct strategy *table_entry, bool kdump, enum rcu_flavor flavor)
+{
+	const char *name = table_entry->name;
+	const char *mode = kdump ? "kdump" : "normal";
+	struct worker w[NR_THREADS];
+	struct fixture f;
+	int start_ref;
+
+	if (fixture_init(&f, table_entry, kdump, flavor)) {
+		CHECK_MSG(0, "%s/%s: fixture", name, mode);
+		fixture_fini(&f);
+		return;
+	}
+	start_ref = kref_read(&f.devices_kobj.kref);
+	run_workers(&f, w);
+
+	for (int i = 0; i < NR_THREADS; i++) {
+		CHECK_MSG(w[i].init_ret == 0, "%s/%s: thread_init = %d", name, mode, w[i].init_ret);
+		CHECK_MSG(w[i].bad_domain == 0, "%s/%s: %ld gets returned the wrong domain",
+			  name, mode, w[i].bad_domain);
+		CHECK_MSG(w[i].failed == 0, "%s/%s: %ld gets failed", name, mode, w[i].failed);
+		CHECK_MSG(w[i].batch_failed == 0, "%s/%s: lookup_batch failed %ld", name, mode,
+			  w[i].batch_failed);
+	}
+	CHECK_MSG(kref_read(&f.devices_kobj.kref) == start_ref,
+		  "%s/%s: group refcount %d, started at %d", name, mode,
+		  kref_read(&f.devices_kobj.kref), start_ref);
+	CHECK_MSG(f.s->group_check(&f.group) == 0, "%s/%s: group_check reports a leak", name, mode);
+	for (int i = 0; i < NR_DEVICES; i++) {
+		/* normal: the probe-time attach only; kdump: the first map's, exactly once */
+		CHECK_MSG(f.dev[i].model_attach_count == 1, "%s/%s: dev%d attached %d times",
+			  name, mode, i, f.dev[i].model_attach_count);
+		CHECK_MSG(!f.dev[i].iommu->attach_deferred, "%s/%s: dev%d still deferred", name, mode, i);
+	}
+	if (!kdump) {
+		/* the general case never takes the deferred path; only the posted patch asks */
+		int calls = __atomic_load_n(&nr_is_attach_deferred, __ATOMIC_RELAXED);
+
+		if (!strcmp(name, "deferred-v2"))
+			CHECK_MSG(calls == NR_THREADS * (2 * ROUNDS + BATCH),
+				  "deferred-v2/normal: %d is_attach_deferred() calls", calls);
+		else
+			CHECK_MSG(calls == 0, "%s/normal: %d is_attach_deferred() calls", name, calls);
+	}
+	fixture_fini(&f);
+}
+
+TEST(every_strategy_normal_mode_threads_keep_refcount_and_never_defer)
+{
+	for (unsigned int i = 0; i < strategy_count; i++)
+		run_strategy_mode(strategy_table[i], false, RCU_FLAVOR_MEMB);
+	run_strategy_mode(strategy_find("rcu"), false, RCU_FLAVOR_QSBR);
+}
+
+TEST(gated_strategies_kdump_mode_attach_each_deferred_device_once)
+{
+	for (unsigned int i = 0; i < strategy_count; i++)
+		if (strategy_table[i]->flags & STRATEGY_GATED)
+			run_strategy_mode(strategy_table[i], true, RCU_FLAVOR_MEMB);
+}
+
+TEST(static_key_fallback_kdump_mode_attaches_once_too)
+{
+	jump_label_force_unavailable(true);
+	run_strategy_mode(strategy_find("static-key"), true, RCU_FLAVOR_MEMB);
+	run_strategy_mode(strategy_find("static-key"), false, RCU_FLAVOR_MEMB);
+	jump_label_force_unavailable(false);
+}
+
+/* ---- where the check sits: map and unmap ---- */
+
+#define REQUIRE_VAL(cond, val)							\
+	do { if (!(cond)) { test_fail(__FILE__, __LINE__, "%s", #cond); return (val); } } while (0)
+
+/*
+ * Counting refcount touches: the group's devices_kobj is held at refcount 0
+ * with a release that counts, so each get + put pair on it (0 -> 1 -> 0)
+ * runs the release exactly once. Single-threaded, so nothing else moves it.
+ */
+struct touch_counts {
+	int map_touches, unmap_touches;
+	int map_checks, unmap_checks;	/* is_attach_deferred() calls */
+};
+
+static struct touch_counts count_touches(const char *name, bool kdump)
+{
+	struct touch_counts c = { 0 };
+	struct fixture f;
+	const int n = 100;
+
+	if (fixture_init(&f, strategy_find(name), kdump, RCU_FLAVOR_MEMB)) {
+		CHECK_MSG(0, "%s: fixture", name);
+		fixture_fini(&f);
+		return c;
+	}
+	REQUIRE_VAL(f.s->thread_init() == 0, c);
+	/* the device has been through its first map: the attach is done */
+	struct iommu_domain *d = f.s->map_get(&f.dev[0], f.domain);
+	if (d)
+		f.s->map_put(&f.dev[0], d);
+	CHECK_MSG(f.dev[0].model_attach_count == 1, "%s: attach count %d", name,
+		  f.dev[0].model_attach_count);
+
+	kobject_init(&f.devices_kobj, &counting_ktype);
+	kobject_put(&f.devices_kobj);		/* now at 0 */
+	nr_kobj_release = 0;
+	__atomic_store_n(&nr_is_attach_deferred, 0, __ATOMIC_RELAXED);
+	for (int i = 0; i < n; i++) {
+		d = f.s->map_get(&f.dev[0], f.domain);
+		if (d)
+			f.s->map_put(&f.dev[0], d);
+	}
+	c.map_touches = nr_kobj_release;
+	c.map_checks = __atomic_load_n(&nr_is_attach_deferred, __ATOMIC_RELAXED);
+	nr_kobj_release = 0;
+	__atomic_store_n(&nr_is_attach_deferred, 0, __ATOMIC_RELAXED);
+	for (int i = 0; i < n; i++) {
+		d = f.s->unmap_get(&f.dev[0], f.domain);
+		if (d)
+			f.s->unmap_put(&f.dev[0], d);
+	}
+	c.unmap_touches = nr_kobj_release;
+	c.unmap_checks = __atomic_load_n(&nr_is_attach_deferred, __ATOMIC_RELAXED);
+	kobject_init(&f.devices_kobj, NULL);
+	f.s->thread_exit();
+	fixture_fini(&f);
+	return c;
+}
+
+TEST(deferred_v2_touches_the_group_refcount_in_map_and_unmap)
+{
+	for (int kdump = 0; kdump <= 1; kdump++) {
+		struct touch_counts c = count_touches("deferred-v2", kdump);
+
+		CHECK_EQ_INT(c.map_touches, 100);
+		CHECK_EQ_INT(c.unmap_touches, 100);
+		CHECK_EQ_INT(c.map_checks, 100);
+		CHECK_EQ_INT(c.unmap_checks, 100);
+	}
+}
+
+TEST(kdump_gate_checks_in_map_only_and_never_touches_the_refcount)
+{
+	struct touch_counts c = count_touches("kdump-gate", true);
+
+	CHECK_EQ_INT(c.map_touches, 0);
+	CHECK_EQ_INT(c.unmap_touches, 0);
+	CHECK_EQ_INT(c.map_checks, 100);	/* the gate is open in kdump mode */
+	CHECK_EQ_INT(c.unmap_checks, 0);	/* where the review put it: not in unmap */
+	c = count_touches("kdump-gate", false);
+	CHECK_EQ_INT(c.map_touches + c.unmap_touches + c.map_checks + c.unmap_checks, 0);
+}
+
+TEST(refcount_touches_the_refcount_every_call_and_cached_never)
+{
+	struct touch_counts c = count_touches("refcount", false);
+
+	CHECK_EQ_INT(c.map_touches, 100);
+	CHECK_EQ_INT(c.unmap_touches, 100);
+	c = count_touches("cached", false);
+	CHECK_EQ_INT(c.map_touches + c.unmap_touches, 0);
+	for (unsigned int i = 0; i < strategy_count; i++) {
+		const char *name = strategy_table[i]->name;
+
+		if (!strcmp(name, "refcount") || !strcmp(name, "deferred-v2"))
+			continue;
+		c = count_touches(name, false);
+		CHECK_MSG(c.map_touches + c.unmap_touches == 0, "%s touches the group refcount", name);
+	}
+}
+
+TEST(static_key_and_dev_flag_check_in_map_only_in_kdump_mode)
+{
+	struct touch_counts c = count_touches("static-key", true);
+
+	CHECK_EQ_INT(c.map_checks, 100);	/* iommu_deferred_attach(): the ops check */
+	CHECK_EQ_INT(c.unmap_checks, 0);
+	CHECK_EQ_INT(c.map_touches + c.unmap_touches, 0);
+	c = count_touches("dev-flag", true);
+	CHECK_EQ_INT(c.map_checks + c.unmap_checks, 0);	/* the flag, no indirect call */
+	CHECK_EQ_INT(c.map_touches + c.unmap_touches, 0);
+}
+
+/* ---- static-key: a real jump label ---- */
+
+static bool key_sites_are(const struct static_key *key, bool jump)
+{
+	static const unsigned char nop5[] = JUMP_LABEL_NOP5;
+	int n = jump_label_site_count(key);
+
+	if (n == 0)
+		return false;
+	for (int i = 0; i < n; i++) {
+		const struct jump_entry *e = jump_label_site(key, i);
+		const unsigned char *p = (const unsigned char *)e->code;
+		int32_t rel;
+
+		memcpy(&rel, p + 1, sizeof(rel));
+		if (jump ? !(p[0] == JUMP_LABEL_JMP32_OPCODE &&
+			     e->code + JUMP_LABEL_NOP_SIZE + (intptr_t)rel == e->target)
+			 : memcmp(p, nop5, sizeof(nop5)) != 0)
+			return false;
+	}
+	return true;
+}
+
+TEST(static_key_setup_patches_the_sites_and_teardown_restores_the_nops)
+{
+	const struct strategy *sk = strategy_find("static-key"), *a;
+	struct static_key *key = strategy_deferred_attach_key();
+
+	if (!HAVE_JUMP_LABEL)
+		return;
+	REQUIRE(jump_label_init() == 0);
+	/* map_get and lookup_batch each inline one site */
+	CHECK(jump_label_site_count(key) >= 2);
+	CHECK(key_sites_are(key, false));
+	a = setup_or_null(sk, true, RCU_FLAVOR_MEMB);
+	REQUIRE(a);
+	CHECK(a == sk);
+	CHECK_STR(a->note(), "");
+	CHECK(key_sites_are(key, true));
+	a->teardown();
+	CHECK(key_sites_are(key, false));
+	a = setup_or_null(sk, false, RCU_FLAVOR_MEMB);
+	REQUIRE(a);
+	CHECK(key_sites_are(key, false));
+	a->teardown();
+	CHECK(strategy_startup_note() == NULL);
+}
+
+TEST(static_key_forced_fallback_is_a_flag_load_and_says_so)
+{
+	const struct strategy *sk = strategy_find("static-key"), *a;
+	struct static_key *key = strategy_deferred_attach_key();
+	const char *line;
+
+	jump_label_force_unavailable(true);
+	line = strategy_startup_note();
+	CHECK(line != NULL);
+	if (line)
+		CHECK(strstr(line, "static-key") != NULL);
+	a = setup_or_null(sk, true, RCU_FLAVOR_MEMB);
+	if (a) {
+		CHECK(a != sk);
+		CHECK_STR(a->note(), "static-key-fallback");
+		CHECK(static_key_enabled(key));
+		if (HAVE_JUMP_LABEL)
+			CHECK(key_sites_are(key, false));	/* nothing patched */
+		a->teardown();
+		CHECK(!static_key_enabled(key));
+	}
+	jump_label_force_unavailable(false);
+}
+
+/* ---- rcu: a domain swap under concurrent readers ---- */
+
+#define SWAPS		200
+#define RCU_READERS	3
+
+struct rcu_reader {
+	pthread_t thread;
+	const struct strategy *s;
+	struct device *dev;
+	int *stop;
+	long reads, poisoned;
+} ____cacheline_aligned;
+
+static void *rcu_reader_main(void *arg)
+{
+	struct rcu_reader *r = arg;
+	const struct strategy *s = r->s;
+
+	s->thread_init();
+	while (!__atomic_load_n(r->stop, __ATOMIC_ACQUIRE)) {
+		for (int i = 0; i < 32; i++) {
+			struct iommu_domain *d = s->map_get(r->dev, NULL);
+
+			if (!d)
+				continue;
+			/* hold it a while, as a map does, looking at it throughout */
+			for (int k = 0; k < 20; k++) {
+				if (READ_ONCE(d->magic) != DOMAIN_MAGIC)
+					r->poisoned++;
+				cpu_relax();
+			}
+			s->map_put(r->dev, d);
+			__atomic_store_n(&r->reads, r->reads + 1, __ATOMIC_RELAXED);
+		}
+		s->quiescent();
+	}
+	s->thread_exit();
+	return NULL;
+}
+
+#define MIN_READS	20000
+
+static long reads_now(struct rcu_reader *r)
+{
+	long n = 0;
+
+	for (int i = 0; i < RCU_READERS; i++)
+		n += __atomic_load_n(&r[i].reads, __ATOMIC_RELAXED);
+	return n;
+}
+
+static struct iommu_domain *new_test_domain(void)
+{
+	struct iommu_domain *d = calloc(1, sizeof(*d));
+
+	if (d)
+		d->magic = DOMAIN_MAGIC;
+	return d;
+}
+
+static void rcu_swap_under_readers(enum rcu_flavor flavor)
+{
+	const struct strategy *s = setup_or_null(strategy_find("rcu"), false, flavor);
+	struct rcu_reader r[RCU_READERS];
+	struct iommu_group group = { 0 };
+	struct device dev = { 0 };
+	int stop = 0, bad_old = 0;
+
+	REQUIRE(s);
+	group.domain = new_test_domain();
+	REQUIRE(group.domain);
+	dev.iommu_group = &group;
+	for (int i = 0; i < RCU_READERS; i++) {
+		r[i] = (struct rcu_reader){ .s = s, .dev = &dev, .stop = &stop };
+		REQUIRE(pthread_create(&r[i].thread, NULL, rcu_reader_main, &r[i]) == 0);
+	}
+	/* swap only while every reader is reading, and until they read a good while */
+	for (int i = 0; i < RCU_READERS; i++)
+		while (!__atomic_load_n(&r[i].reads, __ATOMIC_RELAXED))
+			cpu_relax();
+	for (int i = 0; i < SWAPS || (reads_now(r) < MIN_READS && i < 50 * SWAPS); i++) {
+		struct iommu_domain *next = new_test_domain(), *old;
+
+		REQUIRE(next);
+		old = strategy_rcu_swap_domain(&group, next);
+		if (!old || old->magic != DOMAIN_POISON)
+			bad_old++;
+		free(old);	/* a reader still using it would be a use-after-free (ASan) */
+	}
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	long reads = 0, poisoned = 0;
+
+	for (int i = 0; i < RCU_READERS; i++) {
+		pthread_join(r[i].thread, NULL);
+		reads += r[i].reads;
+		poisoned += r[i].poisoned;
+	}
+	free(group.domain);
+	s->teardown();
+	CHECK_EQ_INT(bad_old, 0);
+	CHECK_MSG(poisoned == 0, "%s: readers saw a poisoned domain %ld times", s->note(), poisoned);
+	CHECK(reads >= MIN_READS);
+}
+
+TEST(rcu_memb_swap_never_lets_a_reader_use_a_freed_domain)
+{
+	rcu_swap_under_readers(RCU_FLAVOR_MEMB);
+}
+
+TEST(rcu_qsbr_swap_never_lets_a_reader_use_a_freed_domain)
+{
+	rcu_swap_under_readers(RCU_FLAVOR_QSBR);
+}
+
+/*
+ * The grace period waits for a reader that holds the domain: the reader
+ * takes it, the updater swaps in another thread, and the old domain must
+ * still be intact when the reader lets go (memb: map_put; qsbr: quiescent).
+ */
+struct holder {
+	const struct strategy *s;
+	struct device *dev;
+	int state;		/* 1: holding; 2: let go */
+	int swapped;		/* the updater's swap returned */
+	long magic_at_release;
+	int swapped_before_release;
+};
+
+static void *holder_main(void *arg)
+{
+	struct holder *h = arg;
+	struct iommu_domain *d;
+
+	h->s->thread_init();
+	d = h->s->map_get(h->dev, NULL);
+	__atomic_store_n(&h->state, 1, __ATOMIC_RELEASE);
+	usleep(50 * 1000);	/* long enough for a broken grace period to poison it */
+	h->magic_at_release = (long)READ_ONCE(d->magic);
+	h->swapped_before_release = __atomic_load_n(&h->swapped, __ATOMIC_ACQUIRE);
+	h->s->map_put(h->dev, d);
+	h->s->quiescent();
+	__atomic_store_n(&h->state, 2, __ATOMIC_RELEASE);
+	h->s->thread_exit();
+	return NULL;
+}
+
+static void rcu_grace_period_waits_for_holder(enum rcu_flavor flavor)
+{
+	const struct strategy *s = setup_or_null(strategy_find("rcu"), false, flavor);
+	struct iommu_group group = { 0 };
+	struct device dev = { 0 };
+	struct holder h = { 0 };
+	struct iommu_domain *first, *old;
+	pthread_t t;
+
+	REQUIRE(s);
+	first = new_test_domain();
+	REQUIRE(first);
+	group.domain = first;
+	dev.iommu_group = &group;
+	h = (struct holder){ .s = s, .dev = &dev };
+	REQUIRE(pthread_create(&t, NULL, holder_main, &h) == 0);
+	while (__atomic_load_n(&h.state, __ATOMIC_ACQUIRE) != 1)
+		cpu_relax();
+	old = strategy_rcu_swap_domain(&group, new_test_domain());
+	__atomic_store_n(&h.swapped, 1, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	CHECK(old == first);
+	CHECK_EQ_INT(h.swapped_before_release, 0);
+	CHECK(h.magic_at_release == (long)DOMAIN_MAGIC);
+	free(old);
+	free(group.domain);
+	s->teardown();
+}
+
+TEST(rcu_memb_grace_period_waits_for_a_reader_holding_the_domain)
+{
+	rcu_grace_period_waits_for_holder(RCU_FLAVOR_MEMB);
+}
+
+TEST(rcu_qsbr_grace_period_waits_for_a_reader_until_quiescent)
+{
+	rcu_grace_period_waits_for_holder(RCU_FLAVOR_QSBR);
+}
+
+/* ---- percpu-ref: the per-group state ---- */
+
+TEST(percpu_ref_group_check_sees_a_leaked_reference)
+{
+	struct fixture f;
+
+	REQUIRE(fixture_init(&f, strategy_find("percpu-ref"), false, RCU_FLAVOR_MEMB) == 0);
+	REQUIRE(f.group.strategy_data != NULL);
+	CHECK_EQ_INT(f.s->group_check(&f.group), 0);
+	struct iommu_domain *d = f.s->map_get(&f.dev[0], NULL);
+
+	CHECK(d == f.domain);
+	CHECK_EQ_INT(f.s->group_check(&f.group), -EBUSY);	/* held: not back yet */
+	f.s->map_put(&f.dev[0], d);
+	CHECK_EQ_INT(f.s->group_check(&f.group), 0);
+	f.s->group_release(&f.group);
+	CHECK(f.group.strategy_data == NULL);
+	fixture_fini(&f);
+}
+
+/* ---- the floor ---- */
+
+TEST(none_returns_the_handed_domain_and_touches_nothing)
+{
+	const struct strategy *s = strategy_find("none");
+	struct iommu_domain sentinel = { .magic = DOMAIN_MAGIC };
+	struct device dev = { 0 };	/* no group: a lookup would crash */
+
+	CHECK(s->map_get(&dev, &sentinel) == &sentinel);
+	CHECK(s->unmap_get(&dev, &sentinel) == &sentinel);
+	CHECK_EQ_INT(s->lookup_batch(&dev, &sentinel, 1000), 0);
+	CHECK_EQ_INT(s->lookup_batch(&dev, NULL, 10), 10);	/* NULL counts as a failure */
+}
