@@ -3,10 +3,10 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
-#include <time.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "harness/c2c.h"
 #include "harness/csv.h"
@@ -270,8 +270,9 @@ static double clock_read_ns(void)
  * The flag's values: 0 before the start; 1 "pong is bound and waiting";
  * then ping stores odd+1 = even, pong answers even+1 ... (ping owns the even
  * stores, pong the odd ones). Negative values end it: PP_STOP from ping (done
- * or failed), PP_PONG_FAILED from pong (could not bind). Ping claims the
- * start by CAS so a pong that fails late cannot overwrite a stop.
+ * or failed), PP_PONG_FAILED from pong (could not bind). Pong announces
+ * itself by CAS from 0, so a pong that gets going after ping gave up cannot
+ * overwrite the stop and wait for ever.
  */
 #define PP_STOP		(-1)
 #define PP_PONG_FAILED	(-2)
