@@ -435,6 +435,8 @@ TEST(reader_rejects_truncated_last_row)
 {
 	CHECK_ERR("a,b,c\n1,2,3\n4,5", -EINVAL,
 		  "line 3: last row is cut short: 2 of 3 fields and no newline");
+	/* too many fields is not a truncation, newline or not */
+	CHECK_ERR("a,b\n1,2,3", -EINVAL, "line 2: 3 fields, the header has 2");
 }
 
 TEST(reader_rejects_unterminated_quote)

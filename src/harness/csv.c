@@ -503,14 +503,14 @@ int csv_write_file_atomic(const char *path, const void *buf, size_t len,
 /* ---- reader ---- */
 
 struct parser {
-	char *s;		/* the copy being unquoted in place */
+	char *s;		/* owned, len + 1 bytes, unquoted in place */
 	size_t len, pos, w;	/* read and write offsets, w <= pos */
 	size_t line;		/* 1-based physical line at pos */
 	const char *name;
 	char *err;
 	size_t errlen;
-	/* cell offsets into s, grown by doubling */
-	size_t *cell;
+	/* every cell, header first, pointing into s (which never moves) */
+	char **cell;
 	size_t ncells, cap;
 	size_t *row_line;
 	size_t nrecs, rcap;
@@ -546,18 +546,18 @@ static const char *shown(const char *s, char *buf, size_t size)
 	return buf;
 }
 
-static int push_cell(struct parser *p, size_t off)
+static int push_cell(struct parser *p, char *cell)
 {
 	if (p->ncells == p->cap) {
 		size_t cap = p->cap ? 2 * p->cap : 64;
-		size_t *nc = realloc(p->cell, cap * sizeof(*nc));
+		char **nc = realloc(p->cell, cap * sizeof(*nc));
 
 		if (!nc)
 			return -ENOMEM;
 		p->cell = nc;
 		p->cap = cap;
 	}
-	p->cell[p->ncells++] = off;
+	p->cell[p->ncells++] = cell;
 	return 0;
 }
 
@@ -659,7 +659,7 @@ static int parse_record(struct parser *p, int *nl)
 		/* read the delimiter before the NUL may overwrite it (w <= pos) */
 		c = p->pos < p->len ? s[p->pos] : 0;
 		s[p->w++] = 0;
-		if (push_cell(p, start))
+		if (push_cell(p, s + start))
 			return -ENOMEM;
 		if (c == ',') {
 			p->pos++;
@@ -717,8 +717,7 @@ void csv_free(struct csv_table *t)
 {
 	if (!t)
 		return;
-	free(t->header);
-	free(t->cells);
+	free(t->header);	/* cells live in the same array */
 	free(t->row_line);
 	free(t->storage);
 	table_init(t);
@@ -747,62 +746,48 @@ static int parse(struct parser *p, struct csv_table *t)
 			ncols = n;
 			continue;
 		}
-		if (n != ncols && !nl)
+		if (n < ncols && !nl)
 			return perr(p, -EINVAL,
 				    "line %zu: last row is cut short: %zu of %zu fields and no newline at the end of the file",
 				    line, n, ncols);
 		if (n != ncols)
 			return perr(p, -EINVAL, "line %zu: %zu field%s, the header has %zu%s",
 				    line, n, n == 1 ? "" : "s", ncols,
-				    n == 1 && !p->s[p->cell[first]] ? " (empty line)" : "");
+				    n == 1 && !p->cell[first][0] ? " (empty line)" : "");
 		if (push_rec(p, line))
 			return -ENOMEM;
 	}
 
-	/* the table takes over the buffer; offsets become pointers */
+	/* the table takes over the buffer and the cell array */
+	if (p->ncells < p->cap) {
+		char **shrunk = realloc(p->cell, p->ncells * sizeof(*shrunk));
+
+		if (shrunk)
+			p->cell = shrunk;
+	}
 	t->ncols = ncols;
 	t->nrows = p->nrecs;
 	t->storage = p->s;
-	p->s = NULL;
+	t->header = p->cell;
+	t->cells = p->cell + ncols;
 	t->row_line = p->row_line;
+	p->s = NULL;
+	p->cell = NULL;
 	p->row_line = NULL;
-	t->header = malloc(ncols * sizeof(char *));
-	t->cells = malloc((p->nrecs ? p->nrecs * ncols : 1) * sizeof(char *));
-	if (!t->header || !t->cells)
-		return -ENOMEM;
-	for (size_t i = 0; i < ncols; i++)
-		t->header[i] = t->storage + p->cell[i];
-	for (size_t i = 0; i < p->nrecs * ncols; i++)
-		t->cells[i] = t->storage + p->cell[ncols + i];
 	return check_names(p, t->header, ncols);
 }
 
-int csv_parse_buffer(const char *buf, size_t len, const char *name,
-		     struct csv_table *t, char *err, size_t errlen)
+/* parse s (len bytes, allocated with room for len + 1), which t takes over */
+static int parse_owned(char *s, size_t len, const char *name,
+		       struct csv_table *t, char *err, size_t errlen)
 {
-	struct parser p = { 0 };
+	struct parser p = {
+		.s = s, .len = len, .line = 1,
+		.name = name ? name : "<buffer>", .err = err, .errlen = errlen,
+	};
 	int rc;
 
-	if (err && errlen)
-		err[0] = 0;
-	if (!t)
-		return -EINVAL;
-	table_init(t);
-	if (!buf && len)
-		return -EINVAL;
-	p.name = name ? name : "<buffer>";
-	p.err = err;
-	p.errlen = errlen;
-	p.line = 1;
-	p.len = len;
-	if (len > SIZE_MAX - 1)
-		return -ENOMEM;
-	p.s = malloc(len + 1);
-	if (!p.s)
-		return perr(&p, -ENOMEM, "out of memory");
-	if (len)
-		memcpy(p.s, buf, len);
-	p.s[len] = 0;
+	s[len] = 0;
 	rc = parse(&p, t);
 	free(p.s);
 	free(p.cell);
@@ -811,9 +796,32 @@ int csv_parse_buffer(const char *buf, size_t len, const char *name,
 		if (rc == -ENOMEM)
 			perr(&p, rc, "out of memory");
 		csv_free(t);
-		return rc;
 	}
-	return 0;
+	return rc;
+}
+
+int csv_parse_buffer(const char *buf, size_t len, const char *name,
+		     struct csv_table *t, char *err, size_t errlen)
+{
+	char *s;
+
+	if (err && errlen)
+		err[0] = 0;
+	if (!t)
+		return -EINVAL;
+	table_init(t);
+	if (!buf && len)
+		return -EINVAL;
+	s = len < SIZE_MAX ? malloc(len + 1) : NULL;
+	if (!s) {
+		struct parser p = { .name = name ? name : "<buffer>",
+				    .err = err, .errlen = errlen };
+
+		return perr(&p, -ENOMEM, "out of memory");
+	}
+	if (len)
+		memcpy(s, buf, len);
+	return parse_owned(s, len, name, t, err, errlen);
 }
 
 int csv_read_file_max(const char *path, size_t max_bytes, struct csv_table *t,
@@ -895,7 +903,9 @@ int csv_read_file_max(const char *path, size_t max_bytes, struct csv_table *t,
 	}
 	close(fd);
 	fd = -1;
-	rc = csv_parse_buffer(buf, len, path, t, err, errlen);
+	/* len < cap: the buffer has room for the terminating NUL */
+	rc = parse_owned(buf, len, path, t, err, errlen);
+	buf = NULL;
 out:
 	if (rc && rc != -EFBIG && rc != -EINVAL && err && errlen && !err[0]) {
 		char eb[128];

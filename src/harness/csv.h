@@ -21,7 +21,8 @@
  * 64 MiB) and checks it before returning anything: it never crashes on any
  * input (it is fuzzed: tests/fuzz/fuzz_csv.c) and on a bad file returns a
  * negative errno with a one-line message in err naming the file and line.
- * Memory: about the file size plus 8 bytes per cell. A struct csv_table is
+ * Memory: the file size plus 8 bytes per cell (16 while loading). Time:
+ * about 10 ns per byte. A struct csv_table is
  * read-only after loading and may be shared between threads.
  */
 #ifndef DMABENCH_HARNESS_CSV_H
@@ -118,7 +119,8 @@ struct csv_table {
 	size_t ncols;
 	size_t nrows;		/* data rows, the header not counted */
 	char **header;		/* ncols names */
-	char **cells;		/* nrows * ncols, row-major, unquoted, NUL-terminated */
+	char **cells;		/* nrows * ncols, row-major, unquoted, NUL-terminated
+				 * (the same array as header, after it) */
 	size_t *row_line;	/* 1-based line where data row i starts */
 	char *storage;
 };
