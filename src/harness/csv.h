@@ -29,7 +29,6 @@
 #define DMABENCH_HARNESS_CSV_H
 
 #include <stddef.h>
-#include <sys/types.h>
 
 /* ---- rows ---- */
 
