@@ -121,6 +121,24 @@ compare: $(DMABENCH)
 	@test -n "$(B)" || { echo "make compare: B=<run dir> is required" >&2; exit 2; }
 	$(DMABENCH) compare "$(A)" "$(B)"
 
+# make fuzz: libFuzzer on the CSV reader (clang + Debian's libclang-rt-14-dev).
+# New corpus entries go to $(BUILD)/fuzz/corpus-csv; a crash is saved into
+# tests/fuzz/regress/, which make test replays (tests/test_csv_regress.c).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   := -std=gnu11 -O1 -g -D_GNU_SOURCE -Isrc -Wall -Wextra -Werror \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+$(BUILD)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c tests/fuzz/csv_check.h src/harness/csv.c src/harness/csv.h
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: needs clang: apt-get install -y clang libclang-rt-14-dev" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_csv.c src/harness/csv.c -lm
+
+fuzz: $(BUILD)/fuzz/fuzz_csv
+	@mkdir -p $(BUILD)/fuzz/corpus-csv tests/fuzz/regress
+	$(BUILD)/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		-dict=tests/fuzz/csv.dict -artifact_prefix=tests/fuzz/regress/ \
+		$(BUILD)/fuzz/corpus-csv tests/fuzz/corpus/csv
+
 clean:
 	rm -rf build
 
