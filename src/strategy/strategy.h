@@ -93,7 +93,11 @@ struct strategy {
 	unsigned long (*lookup_batch)(struct device *dev, struct iommu_domain *handed,
 				      unsigned long n);
 
-	/* What setup actually did, for the CSV flags column (e.g. "static-key-fallback"); "" if nothing to say. */
+	/*
+	 * What setup actually did, for the CSV flags column: "static-key-fallback"
+	 * (static-key without jump label patching), "rcu-memb" / "rcu-qsbr" (the
+	 * flavour); "" if nothing to say. Valid after setup.
+	 */
 	const char *(*note)(void);
 };
 
@@ -113,7 +117,8 @@ int strategy_setup(const struct strategy *s, const struct strategy_config *cfg,
  * For the driver to print once at start-up: NULL when every strategy can run
  * as designed here, else one line saying what falls back and why (static-key:
  * no jump label patching on this machine, so it measures a flag load and its
- * rows carry the flag "static-key-fallback"). Patches nothing.
+ * rows carry the flag "static-key-fallback"). Call it with no worker running:
+ * it probes patching by rewriting each jump label NOP in place.
  */
 const char *strategy_startup_note(void);
 
