@@ -1,0 +1,81 @@
+/*
+ * dmabench — the driver. `main` reads flags, builds a plan, runs it, writes
+ * it; subcommands `compare` and `c2c` have their own entry points.
+ * Exit status: 0 done, 2 bad input (one line on stderr naming the flag),
+ * 1 a failure at run time, 130/143 interrupted by SIGINT/SIGTERM.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "options.h"
+#include "plan.h"
+#include "scenario.h"
+#include "sweep.h"
+#include "version.h"
+
+int compare_main(int argc, char **argv);
+int c2c_main(int argc, char **argv);
+
+static void list(void)
+{
+	printf("strategies:\n");
+	for (unsigned int i = 0; i < strategy_count; i++) {
+		const struct strategy *s = strategy_table[i];
+
+		printf("  %-12s %s%s\n", s->name, s->description,
+		       (s->flags & STRATEGY_GATED) ? " [gated: also runs in kdump mode]" : "");
+	}
+	printf("scenarios:\n");
+	for (unsigned int i = 0; i < scenario_count; i++)
+		printf("  %-12s %s\n", scenario_table[i]->name, scenario_table[i]->description);
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt;
+	struct plan plan;
+	char err[512];
+	int rc;
+
+	if (argc > 1 && !strcmp(argv[1], "compare"))
+		return compare_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "c2c"))
+		return c2c_main(argc - 1, argv + 1);
+
+	options_defaults(&opt);
+	if (options_parse(&opt, argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	switch (opt.action) {
+	case OPT_HELP:
+		options_usage(stdout);
+		return 0;
+	case OPT_VERSION:
+		printf("dmabench %s (git %s)\n", DMABENCH_VERSION, DMABENCH_GIT_REVISION);
+		return 0;
+	case OPT_LIST:
+		list();
+		return 0;
+	case OPT_RUN:
+		break;
+	}
+	if (opt.soak_ms)
+		options_for_soak(&opt);
+	if (plan_build(&plan, &opt, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	if (opt.dry_run) {
+		plan_print(&plan, stdout);
+		plan_free(&plan);
+		return 0;
+	}
+	if (opt.soak_ms) {
+		plan.duration_ns = opt.soak_ms * 1000000ULL / plan.nr_configs;
+		rc = sweep_soak(&plan, &opt);
+	} else {
+		rc = sweep_run(&plan, &opt);
+	}
+	plan_free(&plan);
+	return rc;
+}

@@ -1,0 +1,57 @@
+/*
+ * bench/report.h — what a sweep writes: the results.csv row of one window,
+ * summary.csv over repetitions, and the table on stdout.
+ */
+#ifndef DMABENCH_REPORT_H
+#define DMABENCH_REPORT_H
+
+#include <stdio.h>
+#include "harness/csv.h"
+#include "harness/pmu.h"
+#include "harness/runner.h"
+#include "plan.h"
+
+#define SCHEMA_VERSION	1
+
+/* One measured window, kept for the summary. */
+struct rep_result {
+	bool done;
+	double ns_per_op, mops_per_s, p50, p90, p99;
+	unsigned int flags_mask;
+};
+
+#define ROWFLAG_FAILED_CALLS	(1u << 0)
+#define ROWFLAG_INVARIANT	(1u << 1)
+#define ROWFLAG_ARENA		(1u << 2)
+#define ROWFLAG_INTERRUPTED	(1u << 3)
+#define ROWFLAG_STATIC_KEY_FB	(1u << 4)
+#define ROWFLAG_BIND_FAILED	(1u << 5)
+#define ROWFLAG_MIGRATED	(1u << 6)
+
+struct report {
+	const struct plan *plan;
+	const struct pmu_events *events;
+	char run_id[64];
+	char machine[128];
+	char dir[1024];
+	struct csv_writer *results;
+	struct rep_result *reps;	/* nr_configs * reps */
+	uint64_t seed;
+	double timer_overhead_ns;
+};
+
+int report_open(struct report *r, const struct plan *p, const struct pmu_events *ev,
+		const char *dir, const char *run_id, const char *machine, uint64_t seed,
+		double timer_overhead_ns);
+int report_row(struct report *r, const struct plan_item *it, const struct runner_result *res,
+	       const char *binding, unsigned int flags_mask, const char *strategy_note);
+int report_summary(struct report *r, const double *model_refcount_ns);
+void report_table(const struct report *r, FILE *f);
+void report_close(struct report *r);
+int report_floor_config(const struct plan *p, unsigned int ci);
+
+struct c2c_matrix;
+/* Per configuration: the contention model's refcount cost, NAN where it does not apply. Caller frees. */
+double *costmodel_for_plan(const struct plan *p, const struct c2c_matrix *m, const struct report *r);
+
+#endif

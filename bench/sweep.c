@@ -1,0 +1,509 @@
+/* Running a plan: see sweep.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "harness/arena.h"
+#include "harness/c2c.h"
+#include "harness/clock.h"
+#include "harness/costmodel.h"
+#include "harness/machine.h"
+#include "harness/pmu.h"
+#include "harness/runner.h"
+#include "model/alloc.h"
+#include "model/model.h"
+#include "report.h"
+#include "scenario.h"
+#include "sweep.h"
+#include "version.h"
+
+#define ARENA_BYTES	(256UL << 20)	/* reserved, touched only as used */
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	if (got_signal) {
+		/* second signal: leave now; rows on disk are whole (one write each) */
+		_exit(128 + sig);
+	}
+	got_signal = sig;
+	runner_stop();
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* mkdir -p for the parents; the last component must be new. */
+static int make_run_dir(const char *dir)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (char *s = buf + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(buf, 0777) && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(buf, 0777))
+		return -errno;
+	return 0;
+}
+
+/* ---- one window ---- */
+
+struct window_ctx {
+	const struct scenario *scenario;
+	const struct strategy *strategy;
+	struct scenario_thread *threads;
+};
+
+static int w_thread_init(void *arg, unsigned int thread, int pu_os, void **tctx)
+{
+	struct window_ctx *w = arg;
+	int rc;
+
+	model_set_this_cpu(pu_os >= 0 ? pu_os : (int)thread);
+	rc = w->strategy->thread_init();
+	*tctx = &w->threads[thread];
+	return rc;
+}
+
+static unsigned long w_batch(void *tctx, unsigned long n)
+{
+	struct scenario_thread *t = tctx;
+
+	return t->scenario->batch(t, n);
+}
+
+static void w_thread_exit(void *tctx)
+{
+	struct scenario_thread *t = tctx;
+
+	t->strategy->thread_exit();
+}
+
+struct sweep {
+	struct plan *plan;
+	const struct options *opt;
+	struct pmu_events events;
+	struct arena arena;
+	bool arena_ok;
+	unsigned long inv_spins;
+	double timer_overhead_ns;
+	struct report report;
+	char machine[128];
+	char run_id[64];
+	char dir[1024];
+	double *c2c_refcount_model;	/* per config, NAN where none */
+	struct c2c_matrix c2c;
+	bool have_c2c;
+};
+
+static void fill_threads(struct scenario_thread *th, int n, struct model_world *world,
+			 const struct scenario *sc, const struct strategy *s)
+{
+	for (int i = 0; i < n; i++) {
+		struct scenario_thread *t = &th[i];
+
+		memset(t, 0, sizeof(*t));
+		t->scenario = sc;
+		t->strategy = s;
+		t->dev = model_world_device(world, i);
+		t->handed = model_world_domain(world, i);
+		/* fake physical pages, distinct per thread (no data moves) */
+		t->phys = ((phys_addr_t)(i + 1) << 32);
+		for (int k = 0; k < SCENARIO_SG_NENTS; k++) {
+			t->sg[k].page_phys = t->phys + (phys_addr_t)(k + 1) * PAGE_SIZE;
+			t->sg[k].offset = 0;
+			t->sg[k].length = PAGE_SIZE;
+		}
+	}
+}
+
+static int run_item(struct sweep *sw, const struct plan_item *it)
+{
+	const struct config *c = &sw->plan->configs[it->config];
+	struct strategy_config scfg = { .kdump = c->kdump, .rcu_flavor = sw->opt->rcu_flavor };
+	const struct strategy *s = c->strategy;
+	struct model_world_config wcfg = {
+		.nr_threads = c->threads,
+		.sharing = c->sharing,
+		.kdump = c->kdump,
+		.strict = c->strict,
+		.inv_spins = sw->inv_spins,
+		.strategy = s,
+	};
+	struct runner_config rcfg = {
+		.topo = sw->plan->this_system ? sw->plan->topo : NULL,
+		.slots = c->slots,
+		.nr_threads = c->threads,
+		.warmup_ns = sw->plan->warmup_ns,
+		.duration_ns = sw->plan->duration_ns,
+		.events = &sw->events,
+		.strict_binding = sw->opt->strict_binding,
+	};
+	struct window_ctx wctx = { .scenario = c->scenario, .strategy = s };
+	struct runner_work work = {
+		.arg = &wctx,
+		.thread_init = w_thread_init,
+		.batch = w_batch,
+		.thread_exit = w_thread_exit,
+	};
+	struct runner_result res;
+	struct model_world *world = NULL;
+	struct model_check check;
+	unsigned int flags = 0;
+	char binding[64];
+	int rc;
+
+	rc = strategy_setup(c->strategy, &scfg, &s);
+	if (rc)
+		return rc;
+	wcfg.strategy = s;
+	wctx.strategy = s;
+	if (sw->arena_ok) {
+		arena_reset(&sw->arena);
+		model_set_allocator(&sw->arena.allocator);
+	}
+	rc = model_world_create(&wcfg, &world);
+	if (rc)
+		goto out_teardown;
+	wctx.threads = aligned_alloc(64, sizeof(*wctx.threads) * c->threads);
+	if (!wctx.threads) {
+		rc = -ENOMEM;
+		goto out_world;
+	}
+	fill_threads(wctx.threads, c->threads, world, c->scenario, s);
+
+	rc = runner_run(&rcfg, &work, &res);
+	if (rc && rc != -ECANCELED)
+		goto out_threads;
+	if (rc == -ECANCELED) {
+		/* an interrupted window is not a finished measurement: drop it */
+		runner_result_free(&res);
+		goto out_threads;
+	}
+
+	if (res.failed)
+		flags |= ROWFLAG_FAILED_CALLS;
+	if (model_world_check(world, &check))
+		flags |= ROWFLAG_INVARIANT;
+	if (sw->arena_ok && arena_overflowed(&sw->arena))
+		flags |= ROWFLAG_ARENA;
+	if (res.bind_failures)
+		flags |= ROWFLAG_BIND_FAILED;
+	if (res.migrations)
+		flags |= ROWFLAG_MIGRATED;
+	if (!rcfg.topo)
+		snprintf(binding, sizeof(binding), "unbound");
+	else if (res.bind_failures)
+		snprintf(binding, sizeof(binding), "failed:%u", res.bind_failures);
+	else
+		snprintf(binding, sizeof(binding), "bound");
+	strncat(binding, sw->arena_ok && sw->arena.bound ? "+mem-bound" : "+mem-unbound",
+		sizeof(binding) - strlen(binding) - 1);
+	if (sw->opt->strict_binding && (res.bind_failures || !(sw->arena_ok && sw->arena.bound))) {
+		runner_result_free(&res);
+		rc = -EPERM;
+		goto out_threads;
+	}
+	rc = report_row(&sw->report, it, &res, binding, flags, s->note());
+	runner_result_free(&res);
+out_threads:
+	free(wctx.threads);
+out_world:
+	model_world_destroy(world);
+out_teardown:
+	model_set_allocator(NULL);
+	s->teardown();
+	return rc;
+}
+
+/* ---- progress on stderr ---- */
+
+static void progress(const struct sweep *sw, unsigned int k, unsigned int n, double elapsed)
+{
+	bool tty = isatty(STDERR_FILENO);
+	double left = k ? elapsed / k * (n - k) : plan_estimate_s(sw->plan);
+
+	fprintf(stderr, "%s[%u/%u] elapsed %.0f s, about %.0f s left%s",
+		tty ? "\r" : "", k, n, elapsed, left, tty ? "\033[K" : "\n");
+}
+
+static double now_s(void)
+{
+	return clock_now_ns() / 1e9;
+}
+
+/* ---- machine.txt ---- */
+
+static int write_machine(struct sweep *sw, const char *status)
+{
+	char path[1200], tmp[1240];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/machine.txt", sw->dir);
+	snprintf(tmp, sizeof(tmp), "%s/.machine.txt.tmp", sw->dir);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	machine_describe(f, DMABENCH_CC " " DMABENCH_CFLAGS, DMABENCH_GIT_REVISION);
+	fprintf(f, "run_id: %s\n", sw->run_id);
+	fprintf(f, "timer_overhead_ns: %.2f\n", sw->timer_overhead_ns);
+	fprintf(f, "inv_ns: %llu\n", (unsigned long long)sw->opt->inv_ns);
+	fprintf(f, "inv_spins: %lu\n", sw->inv_spins);
+	fprintf(f, "home_node: %d\n", sw->plan->home_node);
+	fprintf(f, "home_memory: %s\n", sw->arena_ok && sw->arena.bound ? "bound" : "not bound");
+	fprintf(f, "rcu_flavor: %s\n", sw->opt->rcu_flavor == RCU_FLAVOR_QSBR ? "qsbr" : "memb");
+	fprintf(f, "seed: %llu\n", (unsigned long long)sw->opt->seed);
+	for (int i = 0; i < sw->plan->nr_notes; i++)
+		fprintf(f, "note: %s\n", sw->plan->notes[i]);
+	if (sw->have_c2c)
+		c2c_write_summary(&sw->c2c, f);
+	else
+		fprintf(f, "c2c: not measured\n");
+	fprintf(f, "status: %s\n", status);
+	if (fclose(f))
+		return -EIO;
+	if (rename(tmp, path))
+		return -errno;
+	return 0;
+}
+
+static void default_dir(struct sweep *sw)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(sw->run_id, sizeof(sw->run_id), "%Y%m%dT%H%M%SZ", &tm);
+	machine_short_id(sw->machine, sizeof(sw->machine));
+	if (sw->opt->out[0])
+		snprintf(sw->dir, sizeof(sw->dir), "%s", sw->opt->out);
+	else
+		snprintf(sw->dir, sizeof(sw->dir), "results/%s/%s", sw->machine, sw->run_id);
+}
+
+static void c2c_pass(struct sweep *sw)
+{
+	char path[1200];
+	int rc;
+
+	if (sw->opt->no_c2c || !sw->plan->this_system)
+		return;
+	fprintf(stderr, "dmabench: core-to-core latency between allowed PUs...\n");
+	rc = c2c_measure(sw->plan->topo, sw->plan->home_node, &sw->c2c);
+	if (rc) {
+		fprintf(stderr, "dmabench: c2c not measured: %s\n", strerror(-rc));
+		return;
+	}
+	sw->have_c2c = true;
+	snprintf(path, sizeof(path), "%s/c2c.csv", sw->dir);
+	if (c2c_write_csv(&sw->c2c, path))
+		fprintf(stderr, "dmabench: cannot write %s\n", path);
+}
+
+int sweep_run(struct plan *p, const struct options *o)
+{
+	struct sweep sw = { .plan = p, .opt = o };
+	unsigned int n = p->nr_configs * p->reps, done = 0;
+	char err[512];
+	double t0;
+	int rc, exit_rc = 0;
+
+	if (!p->this_system) {
+		fprintf(stderr, "dmabench: the topology is not this machine's (HWLOC_SYNTHETIC or HWLOC_XMLFILE set): only --dry-run can use it\n");
+		return 2;
+	}
+	rc = pmu_init();
+	if (!rc)
+		rc = pmu_events_parse(o->events, &sw.events, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "dmabench: --events: invalid value '%s': %s\n", o->events, err);
+		return 2;
+	}
+	default_dir(&sw);
+	rc = make_run_dir(sw.dir);
+	if (rc) {
+		fprintf(stderr, "dmabench: --out: invalid value '%s': %s\n", sw.dir,
+			rc == -EEXIST ? "exists (a run directory is never reused)" : strerror(-rc));
+		return 2;
+	}
+	for (int i = 0; i < p->nr_notes; i++)
+		fprintf(stderr, "dmabench: %s\n", p->notes[i]);
+	if (strategy_startup_note())
+		fprintf(stderr, "dmabench: %s\n", strategy_startup_note());
+
+	install_signals();
+	model_set_nr_cpu_ids(topo_max_pu_os(p->topo) + 1);
+	sw.timer_overhead_ns = clock_overhead_ns();
+	sw.inv_spins = clock_ns_to_spins(o->inv_ns, clock_spins_per_us());
+	sw.arena_ok = !arena_create(&sw.arena, p->topo, p->home_node, ARENA_BYTES);
+	if (!sw.arena_ok)
+		fprintf(stderr, "dmabench: no home-node arena; model memory comes from the heap\n");
+
+	write_machine(&sw, "running");
+	c2c_pass(&sw);
+	write_machine(&sw, "running");
+
+	rc = report_open(&sw.report, p, &sw.events, sw.dir, sw.run_id, sw.machine, o->seed,
+			 sw.timer_overhead_ns);
+	if (rc) {
+		fprintf(stderr, "dmabench: cannot write %s/results.csv: %s\n", sw.dir, strerror(-rc));
+		return 1;
+	}
+
+	t0 = now_s();
+	for (unsigned int i = 0; i < n && !got_signal; i++) {
+		rc = run_item(&sw, &p->order[i]);
+		if (rc && !got_signal) {
+			const struct config *c = &p->configs[p->order[i].config];
+
+			fprintf(stderr, "%sdmabench: %s/%s/%s threads=%d: %s\n",
+				isatty(STDERR_FILENO) ? "\n" : "", c->scenario->name, c->strategy->name,
+				config_mode_name(c), c->threads,
+				rc == -EPERM ? "binding failed (--strict-binding)" : strerror(-rc));
+			exit_rc = 1;
+			break;
+		}
+		done++;
+		progress(&sw, done, n, now_s() - t0);
+	}
+	if (isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+	if (got_signal)
+		exit_rc = 128 + got_signal;
+
+	if (sw.have_c2c) {
+		sw.c2c_refcount_model = costmodel_for_plan(p, &sw.c2c, &sw.report);
+	}
+	rc = report_summary(&sw.report, sw.c2c_refcount_model);
+	if (rc)
+		fprintf(stderr, "dmabench: cannot write summary.csv: %s\n", strerror(-rc));
+	write_machine(&sw, got_signal ? "interrupted" : exit_rc ? "failed" : "complete");
+	report_table(&sw.report, stdout);
+	printf("run directory: %s\n", sw.dir);
+	report_close(&sw.report);
+	free(sw.c2c_refcount_model);
+	if (sw.have_c2c)
+		c2c_free(&sw.c2c);
+	if (sw.arena_ok)
+		arena_destroy(&sw.arena);
+	pmu_events_free(&sw.events);
+	return exit_rc;
+}
+
+/* ---- soak: long map-unmap runs, then the model's invariants ---- */
+
+static int soak_item(struct sweep *sw, const struct config *c, struct model_check *check,
+		     struct runner_result *res)
+{
+	struct strategy_config scfg = { .kdump = c->kdump, .rcu_flavor = sw->opt->rcu_flavor };
+	const struct strategy *s = c->strategy;
+	struct model_world_config wcfg = {
+		.nr_threads = c->threads, .sharing = c->sharing, .kdump = c->kdump,
+		.strict = c->strict, .inv_spins = sw->inv_spins,
+	};
+	struct runner_config rcfg = {
+		.topo = sw->plan->topo, .slots = c->slots, .nr_threads = c->threads,
+		.warmup_ns = 0, .duration_ns = sw->plan->duration_ns,
+	};
+	struct window_ctx wctx = { .scenario = c->scenario };
+	struct runner_work work = {
+		.arg = &wctx, .thread_init = w_thread_init, .batch = w_batch,
+		.thread_exit = w_thread_exit,
+	};
+	struct model_world *world = NULL;
+	int rc;
+
+	rc = strategy_setup(c->strategy, &scfg, &s);
+	if (rc)
+		return rc;
+	wcfg.strategy = wctx.strategy = s;
+	rc = model_world_create(&wcfg, &world);
+	if (rc)
+		goto out;
+	wctx.threads = aligned_alloc(64, sizeof(*wctx.threads) * c->threads);
+	if (!wctx.threads) {
+		rc = -ENOMEM;
+		goto out_world;
+	}
+	fill_threads(wctx.threads, c->threads, world, c->scenario, s);
+	rc = runner_run(&rcfg, &work, res);
+	if (!rc || rc == -ECANCELED) {
+		int crc = model_world_check(world, check);
+
+		if (!rc)
+			rc = crc;
+	}
+	free(wctx.threads);
+out_world:
+	model_world_destroy(world);
+out:
+	s->teardown();
+	return rc;
+}
+
+int sweep_soak(struct plan *p, const struct options *o)
+{
+	struct sweep sw = { .plan = p, .opt = o };
+	unsigned int failures = 0, done = 0;
+	uint64_t total_ops = 0;
+	double t0;
+
+	if (!p->this_system) {
+		fprintf(stderr, "dmabench: the topology is not this machine's: --soak cannot run on it\n");
+		return 2;
+	}
+	install_signals();
+	model_set_nr_cpu_ids(topo_max_pu_os(p->topo) + 1);
+	sw.inv_spins = clock_ns_to_spins(o->inv_ns, clock_spins_per_us());
+	printf("soak: %u configurations (map-unmap, every strategy and mode, strict and lazy, every sharing), %.1f s each\n",
+	       p->nr_configs, p->duration_ns / 1e9);
+	printf("%-12s %-6s %-6s %-7s %7s %14s %10s  %s\n", "strategy", "mode", "inv", "sharing",
+	       "threads", "calls", "ns/call", "invariants");
+	t0 = now_s();
+	for (unsigned int i = 0; i < p->nr_configs && !got_signal; i++) {
+		const struct config *c = &p->configs[i];
+		struct model_check check;
+		struct runner_result res;
+		int rc;
+
+		memset(&check, 0, sizeof(check));
+		memset(&res, 0, sizeof(res));
+		rc = soak_item(&sw, c, &check, &res);
+		printf("%-12s %-6s %-6s %-7s %7d %14llu %10.1f  %s\n", c->strategy->name,
+		       config_mode_name(c), config_invalidation_name(c), config_sharing_name(c),
+		       c->threads, (unsigned long long)res.ops, res.ns_per_op,
+		       rc == 0 && !res.failed ? "ok" : check.what[0] ? check.what :
+		       res.failed ? "failed calls" : strerror(-rc));
+		fflush(stdout);
+		if ((rc && rc != -ECANCELED) || res.failed)
+			failures++;
+		total_ops += res.ops;
+		runner_result_free(&res);
+		done++;
+	}
+	printf("soak: %u configurations, %llu calls in %.0f s, %u with a broken invariant or failed calls%s\n",
+	       done, (unsigned long long)total_ops, now_s() - t0, failures,
+	       got_signal ? " (interrupted)" : "");
+	if (got_signal)
+		return 128 + got_signal;
+	return failures ? 1 : 0;
+}

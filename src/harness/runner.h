@@ -1,0 +1,89 @@
+/*
+ * src/harness/runner.h — one measured window: N pinned threads, a spin
+ * barrier, a warm-up window, a measured window to a shared deadline.
+ *
+ * The runner knows nothing about what it measures: a struct runner_work
+ * gives it a per-thread init, a batch function (n calls) and an exit. Each
+ * worker binds itself to its planned PU before the barrier, runs batches
+ * until the warm-up deadline, meets the others at a second barrier, then runs
+ * batches until the measured deadline, reading the clock once per batch.
+ * Counts stay in the thread's own padded record, written once at the end.
+ *
+ * runner_run() is called from one controlling thread; it creates and joins
+ * the workers. Returns 0 or -errno (-ECANCELED when runner_stop was called).
+ * Cost: thread creation and two barriers per call, outside the windows.
+ */
+#ifndef DMABENCH_HARNESS_RUNNER_H
+#define DMABENCH_HARNESS_RUNNER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "harness/stats.h"
+#include "harness/pmu.h"
+#include "harness/topo.h"
+
+/*
+ * Batch size: each worker starts at cfg->batch_calls (or 1) and doubles it in
+ * the warm-up window until one batch lasts RUNNER_BATCH_TARGET_NS, so the
+ * clock read (tens of ns) is a few per cent of a batch at most.
+ */
+#define RUNNER_BATCH_TARGET_NS	2000
+
+struct runner_work {
+	void *arg;
+	/* on the worker, after binding, before the barrier; *tctx is its state */
+	int (*thread_init)(void *arg, unsigned int thread, int pu_os, void **tctx);
+	/* n calls; returns the number that failed */
+	unsigned long (*batch)(void *tctx, unsigned long n);
+	void (*thread_exit)(void *tctx);
+};
+
+struct runner_config {
+	const struct topo *topo;		/* NULL: no binding */
+	const struct topo_slot *slots;		/* nr_threads planned PUs */
+	unsigned int nr_threads;
+	uint64_t warmup_ns, duration_ns;
+	unsigned long batch_calls;		/* calls per timed batch */
+	const struct pmu_events *events;	/* NULL: no counters */
+	bool strict_binding;
+};
+
+struct runner_thread {
+	uint64_t ops, failed, batches;
+	unsigned long batch_calls;
+	uint64_t start_ns, end_ns;
+	int pu_planned, pu_start, pu_end;	/* pu_* from sched_getcpu() */
+	int bind_rc;				/* 0 or -errno from topo_bind_thread */
+	int init_rc;
+	struct stats_hist hist;			/* ns per call, one sample per batch */
+	struct pmu_thread pmu;
+	struct pmu_totals counts;		/* this thread's, after the window */
+} __attribute__((aligned(64)));
+
+struct runner_result {
+	unsigned int nr_threads;
+	struct runner_thread *threads;		/* nr_threads records, owned */
+	uint64_t ops, failed;
+	uint64_t span_ns;			/* first start .. last end */
+	uint64_t overlap_ns;			/* last start .. first end (0 if none) */
+	uint64_t busy_ns;			/* sum of each thread's end - start */
+	double concurrency_fraction;		/* overlap / span */
+	double ns_per_op;			/* busy_ns / ops: the latency a CPU sees */
+	double mops_per_s;			/* ops / span */
+	struct stats_hist hist;			/* all threads' batches */
+	uint64_t min_thread_ops, max_thread_ops;
+	unsigned int migrations;		/* threads not on their PU at the end */
+	unsigned int bind_failures;
+	struct pmu_totals pmu;
+};
+
+int runner_run(const struct runner_config *cfg, const struct runner_work *work,
+	       struct runner_result *res);
+void runner_result_free(struct runner_result *res);
+
+
+/* Async-signal-safe: the window in progress ends at its next batch. */
+void runner_stop(void);
+bool runner_stopped(void);
+
+#endif
