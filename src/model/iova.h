@@ -105,6 +105,10 @@ static inline unsigned long iova_pfn(struct iova_domain *iovad, dma_addr_t iova)
 	return iova >> iova_shift(iovad);
 }
 
+/* iova_cache_get/put: the kernel's kmem_cache for struct iova; model_zalloc() needs none. */
+static inline int iova_cache_get(void) { return 0; }
+static inline void iova_cache_put(void) { }
+
 /*
  * init_iova_domain: an empty domain (just the anchor above the top of the
  * address space), no range caches. @granule: a power of two <= PAGE_SIZE
