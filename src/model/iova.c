@@ -18,7 +18,11 @@ struct iova_cpu_rcache {
 	struct iova_magazine *prev;
 } ____cacheline_aligned;
 
-/* v6.1: the depot is an array under rcache->lock (a list from v6.4). */
+/*
+ * v6.1: the depot is an array under rcache->lock (a list from v6.4). The six
+ * rcaches are one kcalloc()ed array there, so neighbouring size classes share
+ * cache lines; kept so here on purpose.
+ */
 struct iova_rcache {
 	spinlock_t lock;
 	unsigned long depot_size;
