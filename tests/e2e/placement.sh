@@ -21,7 +21,7 @@ check() {	# check NAME "WANT" CMD...
 export HWLOC_SYNTHETIC="$SYN"
 check compact-4   "4 0+2+4+6 1"            "$DMABENCH" --placement=compact --threads=4
 check compact-5   "5 0+2+4+6+1 1"          "$DMABENCH" --placement=compact --threads=5
-check compact-9   "9 0+2+4+6+1+3+5+7+8 2" "$DMABENCH" --placement=compact --threads=17
+check compact-9   "9 0+2+4+6+1+3+5+7+8 2" "$DMABENCH" --placement=compact --threads=9
 check scatter-4   "4 0+8+16+24 4"          "$DMABENCH" --placement=scatter --threads=4
 check scatter-5   "5 0+8+16+24+2 4"        "$DMABENCH" --placement=scatter --threads=5
 check smt-4       "4 0+1+2+3 1"            "$DMABENCH" --placement=smt --threads=4
