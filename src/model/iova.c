@@ -196,6 +196,7 @@ static int __alloc_and_insert_iova_range(struct iova_domain *iovad,
 
 	curr = __get_cached_rbnode(iovad, limit_pfn);
 	curr_iova = to_iova(curr);
+	/* 6.1.y stable form ("Fix alloc iova overflows issue"): no +1 that wraps at the anchor */
 	retry_pfn = curr_iova->pfn_hi;
 
 retry:
