@@ -1,0 +1,84 @@
+/* The clock's cost, the spin calibration, and sleeping to a deadline: see clock.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include "harness/clock.h"
+
+#define OVERHEAD_TRIALS		101
+#define OVERHEAD_READS		64
+#define SPIN_TRIALS		9
+#define SPIN_TRIAL_NS		500000ull	/* 0.5 ms: many scheduler ticks shorter */
+#define SPIN_SIZING_NS		100000ull
+
+int clock_sleep_until(uint64_t deadline_ns)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(deadline_ns / NSEC_PER_SEC),
+		.tv_nsec = (long)(deadline_ns % NSEC_PER_SEC),
+	};
+	int rc;
+
+	/* clock_nanosleep returns the error, it does not set errno */
+	while ((rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL)) == EINTR)
+		;
+	return -rc;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* median of a small array, sorted in place */
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double clock_overhead_ns(void)
+{
+	double per_read[OVERHEAD_TRIALS];
+
+	for (int t = 0; t < OVERHEAD_TRIALS; t++) {
+		uint64_t t0 = clock_now_ns(), t1 = t0;
+
+		/* OVERHEAD_READS reads after t0, each ending one interval */
+		for (int i = 0; i < OVERHEAD_READS; i++)
+			t1 = clock_now_ns();
+		per_read[t] = (double)(t1 - t0) / OVERHEAD_READS;
+	}
+	double m = median(per_read, OVERHEAD_TRIALS);
+
+	/* a clock coarser than the loop (never seen with the vDSO) still gives > 0 */
+	return m > 0 ? m : 1.0 / OVERHEAD_READS;
+}
+
+/* ns taken by clock_spin(n) once */
+static uint64_t spin_trial_ns(unsigned long n)
+{
+	uint64_t t0 = clock_now_ns();
+
+	clock_spin(n);
+	return clock_now_ns() - t0;
+}
+
+double clock_spins_per_us(void)
+{
+	double rate[SPIN_TRIALS];
+	unsigned long n = 1024;
+	uint64_t ns;
+
+	/* size a trial: double n until it lasts SPIN_SIZING_NS */
+	while ((ns = spin_trial_ns(n)) < SPIN_SIZING_NS && n < (1ul << 40))
+		n *= 2;
+	if (ns == 0)
+		ns = 1;
+	n = (unsigned long)((double)n * SPIN_TRIAL_NS / (double)ns) + 1;
+	for (int t = 0; t < SPIN_TRIALS; t++) {
+		ns = spin_trial_ns(n);
+		rate[t] = (double)n * 1000.0 / (double)(ns ? ns : 1);
+	}
+	return median(rate, SPIN_TRIALS);
+}

@@ -1,0 +1,98 @@
+/*
+ * src/harness/clock.h — the clock the harness reads per batch, its measured
+ * cost, and the calibrated busy-wait that models an IOMMU invalidation.
+ *
+ * Clock. clock_now_ns() is CLOCK_MONOTONIC through the vDSO (no system call
+ * when the kernel's clocksource allows it: tsc, kvm-clock); it is read once
+ * per batch of calls, never per call. clock_overhead_ns() measures what one
+ * read costs here; the harness exports that figure (timer_overhead_ns) and
+ * never subtracts it silently.
+ *
+ * Spinning. The model's invalidation busy-waits a number of cpu_relax()
+ * iterations (src/model/model-iommu.c: `for (i = n; i; i--) cpu_relax();`).
+ * clock_spin() is that loop, written identically on the same cpu_relax()
+ * (x86 `pause`, whose latency varies by microarchitecture: ~10 cycles before
+ * Skylake, ~140 after), and clock_spins_per_us() measures how many
+ * iterations make a microsecond on this machine, so --inv-ns becomes a spin
+ * count: clock_ns_to_spins().
+ *
+ * Contract. Every function may be called from any thread at any time and
+ * keeps no state; nothing here prints. Costs: clock_now_ns() tens of ns;
+ * clock_overhead_ns() about 1 ms; clock_spins_per_us() about 5 ms of
+ * spinning on the calling CPU (run it where nothing else competes for it).
+ */
+#ifndef DMABENCH_HARNESS_CLOCK_H
+#define DMABENCH_HARNESS_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+#include "model/compiler.h"	/* cpu_relax(): the model's, so the loops match */
+
+#define NSEC_PER_SEC	1000000000ull
+
+static inline uint64_t clock_ts_ns(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
+}
+
+/* CLOCK_MONOTONIC in ns: the per-batch read. */
+static inline uint64_t clock_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return clock_ts_ns(&ts);
+}
+
+/* CPU time of the calling thread in ns (a system call on most kernels: not for hot loops). */
+static inline uint64_t clock_thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return clock_ts_ns(&ts);
+}
+
+/*
+ * The model's invalidation wait: n cpu_relax() iterations, the same loop as
+ * model_invalidate() in src/model/model-iommu.c. Keep the two identical (or
+ * both call one shared helper) or the calibration measures another loop.
+ */
+static __always_inline void clock_spin(unsigned long n)
+{
+	for (unsigned long i = n; i; i--)
+		cpu_relax();
+}
+
+/* Busy-wait (cpu_relax) until clock_now_ns() >= deadline_ns; returns that reading. */
+static inline uint64_t clock_spin_until(uint64_t deadline_ns)
+{
+	uint64_t now;
+
+	while ((now = clock_now_ns()) < deadline_ns)
+		cpu_relax();
+	return now;
+}
+
+/* Sleep until CLOCK_MONOTONIC reaches deadline_ns (restarts after signals): 0 or -errno. */
+int clock_sleep_until(uint64_t deadline_ns);
+
+/*
+ * Cost of one clock_now_ns() in ns: the median over 101 trials of (time of
+ * 64 back-to-back reads) / 64. Always > 0.
+ */
+double clock_overhead_ns(void);
+
+/*
+ * clock_spin() iterations per microsecond on the calling CPU: the median of
+ * 9 trials of about 0.5 ms each, after sizing the trial. Always > 0.
+ */
+double clock_spins_per_us(void);
+
+/* ns of modelled wait -> clock_spin() count, rounded to nearest; 0 ns -> 0. */
+static inline unsigned long clock_ns_to_spins(uint64_t ns, double spins_per_us)
+{
+	return (unsigned long)((double)ns * spins_per_us / 1000.0 + 0.5);
+}
+
+#endif
