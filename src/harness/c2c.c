@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "harness/c2c.h"
+#include "harness/clock.h"
 #include "harness/csv.h"
 #include "harness/stats.h"
 #include "harness/topo.h"
@@ -242,30 +242,6 @@ double c2c_node_mean_ns(const struct c2c_matrix *m, int x, int y)
 
 /* ---- the ping-pong ---- */
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* One clock read, in ns: the median over 11 runs of 1000 back-to-back reads. */
-static double clock_read_ns(void)
-{
-	double v[11], med = 0;
-
-	for (int i = 0; i < 11; i++) {
-		uint64_t t0 = now_ns(), t1 = t0;
-
-		for (int k = 0; k < 1000; k++)
-			t1 = now_ns();
-		v[i] = (double)(t1 - t0) / 1000;
-	}
-	stats_median(v, 11, &med);
-	return med;
-}
-
 /*
  * The flag's values: 0 before the start; 1 "pong is bound and waiting";
  * then ping stores odd+1 = even, pong answers even+1 ... (ping owns the even
@@ -325,14 +301,14 @@ static void *ping(void *arg)
 		a->err = -ECHILD;		/* pong failed; its err says why */
 		return NULL;
 	}
-	t0 = now_ns();
+	t0 = clock_now_ns();
 	for (unsigned int s = 0; s < a->nsamples; s++) {
 		for (unsigned int r = 0; r < a->round_trips; r++, v += 2) {
 			__atomic_store_n(a->flag, v + 1, __ATOMIC_RELEASE);
 			while (__atomic_load_n(a->flag, __ATOMIC_ACQUIRE) != v + 2)
 				;
 		}
-		t1 = now_ns();			/* the one clock read per sample */
+		t1 = clock_now_ns();			/* the one clock read per sample */
 		a->sample_ns[s] = (double)(t1 - t0);
 		t0 = t1;
 	}
@@ -400,7 +376,7 @@ int c2c_measure_pair(struct topo *t, int a, int b, const struct c2c_params *p,
 {
 	if (!p)
 		return -EINVAL;
-	return measure_pair(t, a, b, p, clock_read_ns(), round_trip_ns, home_bound);
+	return measure_pair(t, a, b, p, clock_overhead_ns(), round_trip_ns, home_bound);
 }
 
 int c2c_run(struct c2c_matrix *m, struct topo *t, const struct c2c_params *p)
@@ -413,7 +389,7 @@ int c2c_run(struct c2c_matrix *m, struct topo *t, const struct c2c_params *p)
 	m->samples = p->samples;
 	m->warmup = p->warmup;
 	m->round_trips = p->round_trips;
-	m->clock_overhead_ns = clock_read_ns();
+	m->clock_overhead_ns = clock_overhead_ns();
 	for (unsigned int i = 0; i < m->npairs; i++) {
 		struct c2c_pair *q = &m->pairs[i];
 		bool bound;
