@@ -2,19 +2,20 @@
  * dev-flag: the latest form — the deferred attach is a per-device flag,
  * dev->iommu->attach_deferred, set at probe and tested on the map paths;
  * no global gate. The slow path is drivers/iommu/iommu.c:
- * iommu_deferred_attach() as of v6.17 (the flag rechecked under
- * group->mutex, then __iommu_attach_device(), which clears it).
+ * iommu_deferred_attach() as of late 2025 (Nicolin Chen's "grab the mutex
+ * to guard __iommu_attach_device()"): the attach under group->mutex, which
+ * clears the flag. Two first maps racing past the unlocked test both attach;
+ * the driver's attach_dev makes the second a no-op (the mock's does too).
  */
 #include "strategy/strategy_impl.h"
 
 static noinline int dev_flag_deferred_attach(struct device *dev, struct iommu_domain *domain)
 {
 	struct iommu_group *group = dev->iommu_group;
-	int ret = 0;
+	int ret;
 
 	pthread_mutex_lock(&group->mutex);
-	if (dev->iommu && READ_ONCE(dev->iommu->attach_deferred))
-		ret = __iommu_attach_device(domain, dev);
+	ret = __iommu_attach_device(domain, dev);
 	pthread_mutex_unlock(&group->mutex);
 	return ret;
 }
@@ -25,7 +26,7 @@ static __always_inline struct iommu_domain *dev_flag_get(struct device *dev,
 	struct iommu_domain *domain = iommu_get_dma_domain(dev);
 
 	(void)handed;
-	/* READ_ONCE: the racing first maps in kdump mode read what the attach clears */
+	/* READ_ONCE: racing first maps in kdump mode read what the attach clears */
 	if (unlikely(READ_ONCE(dev->iommu->attach_deferred)) &&
 	    dev_flag_deferred_attach(dev, domain))
 		return NULL;
