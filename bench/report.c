@@ -33,7 +33,6 @@ static const struct {
 	{ ROWFLAG_INVARIANT, "invariant-failed" },
 	{ ROWFLAG_ARENA, "arena-overflow" },
 	{ ROWFLAG_INTERRUPTED, "interrupted" },
-	{ ROWFLAG_STATIC_KEY_FB, "static-key-fallback" },
 	{ ROWFLAG_BIND_FAILED, "binding-failed" },
 	{ ROWFLAG_MIGRATED, "migrated" },
 };
@@ -167,18 +166,20 @@ int report_row(struct report *r, const struct plan_item *it, const struct runner
 	rr->p90 = p90;
 	rr->p99 = p99;
 	rr->flags_mask = flags_mask;
-	if (note && *note)
-		rr->flags_mask |= ROWFLAG_STATIC_KEY_FB;	/* the only note a strategy gives */
+	rr->note = note;
 	return 0;
 }
 
 /* The repetitions of config ci that finished: their ns_per_op etc. */
-static size_t collect(const struct report *r, unsigned int ci, double *ns, double *mops,
-		      double *p50, double *p90, double *p99, unsigned int *mask)
+static size_t collect_note(const struct report *r, unsigned int ci, double *ns, double *mops,
+			   double *p50, double *p90, double *p99, unsigned int *mask,
+			   const char **note)
 {
 	size_t n = 0;
 
 	*mask = 0;
+	if (note)
+		*note = NULL;
 	for (unsigned int k = 0; k < r->plan->reps; k++) {
 		const struct rep_result *rr = &r->reps[(size_t)ci * r->plan->reps + k];
 
@@ -190,9 +191,17 @@ static size_t collect(const struct report *r, unsigned int ci, double *ns, doubl
 		p90[n] = rr->p90;
 		p99[n] = rr->p99;
 		*mask |= rr->flags_mask;
+		if (note && rr->note && *rr->note)
+			*note = rr->note;
 		n++;
 	}
 	return n;
+}
+
+static size_t collect(const struct report *r, unsigned int ci, double *ns, double *mops,
+		      double *p50, double *p90, double *p99, unsigned int *mask)
+{
+	return collect_note(r, ci, ns, mops, p50, p90, p99, mask, NULL);
 }
 
 /* The strategy-`none` configuration with every other key equal (mode aside: none has no kdump row). */
@@ -241,7 +250,8 @@ int report_summary(struct report *r, const double *model_refcount_ns)
 		struct stats_summary s;
 		struct stats_ci ci_med = { NAN, NAN, NAN }, ci_over = { NAN, NAN, NAN };
 		unsigned int mask, fmask;
-		size_t n = collect(r, ci, ns, mops, p50, p90, p99, &mask);
+		const char *note;
+		size_t n = collect_note(r, ci, ns, mops, p50, p90, p99, &mask, &note);
 		int floor = report_floor_config(p, ci);
 		double mmin = NAN, mmax = NAN;
 		char flags[512];
@@ -280,9 +290,7 @@ int report_summary(struct report *r, const double *model_refcount_ns)
 		csv_row_add_double_prec(&row, ci_over.lo, 6);
 		csv_row_add_double_prec(&row, ci_over.hi, 6);
 		csv_row_add_double_prec(&row, model_refcount_ns ? model_refcount_ns[ci] : NAN, 6);
-		flags_string(c, mask & ~ROWFLAG_STATIC_KEY_FB,
-			     (mask & ROWFLAG_STATIC_KEY_FB) ? "static-key-fallback" : NULL,
-			     flags, sizeof(flags));
+		flags_string(c, mask, note, flags, sizeof(flags));
 		csv_row_add_str(&row, flags);
 		rc = csv_writer_write_row(w, &row);
 		csv_row_free(&row);

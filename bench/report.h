@@ -18,13 +18,13 @@ struct rep_result {
 	bool done;
 	double ns_per_op, mops_per_s, p50, p90, p99;
 	unsigned int flags_mask;
+	const char *note;		/* the strategy's note() for this window */
 };
 
 #define ROWFLAG_FAILED_CALLS	(1u << 0)
 #define ROWFLAG_INVARIANT	(1u << 1)
 #define ROWFLAG_ARENA		(1u << 2)
 #define ROWFLAG_INTERRUPTED	(1u << 3)
-#define ROWFLAG_STATIC_KEY_FB	(1u << 4)
 #define ROWFLAG_BIND_FAILED	(1u << 5)
 #define ROWFLAG_MIGRATED	(1u << 6)
 
