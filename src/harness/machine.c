@@ -1,0 +1,890 @@
+/* machine.txt and the machine's short name: see machine.h. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <link.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include <hwloc.h>
+#include <perfmon/pfmlib.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+#include "harness/machine.h"
+#include "harness/pmu.h"
+
+#define UNAVAILABLE	"unavailable"
+#define MAX_WARNINGS	24
+
+/* ---- small readers ---- */
+
+/* bounded copy that cuts long strings quietly (values are informational) */
+static void scopy(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* first line of a file, without its newline: 0 or -errno */
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	int rc = 0;
+
+	buf[0] = '\0';
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		rc = -EIO;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return rc;
+}
+
+/* value of the first "key<spaces>: value" line of /proc/cpuinfo with this key */
+static int cpuinfo_field(const char *key, char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	char line[512];
+	size_t kl = strlen(key);
+	int rc = -ENOENT;
+
+	buf[0] = '\0';
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon;
+
+		if (strncmp(line, key, kl) || (line[kl] != ' ' && line[kl] != '\t' && line[kl] != ':'))
+			continue;
+		colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		colon++;
+		while (*colon == ' ' || *colon == '\t')
+			colon++;
+		colon[strcspn(colon, "\n")] = '\0';
+		snprintf(buf, len, "%s", colon);
+		rc = *buf ? 0 : -ENOENT;
+		break;
+	}
+	fclose(f);
+	return rc;
+}
+
+static const char *errname(int err)
+{
+	const char *s = strerrorname_np(err);
+
+	return s ? s : "error";
+}
+
+/* ---- output ---- */
+
+struct writer {
+	FILE *out;
+	char warnings[MAX_WARNINGS][256];
+	int nr_warnings;
+};
+
+/* one `key: value` line; the value on one line, never empty */
+static void kv(struct writer *w, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void kv(struct writer *w, const char *key, const char *fmt, ...)
+{
+	char v[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v, sizeof(v), fmt, ap);
+	va_end(ap);
+	for (char *p = v; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	fprintf(w->out, "%s: %s\n", key, *v ? v : UNAVAILABLE);
+}
+
+static void warn(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct writer *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->nr_warnings == MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(w->warnings[w->nr_warnings++], sizeof(w->warnings[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- topology (hwloc) ---- */
+
+static hwloc_topology_t load_topology(void)
+{
+	hwloc_topology_t t;
+
+	if (hwloc_topology_init(&t))
+		return NULL;
+	/* disallowed PUs too: pus describes the machine, allowed_pus the run */
+	hwloc_topology_set_flags(t, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED);
+	/* hwloc 2 drops instruction caches by default; machine.txt lists them */
+	hwloc_topology_set_icache_types_filter(t, HWLOC_TYPE_FILTER_KEEP_ALL);
+	if (hwloc_topology_load(t)) {
+		hwloc_topology_destroy(t);
+		return NULL;
+	}
+	return t;
+}
+
+static const char *obj_info(hwloc_topology_t t, hwloc_obj_type_t type, const char *name)
+{
+	hwloc_obj_t o = NULL;
+	const char *v;
+
+	/* the package carries CPUModel on x86; some platforms put it on the root */
+	while ((o = hwloc_get_next_obj_by_type(t, type, o)))
+		if ((v = hwloc_obj_get_info_by_name(o, name)) && *v)
+			return v;
+	v = hwloc_obj_get_info_by_name(hwloc_get_root_obj(t), name);
+	return v && *v ? v : NULL;
+}
+
+static int threads_per_core(hwloc_topology_t t)
+{
+	hwloc_obj_t core = NULL;
+	int max = 0;
+
+	while ((core = hwloc_get_next_obj_by_type(t, HWLOC_OBJ_CORE, core))) {
+		int w = hwloc_bitmap_weight(core->cpuset);
+
+		if (w > max)
+			max = w;
+	}
+	return max > 0 ? max : 1;
+}
+
+static void numa_distances(struct writer *w, hwloc_topology_t t, bool this_system, int nodes)
+{
+	struct hwloc_distances_s *d = NULL;
+	unsigned int nr = 1;
+	char buf[2048] = "", ids[512] = "";
+	size_t n = 0, m = 0;
+
+	if (hwloc_distances_get_by_type(t, HWLOC_OBJ_NUMANODE, &nr, &d,
+					HWLOC_DISTANCES_KIND_MEANS_LATENCY, 0) == 0 && nr >= 1) {
+		for (unsigned int i = 0; i < d->nbobjs; i++) {
+			n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s", i ? "; " : "");
+			for (unsigned int j = 0; j < d->nbobjs; j++)
+				n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%llu",
+						      j ? " " : "",
+						      (unsigned long long)d->values[i * d->nbobjs + j]);
+			m += (size_t)snprintf(ids + m, m < sizeof(ids) ? sizeof(ids) - m : 0, "%s%u",
+					      i ? "," : "", d->objs[i]->os_index);
+		}
+		hwloc_distances_release(t, d);
+		kv(w, "numa_distances", "%s (nodes %s)", buf, ids);
+		return;
+	}
+	/* hwloc leaves a one-node machine without a matrix; the kernel still has one */
+	if (this_system) {
+		hwloc_obj_t node = NULL;
+
+		while ((node = hwloc_get_next_obj_by_type(t, HWLOC_OBJ_NUMANODE, node))) {
+			char path[128], row[512];
+
+			snprintf(path, sizeof(path), "/sys/devices/system/node/node%u/distance",
+				 node->os_index);
+			if (read_line(path, row, sizeof(row)) || !*row) {
+				n = 0;
+				break;
+			}
+			n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s",
+					      n ? "; " : "", row);
+			m += (size_t)snprintf(ids + m, m < sizeof(ids) ? sizeof(ids) - m : 0, "%s%u",
+					      m ? "," : "", node->os_index);
+		}
+		if (n && n < sizeof(buf)) {
+			kv(w, "numa_distances", "%s (nodes %s)", buf, ids);
+			return;
+		}
+	}
+	kv(w, "numa_distances", nodes == 1 ? "unavailable (one node)" : UNAVAILABLE);
+}
+
+static void caches(struct writer *w, hwloc_topology_t t)
+{
+	static const struct {
+		hwloc_obj_type_t type;
+		const char *name;
+	} levels[] = {
+		{ HWLOC_OBJ_L1CACHE, "L1d" }, { HWLOC_OBJ_L1ICACHE, "L1i" },
+		{ HWLOC_OBJ_L2CACHE, "L2" }, { HWLOC_OBJ_L2ICACHE, "L2i" },
+		{ HWLOC_OBJ_L3CACHE, "L3" }, { HWLOC_OBJ_L3ICACHE, "L3i" },
+		{ HWLOC_OBJ_L4CACHE, "L4" }, { HWLOC_OBJ_L5CACHE, "L5" },
+	};
+	char buf[512] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		int count = hwloc_get_nbobjs_by_type(t, levels[i].type);
+		hwloc_obj_t o = hwloc_get_obj_by_type(t, levels[i].type, 0);
+		unsigned long long sz;
+
+		if (count <= 0 || !o || !o->attr)
+			continue;
+		sz = (unsigned long long)o->attr->cache.size;
+		if (sz && sz % (1024 * 1024) == 0)
+			n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s %lluMiB x%d",
+					      n ? ", " : "", levels[i].name, sz >> 20, count);
+		else
+			n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s %lluKiB x%d",
+					      n ? ", " : "", levels[i].name, sz >> 10, count);
+	}
+	kv(w, "caches", "%s", buf);
+}
+
+static void topology(struct writer *w, hwloc_topology_t t)
+{
+	static const char *const keys[] = {
+		"cpu_model", "vendor", "packages", "numa_nodes", "numa_distances",
+		"cores", "pus", "allowed_pus", "smt", "caches",
+	};
+	hwloc_bitmap_t allowed;
+	const char *s;
+	char list[1024];
+	int nodes, pus, tpc, nallowed;
+	bool this_system;
+
+	if (!t) {
+		kv(w, "topology", "unavailable (hwloc could not load one)");
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			kv(w, keys[i], UNAVAILABLE);
+		return;
+	}
+	this_system = hwloc_topology_is_thissystem(t);
+	if (this_system) {
+		kv(w, "topology", "this system");
+	} else {
+		kv(w, "topology", "synthetic or XML (HWLOC_SYNTHETIC/HWLOC_XMLFILE): not this machine");
+		warn(w, "the topology is hwloc's synthetic or XML description, not this machine: "
+			"topology keys describe it, the rest describes the machine");
+	}
+
+	s = obj_info(t, HWLOC_OBJ_PACKAGE, "CPUModel");
+	if (s)
+		kv(w, "cpu_model", "%s", s);
+	else if (this_system && !cpuinfo_field("model name", list, sizeof(list)))
+		kv(w, "cpu_model", "%s", list);
+	else
+		kv(w, "cpu_model", UNAVAILABLE);
+	s = obj_info(t, HWLOC_OBJ_PACKAGE, "CPUVendor");
+	if (s)
+		kv(w, "vendor", "%s", s);
+	else if (this_system && !cpuinfo_field("vendor_id", list, sizeof(list)))
+		kv(w, "vendor", "%s", list);
+	else
+		kv(w, "vendor", UNAVAILABLE);
+
+	kv(w, "packages", "%d", hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PACKAGE));
+	nodes = hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_NUMANODE);
+	kv(w, "numa_nodes", "%d", nodes);
+	numa_distances(w, t, this_system, nodes);
+	kv(w, "cores", "%d", hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_CORE));
+	pus = hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PU);
+	kv(w, "pus", "%d", pus);
+
+	allowed = hwloc_bitmap_dup(hwloc_topology_get_allowed_cpuset(t));
+	if (allowed && this_system) {
+		hwloc_bitmap_t bind = hwloc_bitmap_alloc();
+
+		/* taskset / sched_setaffinity narrow what a run may use */
+		if (bind && !hwloc_get_cpubind(t, bind, HWLOC_CPUBIND_THREAD))
+			hwloc_bitmap_and(allowed, allowed, bind);
+		hwloc_bitmap_free(bind);
+	}
+	if (allowed) {
+		nallowed = hwloc_bitmap_weight(allowed);
+		hwloc_bitmap_list_snprintf(list, sizeof(list), allowed);
+		kv(w, "allowed_pus", "%d (%s)", nallowed, list);
+		if (nallowed < pus)
+			warn(w, "only %d of %d PUs are allowed (taskset or cgroup): thread counts stop at %d",
+			     nallowed, pus, nallowed);
+		hwloc_bitmap_free(allowed);
+	} else {
+		kv(w, "allowed_pus", UNAVAILABLE);
+	}
+
+	tpc = threads_per_core(t);
+	kv(w, "smt", "%s (%d thread%s per core)", tpc > 1 ? "on" : "off", tpc, tpc > 1 ? "s" : "");
+	if (tpc > 1)
+		warn(w, "SMT is on (%d threads per core): siblings share a core's caches and pipelines",
+		     tpc);
+	caches(w, t);
+	if (nodes == 1)
+		warn(w, "a single NUMA node: no cross-node figures can come from this machine");
+}
+
+/* ---- the kernel's view ---- */
+
+static void kernel(struct writer *w)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		kv(w, "kernel", UNAVAILABLE);
+	else
+		kv(w, "kernel", "%s %s %s %s", u.sysname, u.release, u.version, u.machine);
+}
+
+static void hypervisor(struct writer *w)
+{
+	char evidence[512] = "", name[64] = "", buf[256];
+	size_t n = 0;
+
+#if defined(__x86_64__) || defined(__i386__)
+	unsigned int a, b, c, d;
+
+	if (__get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 31))) {
+		static const struct { const char *sig, *name; } sigs[] = {
+			{ "KVMKVMKVM", "kvm" }, { "Microsoft Hv", "hyper-v" },
+			{ "VMwareVMware", "vmware" }, { "XenVMMXenVMM", "xen" },
+			{ "TCGTCGTCGTCG", "qemu-tcg" }, { "ACRNACRNACRN", "acrn" },
+			{ " lrpepyh  vr", "parallels" }, { "bhyve bhyve ", "bhyve" },
+			{ "QNXQVMBSQG", "qnx" }, { "VBoxVBoxVBox", "virtualbox" },
+		};
+		char sig[13];
+
+		__cpuid(0x40000000, a, b, c, d);
+		memcpy(sig, &b, 4);
+		memcpy(sig + 4, &c, 4);
+		memcpy(sig + 8, &d, 4);
+		sig[12] = '\0';
+		for (int i = 0; i < 12; i++)
+			if (sig[i] && !isprint((unsigned char)sig[i]))
+				sig[i] = '?';
+		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			if (!strcmp(sig, sigs[i].sig))
+				snprintf(name, sizeof(name), "%s", sigs[i].name);
+		if (!*name)
+			snprintf(name, sizeof(name), "unknown");
+		n += (size_t)snprintf(evidence + n, sizeof(evidence) - n,
+				      "cpuid hypervisor bit, signature '%s'", sig);
+	}
+#endif
+	if (!read_line("/sys/hypervisor/type", buf, sizeof(buf)) && *buf) {
+		if (!*name)
+			scopy(name, sizeof(name), buf);
+		n += (size_t)snprintf(evidence + n, n < sizeof(evidence) ? sizeof(evidence) - n : 0,
+				      "%s/sys/hypervisor/type %s", n ? "; " : "", buf);
+	}
+	if (!read_line("/sys/class/dmi/id/product_name", buf, sizeof(buf)) && *buf &&
+	    (strstr(buf, "KVM") || strstr(buf, "QEMU") || strstr(buf, "VMware") ||
+	     strstr(buf, "VirtualBox") || strstr(buf, "Virtual Machine") || strstr(buf, "HVM"))) {
+		if (!*name)
+			snprintf(name, sizeof(name), "vm");
+		n += (size_t)snprintf(evidence + n, n < sizeof(evidence) ? sizeof(evidence) - n : 0,
+				      "%sDMI product '%s'", n ? "; " : "", buf);
+	}
+	if (!*name) {
+		kv(w, "hypervisor", "none");
+		return;
+	}
+	kv(w, "hypervisor", "%s (%s)", name, evidence);
+	warn(w, "running in a virtual machine (%s): vCPU scheduling and steal time add noise, "
+		"and core-to-core figures are the host's placement of vCPUs", name);
+}
+
+static void clocksource(struct writer *w)
+{
+	static const char *const cheap[] = {
+		"tsc", "kvm-clock", "arch_sys_counter", "hyperv_clocksource_tsc_page", "xen",
+		"timebase", "riscv_clocksource",
+	};
+	char buf[128];
+	bool ok = false;
+
+	if (read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		      buf, sizeof(buf)) || !*buf) {
+		kv(w, "clocksource", UNAVAILABLE);
+		return;
+	}
+	kv(w, "clocksource", "%s", buf);
+	for (size_t i = 0; i < sizeof(cheap) / sizeof(cheap[0]); i++)
+		ok |= !strcmp(buf, cheap[i]);
+	if (!ok)
+		warn(w, "clock source %s: clock reads may be system calls (see timer_overhead_ns)", buf);
+}
+
+static void governor(struct writer *w)
+{
+	struct { char name[32]; int count; } seen[8];
+	int nseen = 0, ncpus = (int)sysconf(_SC_NPROCESSORS_CONF), total = 0;
+	char buf[512] = "", gov[64], path[128];
+	size_t n = 0;
+	bool all_perf = true;
+
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		int k;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", cpu);
+		if (read_line(path, gov, sizeof(gov)) || !*gov)
+			continue;
+		total++;
+		all_perf &= !strcmp(gov, "performance");
+		for (k = 0; k < nseen; k++)
+			if (!strcmp(seen[k].name, gov))
+				break;
+		if (k == nseen && nseen < 8) {
+			scopy(seen[nseen].name, sizeof(seen[0].name), gov);
+			seen[nseen++].count = 0;
+		}
+		if (k < nseen)
+			seen[k].count++;
+	}
+	if (!total) {
+		kv(w, "governor", "unavailable (no cpufreq: the firmware or the host sets the clock)");
+		return;
+	}
+	for (int k = 0; k < nseen; k++)
+		n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s x%d",
+				      k ? ", " : "", seen[k].name, seen[k].count);
+	kv(w, "governor", "%s (of %d CPUs readable)", buf, total);
+	if (!all_perf)
+		warn(w, "cpufreq governor is not performance on every CPU (%s): frequency changes add noise", buf);
+}
+
+static int read_khz(int cpu, const char *file, double *ghz)
+{
+	char path[128], buf[64];
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpufreq/%s", cpu, file);
+	if (read_line(path, buf, sizeof(buf)) || !*buf)
+		return -ENOENT;
+	*ghz = strtod(buf, NULL) / 1e6;
+	return 0;
+}
+
+static void frequency(struct writer *w)
+{
+	double cur, min, max;
+	char buf[128];
+
+	if (!read_khz(0, "scaling_cur_freq", &cur)) {
+		bool hmin = !read_khz(0, "cpuinfo_min_freq", &min);
+		bool hmax = !read_khz(0, "cpuinfo_max_freq", &max);
+
+		snprintf(buf, sizeof(buf), "cur %.2f GHz", cur);
+		if (hmin)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ", min %.2f GHz", min);
+		if (hmax)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ", max %.2f GHz", max);
+		kv(w, "frequency", "%s (cpu0, cpufreq)", buf);
+	} else if (!cpuinfo_field("cpu MHz", buf, sizeof(buf))) {
+		kv(w, "frequency", "cur %.0f MHz (cpu0, /proc/cpuinfo; no cpufreq)", strtod(buf, NULL));
+	} else {
+		kv(w, "frequency", UNAVAILABLE);
+	}
+}
+
+static void turbo(struct writer *w)
+{
+	char buf[32];
+
+	if (!read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", buf, sizeof(buf)) && *buf) {
+		bool on = buf[0] == '0';
+
+		kv(w, "turbo", "%s (intel_pstate no_turbo=%s)", on ? "on" : "off", buf);
+		if (on)
+			warn(w, "turbo is on: the clock rate follows load and temperature");
+	} else if (!read_line("/sys/devices/system/cpu/cpufreq/boost", buf, sizeof(buf)) && *buf) {
+		bool on = buf[0] == '1';
+
+		kv(w, "turbo", "%s (cpufreq boost=%s)", on ? "on" : "off", buf);
+		if (on)
+			warn(w, "boost is on: the clock rate follows load and temperature");
+	} else {
+		kv(w, "turbo", "unavailable (no intel_pstate/no_turbo or cpufreq/boost)");
+	}
+}
+
+static void perf(struct writer *w)
+{
+	char buf[32];
+	int hw, sw;
+
+	if (!read_line("/proc/sys/kernel/perf_event_paranoid", buf, sizeof(buf)) && *buf)
+		kv(w, "perf_event_paranoid", "%s", buf);
+	else
+		kv(w, "perf_event_paranoid", UNAVAILABLE);
+
+	hw = pmu_probe("cycles");
+	sw = pmu_probe("task-clock");
+	kv(w, "perf_counters", "hardware %s%s%s; software %s%s%s",
+	   hw ? "unavailable(" : "ok", hw ? errname(-hw) : "", hw ? ")" : "",
+	   sw ? "unavailable(" : "ok", sw ? errname(-sw) : "", sw ? ")" : "");
+	if (hw)
+		warn(w, "hardware performance counters unavailable (%s): cycles, instructions and "
+			"cache-misses columns stay empty", errname(-hw));
+	if (sw)
+		warn(w, "software performance counters unavailable (%s): task-clock, context-switches "
+			"and cpu-migrations columns stay empty", errname(-sw));
+}
+
+static void thp(struct writer *w)
+{
+	char buf[128], *l, *r;
+
+	if (read_line("/sys/kernel/mm/transparent_hugepage/enabled", buf, sizeof(buf)) ||
+	    !(l = strchr(buf, '[')) || !(r = strchr(l, ']'))) {
+		kv(w, "transparent_hugepages", UNAVAILABLE);
+		return;
+	}
+	*r = '\0';
+	kv(w, "transparent_hugepages", "%s", l + 1);
+	if (!strcmp(l + 1, "always"))
+		warn(w, "transparent hugepages are 'always': khugepaged may collapse pages during a run");
+}
+
+/* the load before this process measured anything: the first description's reading */
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static char load_first[128];
+static double load1_first = -1;
+
+static void sample_load(void)
+{
+	if (read_line("/proc/loadavg", load_first, sizeof(load_first)) || !*load_first)
+		return;
+	load1_first = strtod(load_first, NULL);
+}
+
+static void loadavg(struct writer *w)
+{
+	char three[64];
+	double a, b, c;
+
+	pthread_once(&load_once, sample_load);
+	if (load1_first < 0 || sscanf(load_first, "%lf %lf %lf", &a, &b, &c) != 3) {
+		kv(w, "loadavg", UNAVAILABLE);
+		return;
+	}
+	snprintf(three, sizeof(three), "%.2f %.2f %.2f", a, b, c);
+	kv(w, "loadavg", "%s (1, 5, 15 min, at the first description in this process)", three);
+	if (a > 0.5)
+		warn(w, "the machine was loaded (1-min load average %.2f): other work competes for the CPUs", a);
+}
+
+/* ---- build and libraries ---- */
+
+struct lib_find {
+	const char *prefix;
+	char file[256];
+	char dir[PATH_MAX];
+};
+
+static int find_lib_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct lib_find *lf = arg;
+	const char *base;
+	char real[PATH_MAX];
+
+	(void)size;
+	if (!info->dlpi_name || !*info->dlpi_name)
+		return 0;
+	base = strrchr(info->dlpi_name, '/');
+	base = base ? base + 1 : info->dlpi_name;
+	if (strncmp(base, lf->prefix, strlen(lf->prefix)))
+		return 0;
+	/* the soname link names the ABI; its target names the release */
+	if (realpath(info->dlpi_name, real)) {
+		char *slash = strrchr(real, '/');
+
+		scopy(lf->file, sizeof(lf->file), slash ? slash + 1 : real);
+		if (slash) {
+			*slash = '\0';
+			snprintf(lf->dir, sizeof(lf->dir), "%s", real);
+		}
+	} else {
+		snprintf(lf->file, sizeof(lf->file), "%s", base);
+	}
+	return 1;
+}
+
+/* the loaded shared object whose name starts with prefix: 0 or -ENOENT */
+static int loaded_lib(const char *prefix, struct lib_find *lf)
+{
+	memset(lf, 0, sizeof(*lf));
+	lf->prefix = prefix;
+	dl_iterate_phdr(find_lib_cb, lf);
+	return *lf->file ? 0 : -ENOENT;
+}
+
+/* "Version:" of a pkg-config file: 0 or -errno */
+static int pc_version(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	char line[256];
+	int rc = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Version:", 8)) {
+			char *v = line + 8;
+
+			while (*v == ' ' || *v == '\t')
+				v++;
+			v[strcspn(v, " \t\r\n")] = '\0';
+			scopy(buf, len, v);
+			rc = *buf ? 0 : -ENOENT;
+			break;
+		}
+	fclose(f);
+	return rc;
+}
+
+/* try dir/liburcu.pc: 1 when it gave a version */
+static int try_pc(const char *dir, const char *sub, char *ver, size_t len, char *from, size_t flen)
+{
+	char path[PATH_MAX + 64];
+
+	if (!dir || !*dir)
+		return 0;
+	snprintf(path, sizeof(path), "%s%s/liburcu.pc", dir, sub);
+	if (pc_version(path, ver, len))
+		return 0;
+	scopy(from, flen, path);
+	return 1;
+}
+
+/*
+ * liburcu has no version macro or call: take the pkg-config file next to
+ * the loaded library (the release its headers came with), else next to the
+ * other libraries (the same multiarch directory), else pkg-config's path.
+ */
+static void urcu_version(struct writer *w)
+{
+	static const char *const dirs[] = {
+		"/usr/local/lib/pkgconfig", "/usr/lib/pkgconfig", "/usr/share/pkgconfig",
+		"/usr/lib64/pkgconfig",
+	};
+	static const char *const near[] = { "libhwloc", "libpfm" };
+	struct lib_find urcu, other;
+	char ver[64] = "", from[PATH_MAX + 64] = "", pcp[4096];
+	bool loaded = !loaded_lib("liburcu", &urcu);
+	int found = 0;
+
+#ifdef URCU_VERSION
+	kv(w, "liburcu", "%s (URCU_VERSION)", URCU_VERSION);
+	return;
+#endif
+	if (loaded)
+		found = try_pc(urcu.dir, "/pkgconfig", ver, sizeof(ver), from, sizeof(from));
+	for (size_t i = 0; !found && i < sizeof(near) / sizeof(near[0]); i++)
+		if (!loaded_lib(near[i], &other))
+			found = try_pc(other.dir, "/pkgconfig", ver, sizeof(ver), from, sizeof(from));
+	if (!found && getenv("PKG_CONFIG_PATH")) {
+		char *save = NULL, *d;
+
+		scopy(pcp, sizeof(pcp), getenv("PKG_CONFIG_PATH"));
+		for (d = strtok_r(pcp, ":", &save); d && !found; d = strtok_r(NULL, ":", &save))
+			found = try_pc(d, "", ver, sizeof(ver), from, sizeof(from));
+	}
+	for (size_t i = 0; !found && i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		found = try_pc(dirs[i], "", ver, sizeof(ver), from, sizeof(from));
+
+	if (found)
+		kv(w, "liburcu", "%s (%s; %s%s)", ver, from,
+		   loaded ? "loaded " : "not loaded by this program", loaded ? urcu.file : "");
+	else if (loaded)
+		kv(w, "liburcu", "unknown release (loaded %s)", urcu.file);
+	else
+		kv(w, "liburcu", UNAVAILABLE);
+}
+
+static void lib_versions(struct writer *w)
+{
+	unsigned int hv = hwloc_get_api_version();
+	int pv = pfm_get_version();
+	struct lib_find lf;
+
+	urcu_version(w);
+	if (!loaded_lib("libhwloc", &lf))
+		kv(w, "hwloc", "%s (headers; loaded %s, API %u.%u)", HWLOC_VERSION, lf.file,
+		   hv >> 16, (hv >> 8) & 0xff);
+	else
+		kv(w, "hwloc", "%s (headers; API %u.%u at run time)", HWLOC_VERSION, hv >> 16,
+		   (hv >> 8) & 0xff);
+	/* pfm_get_version() is the API level (4.0 for every 4.x): the file names the release */
+	if (!loaded_lib("libpfm", &lf))
+		kv(w, "libpfm4", "%s (API %d.%d)", lf.file, PFM_MAJ_VERSION(pv), PFM_MIN_VERSION(pv));
+	else
+		kv(w, "libpfm4", "API %d.%d (statically linked)", PFM_MAJ_VERSION(pv), PFM_MIN_VERSION(pv));
+}
+
+static const char *compiler(void)
+{
+#if defined(__clang__)
+	return "clang " __VERSION__;
+#elif defined(__GNUC__)
+	return "gcc " __VERSION__;
+#else
+	return __VERSION__;
+#endif
+}
+
+int machine_describe(FILE *out, const char *cflags, const char *git_revision)
+{
+	struct writer *w;
+	hwloc_topology_t t;
+	char host[256] = "", date[64] = "";
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!out)
+		return -EINVAL;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->out = out;
+	pthread_once(&load_once, sample_load);	/* before our own hwloc load adds to it */
+
+	if (gethostname(host, sizeof(host) - 1))
+		host[0] = '\0';
+	kv(w, "hostname", "%s", host);
+	if (gmtime_r(&now, &tm))
+		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	kv(w, "date_utc", "%s", date);
+
+	t = load_topology();
+	topology(w, t);
+	if (t)
+		hwloc_topology_destroy(t);
+
+	kernel(w);
+	hypervisor(w);
+	clocksource(w);
+	governor(w);
+	frequency(w);
+	turbo(w);
+	perf(w);
+	thp(w);
+	loadavg(w);
+
+	kv(w, "compiler", "%s", compiler());
+	kv(w, "cflags", "%s", cflags ? cflags : "");
+	kv(w, "git_revision", "%s", git_revision ? git_revision : "");
+	lib_versions(w);
+
+	for (int i = 0; i < w->nr_warnings; i++)
+		fprintf(out, "warning: %s\n", w->warnings[i]);
+	free(w);
+	return fflush(out) || ferror(out) ? -EIO : 0;
+}
+
+/* ---- the short name ---- */
+
+/* append s to buf as [a-z0-9-] with single '-' between words */
+static size_t append_slug(char *buf, size_t used, size_t len, const char *s)
+{
+	bool dash = used > 0;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)tolower((unsigned char)*s);
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (dash && used && buf[used - 1] != '-' && used + 1 < len)
+				buf[used++] = '-';
+			dash = false;
+			if (used + 1 < len)
+				buf[used++] = (char)c;
+		} else {
+			dash = true;
+		}
+	}
+	buf[used] = '\0';
+	return used;
+}
+
+static bool stop_word(const char *wd)
+{
+	static const char *const words[] = {
+		"intel", "amd", "cpu", "processor", "core", "genuine", "with", "radeon", "graphics",
+	};
+	size_t n = strlen(wd);
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(wd, words[i]))
+			return true;
+	return n > 5 && !strcmp(wd + n - 5, "-core");	/* "64-core" */
+}
+
+int machine_short_id_from(const char *hostname, const char *cpu_model, int ncpus,
+			  char *buf, size_t len)
+{
+	char host[256], model[256], full[600], *p, *save = NULL, *wd;
+	size_t used;
+	int words = 0;
+
+	if (!buf || !len)
+		return -EINVAL;
+	snprintf(host, sizeof(host), "%s", hostname ? hostname : "");
+	host[strcspn(host, ".")] = '\0';
+	used = append_slug(full, 0, sizeof(full), host);
+	if (!used)
+		used = append_slug(full, 0, sizeof(full), "host");
+
+	snprintf(model, sizeof(model), "%s", cpu_model ? cpu_model : "");
+	for (p = model; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if ((p = strstr(model, " @")))
+		*p = '\0';
+	while ((p = strstr(model, "(r)")) || (p = strstr(model, "(tm)")))
+		memset(p, ' ', p[1] == 'r' ? 3 : 4);
+	for (wd = strtok_r(model, " \t,()/_", &save); wd && words < 3;
+	     wd = strtok_r(NULL, " \t,()/_", &save)) {
+		if (stop_word(wd))
+			continue;
+		used = append_slug(full, used, sizeof(full), wd);
+		words++;
+	}
+	if (!words)
+		used = append_slug(full, used, sizeof(full), "cpu");
+	if (ncpus > 0) {
+		char count[24];
+
+		snprintf(count, sizeof(count), "%dc", ncpus);
+		used = append_slug(full, used, sizeof(full), count);
+	}
+	snprintf(buf, len, "%s", full);
+	if (used < len)
+		return 0;
+	/* cut short: still a clean name, and the caller hears about it */
+	for (used = strlen(buf); used && buf[used - 1] == '-'; )
+		buf[--used] = '\0';
+	return -ENOSPC;
+}
+
+int machine_short_id(char *buf, size_t len)
+{
+	char host[256] = "", model[256] = "";
+	struct utsname u;
+
+	if (gethostname(host, sizeof(host) - 1))
+		host[0] = '\0';
+	if (cpuinfo_field("model name", model, sizeof(model)) &&
+	    cpuinfo_field("Processor", model, sizeof(model)) &&
+	    cpuinfo_field("cpu model", model, sizeof(model)) && !uname(&u))
+		snprintf(model, sizeof(model), "%s", u.machine);	/* e.g. aarch64 */
+	return machine_short_id_from(host, model, (int)sysconf(_SC_NPROCESSORS_CONF), buf, len);
+}

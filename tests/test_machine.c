@@ -1,0 +1,224 @@
+/* tests/test_machine.c — src/harness/machine.c: machine.txt keys and warnings, the short id. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "test.h"
+#include "harness/machine.h"
+#include "harness/pmu.h"
+
+static const char *const keys[] = {
+	"hostname", "date_utc", "topology", "cpu_model", "vendor", "packages", "numa_nodes",
+	"numa_distances", "cores", "pus", "allowed_pus", "smt", "caches", "kernel",
+	"hypervisor", "clocksource", "governor", "frequency", "turbo", "perf_event_paranoid",
+	"perf_counters", "transparent_hugepages", "loadavg", "compiler", "cflags",
+	"git_revision", "liburcu", "hwloc", "libpfm4",
+};
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+struct desc {
+	char *text;
+	char *value[NKEYS];
+	int count[NKEYS];
+	int other_keys;
+	int bad_lines;
+	int warnings;
+	char warning_text[4096];
+};
+
+static void desc_free(struct desc *d)
+{
+	free(d->text);
+	for (size_t i = 0; i < NKEYS; i++)
+		free(d->value[i]);
+}
+
+/* describe into memory and split into keys */
+static int describe(struct desc *d, const char *cflags, const char *rev)
+{
+	size_t size = 0;
+	FILE *f = open_memstream(&d->text, &size);
+	char *line, *save = NULL, *copy;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	if (!f)
+		return -errno;
+	rc = machine_describe(f, cflags, rev);
+	fclose(f);
+	copy = strdup(d->text);
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *sep = strstr(line, ": ");
+		size_t k;
+
+		if (!sep || sep == line || !sep[2] || sep[2] == ' ') {
+			d->bad_lines++;
+			continue;
+		}
+		*sep = '\0';
+		for (char *p = line; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+				d->bad_lines++;
+		if (!strcmp(line, "warning")) {
+			d->warnings++;
+			strncat(d->warning_text, "# warning: ", sizeof(d->warning_text) - strlen(d->warning_text) - 1);
+			strncat(d->warning_text, sep + 2, sizeof(d->warning_text) - strlen(d->warning_text) - 2);
+			strcat(d->warning_text, "\n");
+			continue;
+		}
+		for (k = 0; k < NKEYS; k++)
+			if (!strcmp(line, keys[k]))
+				break;
+		if (k == NKEYS) {
+			d->other_keys++;
+			continue;
+		}
+		d->count[k]++;
+		free(d->value[k]);
+		d->value[k] = strdup(sep + 2);
+	}
+	free(copy);
+	return rc;
+}
+
+static const char *val(const struct desc *d, const char *key)
+{
+	for (size_t k = 0; k < NKEYS; k++)
+		if (!strcmp(keys[k], key))
+			return d->value[k] ? d->value[k] : "";
+	return "";
+}
+
+TEST(machine_describe_writes_every_key_once)
+{
+	struct desc d;
+
+	REQUIRE(describe(&d, "-O2 -g -Wall", "0123abcd-dirty") == 0);
+	for (size_t k = 0; k < NKEYS; k++) {
+		CHECK_MSG(d.count[k] == 1, "key %s appears %d times", keys[k], d.count[k]);
+		CHECK_MSG(d.value[k] && *d.value[k], "key %s has no value", keys[k]);
+	}
+	CHECK_EQ_INT(d.bad_lines, 0);
+	CHECK_EQ_INT(d.other_keys, 0);
+	CHECK_STR(val(&d, "cflags"), "-O2 -g -Wall");
+	CHECK_STR(val(&d, "git_revision"), "0123abcd-dirty");
+	CHECK(strncmp(val(&d, "compiler"), "gcc ", 4) == 0 || strncmp(val(&d, "compiler"), "clang ", 6) == 0);
+	CHECK(atoi(val(&d, "pus")) >= 1);
+	CHECK(atoi(val(&d, "numa_nodes")) >= 1);
+	CHECK(atoi(val(&d, "allowed_pus")) >= 1 && atoi(val(&d, "allowed_pus")) <= atoi(val(&d, "pus")));
+	CHECK(strlen(val(&d, "date_utc")) == 20 && val(&d, "date_utc")[19] == 'Z');
+	if (d.bad_lines)
+		printf("%s", d.text);
+	desc_free(&d);
+}
+
+TEST(machine_missing_build_facts_read_unavailable)
+{
+	struct desc d;
+
+	REQUIRE(describe(&d, NULL, "") == 0);
+	CHECK_STR(val(&d, "cflags"), "unavailable");
+	CHECK_STR(val(&d, "git_revision"), "unavailable");
+	desc_free(&d);
+}
+
+TEST(machine_warnings_follow_the_facts)
+{
+	struct desc d;
+	bool vm, smt, one_node, no_hw;
+
+	REQUIRE(describe(&d, "", "") == 0);
+	printf("%s", d.warning_text);
+	vm = strcmp(val(&d, "hypervisor"), "none") != 0;
+	smt = strncmp(val(&d, "smt"), "on", 2) == 0;
+	one_node = atoi(val(&d, "numa_nodes")) == 1;
+	no_hw = strstr(val(&d, "perf_counters"), "hardware unavailable") != NULL;
+	CHECK_EQ_INT(vm, strstr(d.warning_text, "virtual machine") != NULL);
+	CHECK_EQ_INT(smt, strstr(d.warning_text, "SMT is on") != NULL);
+	CHECK_EQ_INT(one_node, strstr(d.warning_text, "single NUMA node") != NULL);
+	CHECK_EQ_INT(no_hw, strstr(d.warning_text, "hardware performance counters") != NULL);
+	CHECK(strncmp(val(&d, "topology"), "this system", 11) == 0);
+	desc_free(&d);
+}
+
+TEST(machine_reports_counters_denied)
+{
+	struct desc d;
+
+	pmu_set_deny(PMU_DENY_ALL);
+	REQUIRE(describe(&d, "", "") == 0);
+	pmu_set_deny(PMU_DENY_NONE);
+	CHECK_STR(val(&d, "perf_counters"), "hardware unavailable(EACCES); software unavailable(EACCES)");
+	CHECK(strstr(d.warning_text, "software performance counters unavailable (EACCES)") != NULL);
+	desc_free(&d);
+}
+
+TEST(machine_topology_keys_follow_hwloc_environment)
+{
+	struct desc d;
+	int rc;
+
+	setenv("HWLOC_SYNTHETIC", "pack:2 numa:2 core:2 pu:2", 1);
+	rc = describe(&d, "", "");
+	unsetenv("HWLOC_SYNTHETIC");
+	REQUIRE(rc == 0);
+	CHECK_STR(val(&d, "packages"), "2");
+	CHECK_STR(val(&d, "numa_nodes"), "4");
+	CHECK_STR(val(&d, "cores"), "8");
+	CHECK_STR(val(&d, "pus"), "16");
+	CHECK_STR(val(&d, "allowed_pus"), "16 (0-15)");
+	CHECK_STR(val(&d, "smt"), "on (2 threads per core)");
+	CHECK(strstr(val(&d, "topology"), "not this machine") != NULL);
+	CHECK(strstr(d.warning_text, "SMT is on") != NULL);
+	CHECK(strstr(d.warning_text, "not this machine") != NULL);
+	CHECK(strstr(d.warning_text, "single NUMA node") == NULL);
+	for (size_t k = 0; k < NKEYS; k++)
+		CHECK_MSG(d.count[k] == 1, "key %s appears %d times", keys[k], d.count[k]);
+	desc_free(&d);
+}
+
+TEST(machine_describe_reports_a_failed_write)
+{
+	FILE *f = fopen("/dev/full", "w");
+
+	REQUIRE(f != NULL);
+	CHECK_EQ_INT(machine_describe(f, "", ""), -EIO);
+	fclose(f);
+	CHECK_EQ_INT(machine_describe(NULL, "", ""), -EINVAL);
+}
+
+TEST(machine_short_id_abbreviates_the_cpu)
+{
+	char b[64];
+
+	CHECK_EQ_INT(machine_short_id_from("vm", "Intel(R) Xeon(R) Processor", 2, b, sizeof(b)), 0);
+	CHECK_STR(b, "vm-xeon-2c");
+	machine_short_id_from("box.lab.example.org", "Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz", 80,
+			      b, sizeof(b));
+	CHECK_STR(b, "box-xeon-gold-6248-80c");
+	machine_short_id_from("Big_Host", "AMD EPYC 7763 64-Core Processor", 256, b, sizeof(b));
+	CHECK_STR(b, "big-host-epyc-7763-256c");
+	machine_short_id_from("h", "Intel(R) Core(TM) i7-8700K CPU @ 3.70GHz", 12, b, sizeof(b));
+	CHECK_STR(b, "h-i7-8700k-12c");
+	machine_short_id_from("", "", 4, b, sizeof(b));
+	CHECK_STR(b, "host-cpu-4c");
+	machine_short_id_from("arm", "aarch64", 0, b, sizeof(b));
+	CHECK_STR(b, "arm-aarch64");
+	machine_short_id_from("../../etc", "a/b c", 1, b, sizeof(b));
+	CHECK_STR(b, "host-a-b-c-1c");	/* nothing that walks out of results/ */
+	CHECK_EQ_INT(machine_short_id_from("verylonghostname", "Xeon", 2, b, 9), -ENOSPC);
+	CHECK_STR(b, "verylong");
+	CHECK_EQ_INT(machine_short_id_from("abcdefg", "Xeon", 2, b, 9), -ENOSPC);
+	CHECK_STR(b, "abcdefg");	/* no dangling '-' */
+}
+
+TEST(machine_short_id_is_filesystem_safe)
+{
+	char b[128];
+
+	CHECK_EQ_INT(machine_short_id(b, sizeof(b)), 0);
+	printf("# machine short id: %s\n", b);
+	CHECK(b[0] && b[0] != '-' && b[strlen(b) - 1] != '-');
+	CHECK(strspn(b, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(b));
+	CHECK_EQ_INT(machine_short_id(b, 0), -EINVAL);
+}
