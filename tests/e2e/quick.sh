@@ -25,7 +25,8 @@ done
 
 # every column in results/README.md exists in the CSV and vice versa
 for f in results.csv summary.csv; do
-	doc=$(awk -v f="$f" '$0 ~ "<!-- columns:"f {on=1; next} on && /<!-- end -->/ {on=0} on && /^\| `/ {gsub(/[`| ]/,"",$2); split($0,a,"`"); print a[2]}' results/README.md | sort)
+	doc=$(awk -v f="$f" '$0 ~ "<!-- columns:"f {on=1; next} on && /<!-- end -->/ {on=0} on' results/README.md |
+		sed -n 's/^| `\([^`]*\)`.*/\1/p' | sort)
 	csv=$(head -1 "$run/$f" | tr ',' '\n' | sort)
 	if [ "$doc" = "$csv" ]; then pass "$f-documented"; else
 		fail "$f-documented" "$(diff <(echo "$doc") <(echo "$csv") | grep '^[<>]' | tr '\n' ' ')"; fi
