@@ -157,7 +157,9 @@ static int resolve_out(const char *out, char **path)
 	if (!out || !strcmp(out, "-"))
 		return 0;
 	if (!stat(out, &st) && S_ISDIR(st.st_mode)) {
-		if (asprintf(path, "%s/c2c.csv", out) < 0)
+		size_t n = strlen(out);
+
+		if (asprintf(path, "%s%sc2c.csv", out, out[n - 1] == '/' ? "" : "/") < 0)
 			return bad("--out", out, "out of memory");
 		return 0;
 	}
