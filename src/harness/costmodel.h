@@ -24,7 +24,9 @@
  * holder keeping the line for several calls in a row, which the unfair
  * arbitration of real caches does more often than 1/N (T too high); queueing
  * in the interconnect beyond one transfer at a time; the loop overhead
- * counted in c1 though it runs off the line (T a little too high).
+ * counted in c1 though it runs off the line (T a little too high); and a
+ * ping-pong leg costs an invalidation plus a miss where an RMW handoff is
+ * one read-for-ownership, so rt/2 may overstate a handoff (T too high).
  * A pair that c2c sampling left out is replaced by the mean of the measured
  * pairs between the same two nodes.
  *
