@@ -74,6 +74,7 @@ static void model_mod_timer(struct model_fq_timer *t)
 {
 	pthread_mutex_lock(&t->lock);
 	t->pending = true;
+	t->cpu = smp_processor_id();
 	pthread_cond_signal(&t->cond);
 	pthread_mutex_unlock(&t->lock);
 }
@@ -104,6 +105,7 @@ static void *fq_timer_thread(void *arg)
 		if (t->stop)
 			break;
 		t->pending = false;
+		model_set_this_cpu(t->cpu);
 		pthread_mutex_unlock(&t->lock);
 		fq_flush_timeout(cookie);
 		pthread_mutex_lock(&t->lock);
@@ -141,6 +143,21 @@ static void queue_iova(struct iommu_dma_cookie *cookie,
 
 	if (fq_full(fq)) {
 		fq_flush_iotlb(cookie);
+		fq_ring_free(cookie, fq);
+	}
+
+	/*
+	 * Model only. The kernel adds here unconditionally: it relies on the
+	 * flush it just finished to have released entries. But entries queued
+	 * after another flusher's start_cnt increment carry that count, and are
+	 * released only when that flusher finishes too. A kernel timer is not
+	 * preempted between the two increments (a vCPU can be, rarely); the
+	 * thread standing for it here can be, for milliseconds, and then this
+	 * ring stays full and fq_ring_add() would overwrite 255 live entries,
+	 * leaking their IOVAs. So wait for the flush in flight to finish.
+	 */
+	while (unlikely(fq_full(fq))) {
+		cpu_relax();
 		fq_ring_free(cookie, fq);
 	}
 

@@ -75,8 +75,10 @@ struct iova_fq {
 /*
  * The kernel's fq_timer (a timer_list armed with mod_timer, run in softirq)
  * is a thread here: it sleeps until armed, waits IOVA_FQ_TIMEOUT ms, then runs
- * fq_flush_timeout(). It is started with the flush queue and stopped (joined)
- * at teardown, as del_timer_sync() does. Only this thread reads a clock.
+ * fq_flush_timeout() as the CPU that armed it (mod_timer() queues a timer on
+ * the local CPU), so the IOVAs it frees go to that CPU's range cache. It is
+ * started with the flush queue and stopped (joined) at teardown, as
+ * del_timer_sync() does. Only this thread reads a clock.
  */
 struct model_fq_timer {
 	pthread_mutex_t lock;
@@ -84,6 +86,7 @@ struct model_fq_timer {
 	pthread_t thread;
 	bool pending;			/* mod_timer() called, not yet fired */
 	bool stop;
+	int cpu;			/* the CPU slot that armed it: the callback runs as that CPU */
 };
 
 struct iommu_dma_cookie {		/* v6.1 field order (no MSI cookie type) */
