@@ -1,4 +1,4 @@
-/* drivers/iommu/iommu.c + lib/kobject.c + lib/refcount.c, v6.1 (iommu_deferred_attach: v5.11) */
+/* drivers/iommu/iommu.c + lib/kobject.c + lib/refcount.c, v6.1 (iommu_deferred_attach: v5.11; attach_deferred flag: v6.3) */
 #include "model/iommu.h"
 
 /*
@@ -86,7 +86,7 @@ noinline struct iommu_domain *iommu_get_dma_domain(struct device *dev)
 	return dev->iommu_group->default_domain;
 }
 
-/* drivers/iommu/iommu.c: __iommu_attach_device(), v6.1 (clears attach_deferred) */
+/* drivers/iommu/iommu.c: __iommu_attach_device(); clearing the per-device flag is v6.3+ */
 int __iommu_attach_device(struct iommu_domain *domain, struct device *dev)
 {
 	int ret;

@@ -135,7 +135,7 @@ struct dev_iommu {			/* include/linux/iommu.h */
 	pthread_mutex_t lock;
 	void *priv;			/* driver data; DEFER_DEVICE_DOMAIN_INFO */
 	/*
-	 * The kernel's u32 attach_deferred:1, as a whole word here so the fast
+	 * The kernel's u32 attach_deferred:1 (v6.3+), a whole word here so the fast
 	 * path's READ_ONCE and the attach's WRITE_ONCE (racing first maps in
 	 * kdump mode) are atomic accesses, not a race; the load costs the same.
 	 */
