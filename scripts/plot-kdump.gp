@@ -3,6 +3,7 @@
 # Parameters: nN, N[], NC[], NP[] (normal-mode lines), nK, K[], KC[], KP[]
 # (kdump-mode lines), dir_normal, dir_kdump, maxthreads, plus plot-common.gp's.
 load scriptdir.'/plot-common.gp'
+set key samplen 6
 set ylabel 'time per call, one thread (ns, log scale; median, whiskers min-max)'
 set logscale y
 set mytics 10

@@ -34,10 +34,7 @@ set -uo pipefail
 prog=plot.sh
 here=$(cd "$(dirname "$0")" && pwd)
 MIN_USL_POINTS=4
-# colours and point types by strategy position; no strategy names here
-PALETTE=('#4d4d4d' '#e41a1c' '#377eb8' '#ff7f00' '#4daf4a' '#984ea3' '#a65628' '#f781bf' '#17becf' '#bcbd22' '#1f3b73' '#8c6d31')
-POINTS=(7 5 9 11 13 6 4 8 10 12 1 2 3)
-
+# (plot-lib.sh defines it again; this one serves the checks before it is sourced)
 die() { echo "$prog: $1" >&2; exit "${2:-2}"; }
 
 [ $# -eq 1 ] || die "usage: scripts/plot.sh RUN_DIR (a run directory holding summary.csv)"
@@ -59,31 +56,10 @@ cleanup() {
 	for p in "${in_run[@]+"${in_run[@]}"}"; do rm -rf -- "$p"; done
 }
 trap cleanup EXIT
-[ -n "${PLOT_KEEP_WORK:-}" ] && trap "echo work dir $work" EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A CSV input must be a text file: not empty, not huge, no NUL, UTF-8.
-check_text() {
-	local f=$1 size
-	size=$(stat -L -c %s -- "$f") || die "$f: cannot stat"
-	[ "$size" -gt 0 ] || die "$f: empty file"
-	[ "$size" -le $((64 << 20)) ] || die "$f: $size bytes, more than 64 MiB: not a file dmabench writes"
-	[ "$(tr -d '\000' <"$f" | wc -c)" -eq "$size" ] || die "$f: contains NUL bytes: not a CSV file"
-	if command -v iconv >/dev/null 2>&1; then
-		iconv -f UTF-8 -t UTF-8 <"$f" >/dev/null 2>&1 || die "$f: not UTF-8 text"
-	fi
-}
-
-# run_awk AWKSCRIPT FILE -v VAR=VALUE... : a checker; its one-line complaint is ours.
-run_awk() {
-	local script=$1 file=$2
-	shift 2
-	if ! LC_ALL=C awk -v prog="$prog" "$@" -f "$here/csv.awk" -f "$here/$script" "$file" 2>"$work/err"; then
-		if [ -s "$work/err" ]; then head -n 1 "$work/err" >&2; exit 2; fi
-		die "awk failed on $script" 1
-	fi
-}
+. "$here/plot-lib.sh"
 
 check_text "$sum"
 run_awk summary.awk "$sum" -v name="$sum" -v out="$work/rows.tsv" -v meta="$work/meta"
@@ -96,7 +72,6 @@ fi
 
 # ---- the input is good; from here on failures are run-time failures (1) ----
 
-clean_text() { LC_ALL=C tr -d '\000-\037\177' | iconv -c -f UTF-8 -t UTF-8 2>/dev/null; }
 machine=$(sed -n 's/^machine\t//p' "$work/meta" | clean_text)
 run_id=$(sed -n 's/^run_id\t//p' "$work/meta" | clean_text)
 cpu_model=
@@ -108,19 +83,8 @@ subtitle2=${cpu_model:+CPU: $cpu_model}
 
 # Strategy order -> colour: the binary's table, then anything else in the
 # order it first appears in summary.csv.
-bin=${DMABENCH:-$here/../build/dmabench}
-: >"$work/order"
-if [ -x "$bin" ] && "$bin" --list >"$work/list" 2>/dev/null; then
-	awk '/^strategies:/ { on = 1; next } /^[^ ]/ { on = 0 } on && NF { print $1 }' "$work/list" >"$work/order"
-fi
-{ cat "$work/order"; cut -f 7 "$work/rows.tsv"; } | awk 'NF && !seen[$0]++' >"$work/order.all"
-declare -A COLOR PT
-i=0
-while read -r s; do
-	COLOR[$s]=${PALETTE[i % ${#PALETTE[@]}]}
-	PT[$s]=${POINTS[i % ${#POINTS[@]}]}
-	i=$((i + 1))
-done <"$work/order.all"
+cut -f 7 "$work/rows.tsv" >"$work/names"
+load_colors "$work/names"
 
 # Split into one data file per (group, mode, strategy), sorted by threads,
 # d/g<gid>-<mode>/<strategy>.dat:
@@ -163,29 +127,6 @@ LC_ALL=C awk -F'\t' -v d="$work/d" -v groups="$work/groups" -v index_="$work/ind
 	END { flush() }' || die "splitting summary.csv failed" 1
 nhome=$(cut -f 5 "$work/rows.tsv" | sort -u | wc -l)
 
-# gnuplot single-quoted string; an array NAME of strings with count nNAME
-gq() { printf "'%s'" "${1//\'/\'\'}"; }
-gp_array() {
-	local name=$1 n out v
-	shift
-	n=$#
-	if [ "$n" -eq 0 ]; then
-		printf 'n%s = 0\narray %s[1]\n' "$name" "$name"
-		return
-	fi
-	out=
-	for v in "$@"; do out+="${out:+,}$(gq "$v")"; done
-	printf 'n%s = %d\narray %s[%d] = [%s]\n' "$name" "$n" "$name" "$n" "$out"
-}
-# an array of numbers (point types): unquoted
-gp_narray() {
-	local name=$1 IFS=,
-	shift
-	if [ $# -eq 0 ]; then printf 'array %s[1] = [1]\n' "$name"; return; fi
-	printf 'array %s[%d] = [%s]\n' "$name" $# "$*"
-}
-gp_colors() { local s; for s in "$@"; do printf '%s\n' "${COLOR[$s]}"; done; }
-gp_points() { local s; for s in "$@"; do printf '%s\n' "${PT[$s]}"; done; }
 # strategy names of group $1, mode $2, in colour order, filtered by awk test $3 on index fields
 strategies() {
 	awk -v g="$1" -v m="$2" 'NR == FNR { ord[++n] = $1; next }
@@ -193,16 +134,6 @@ strategies() {
 		END { for (i = 1; i <= n; i++) if (ord[i] in have) print ord[i] }' "$work/order.all" "$work/index"
 }
 
-nplots=0
-# draw NAME SCRIPT PARAMFILE: gnuplot writes plots/NAME.png and .svg
-draw() {
-	local name=$1 script=$2 pf=$3
-	if ! gnuplot "$pf" "$here/$script" >"$work/gp.out" 2>"$work/gp.err"; then
-		die "gnuplot failed drawing $name: $(grep -v '^ *$' "$work/gp.err" | tail -n 1)" 1
-	fi
-	[ -s "$work/plots/$name.png" ] && [ -s "$work/plots/$name.svg" ] || die "gnuplot wrote no $name.png/.svg" 1
-	nplots=$((nplots + 1))
-}
 common() {	# the strategy arrays S, C, P of this group and mode
 	gp_array S "${S[@]}"; gp_array C "${C[@]}"; gp_narray P "${P[@]}"
 	printf 'datadir = %s\nmaxthreads = %d\n' "$(gq "$ddir")" "$maxt"
@@ -370,21 +301,9 @@ if [ -s "$work/c2c.grid" ]; then
 fi
 
 # ---- into place: temporary names in RUN_DIR, then rename ----
-new=$(mktemp -d "$run/.plots.new.XXXXXX" 2>/dev/null) || die "$run: cannot write into the run directory" 1
-in_run+=("$new")
-chmod 755 "$new" && cp "$work"/plots/*.png "$work"/plots/*.svg "$new"/ || die "$run: copying the plots failed" 1
+install_dir "$work/plots" "$run/plots"
 usl_tmp=$(mktemp "$run/.usl.csv.XXXXXX") || die "$run: cannot write into the run directory" 1
 in_run+=("$usl_tmp")
 cp "$work/usl.csv" "$usl_tmp" && chmod 644 "$usl_tmp" || die "$run: writing usl.csv failed" 1
-old=
-if [ -e "$run/plots" ] || [ -L "$run/plots" ]; then
-	old=$run/.plots.old.$$
-	mv -T -- "$run/plots" "$old" || die "$run/plots: cannot replace it" 1
-	in_run+=("$old")
-fi
-if ! mv -T -- "$new" "$run/plots"; then
-	[ -n "$old" ] && mv -T -- "$old" "$run/plots"
-	die "$run/plots: cannot rename the new plots into place" 1
-fi
 mv -f -- "$usl_tmp" "$run/usl.csv" || die "$run/usl.csv: cannot rename into place" 1
 echo "$prog: $nplots plots (png+svg) in $run/plots; usl.csv: $nfit fitted, $nfew with too few points, $nfail failed"

@@ -1,0 +1,787 @@
+/*
+ * bench/compare.c — `dmabench compare A B [--out=FILE] [--seed=N] [--no-plot]`:
+ * two run directories, from one machine or two, into one table of ratios
+ * with their confidence, compare.csv, and overlay plots.
+ *
+ * Join. Each run's results.csv (columns found by name; schema 1) is grouped
+ * by the configuration key — scenario, strategy, mode, invalidation,
+ * sharing, placement, home_node, threads — into the ns_per_op of its
+ * repetitions (an empty cell, an unavailable figure, is left out and the
+ * repetition count says so). For every configuration both runs have:
+ *   - A's and B's median ns per call;
+ *   - ratio = median(B) / median(A) and its 95% percentile-bootstrap
+ *     interval (STATS_BOOT_DEFAULT_ITERS resamples of each side); the seed is
+ *     --seed mixed with the configuration key, so a row's figures are the
+ *     same whatever other rows the runs hold;
+ *   - the two-sided Mann-Whitney U p-value (exact when the sides are small
+ *     and untied, src/harness/stats.h);
+ *   - the verdict: "slower" (B takes longer per call) or "faster" only when
+ *     p < 0.05 AND the interval excludes 1; otherwise
+ *     "no-significant-difference". Both are required: the percentile
+ *     bootstrap is optimistic with a handful of repetitions, and a rank test
+ *     alone says nothing about the size. With 3 repetitions a side the
+ *     smallest possible p is 0.1, so nothing can be significant; the table
+ *     says how many rows were in that case;
+ *   - when the runs come from different machines (their machine columns
+ *     differ), each side's median divided by its own floor: strategy none,
+ *     1 thread, the same scenario, mode, invalidation, sharing, placement and
+ *     home node (none has no kdump rows, so kdump rows use the normal-mode
+ *     floor), and the ratio of those.
+ * A configuration only one run has is listed ("only in A", "only in B").
+ *
+ * Output: the table on stdout; compare.csv (--out, default ./compare.csv,
+ * written under a temporary name and renamed; never inside A or B); overlay
+ * plots next to it, in <out without .csv>-plots/, drawn by
+ * scripts/compare-plot.sh (A solid, B dashed), unless --no-plot.
+ * Exit: 0 done (whatever the verdicts), 2 bad input (one line on stderr: a
+ * missing directory or file, a malformed CSV, a missing column, differing
+ * schema versions, no configuration in common, a bad flag), 1 a failure at
+ * run time (memory, writing, drawing).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "harness/csv.h"
+#include "harness/stats.h"
+#include "strategy/strategy.h"
+
+int compare_main(int argc, char **argv);
+
+extern char **environ;
+
+#define PROG		"dmabench compare"
+#define SCHEMA		1
+#define LEVEL		0.95
+#define ALPHA		0.05
+
+enum { K_SCENARIO, K_STRATEGY, K_MODE, K_INVALIDATION, K_SHARING, K_PLACEMENT,
+       K_HOME_NODE, K_THREADS, NKEY };
+static const char *const key_names[NKEY] = {
+	"scenario", "strategy", "mode", "invalidation", "sharing", "placement",
+	"home_node", "threads",
+};
+
+/* One configuration of one run: its key and the ns_per_op of its repetitions. */
+struct cfg {
+	const char *key[NKEY];		/* cell text, owned by the run's table */
+	long long home, threads;
+	unsigned int strat;		/* position in strategy_table; strategy_count if unknown */
+	size_t row;			/* first row, for messages */
+	const double *ns;		/* usable repetitions */
+	size_t n;
+	size_t nrows;			/* repetitions including empty cells */
+	double median;			/* NAN when n == 0 */
+	double floor;			/* the none/1-thread median of its run, or NAN */
+};
+
+struct run {
+	const char *label;		/* "A" or "B" */
+	const char *dir;
+	char path[PATH_MAX];
+	struct csv_table t;
+	long long schema;
+	const char *machine, *run_id;	/* of the first row */
+	struct cfg *cfg;
+	size_t ncfg;
+	double *vals;
+};
+
+struct args {
+	const char *dir[2];
+	const char *out;
+	uint64_t seed;
+	bool plot;
+};
+
+/* The one-line message and the exit status the caller returns. */
+struct failure {
+	char msg[1024];
+};
+
+static int failf(struct failure *f, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int failf(struct failure *f, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* ---- the command line ---- */
+
+static void usage(FILE *to)
+{
+	fprintf(to,
+"usage: dmabench compare A B [--out=FILE] [--seed=N] [--no-plot]\n"
+"  A, B        run directories (each with results.csv), from one machine or two\n"
+"  --out=FILE  the joined table as CSV (default ./compare.csv; not inside A or B);\n"
+"              overlay plots go to FILE without .csv, plus -plots/\n"
+"  --seed=N    seeds the bootstrap (default 1)\n"
+"  --no-plot   no overlay plots\n"
+"Verdict: faster/slower when the Mann-Whitney p < %.2g and the %.0f%% bootstrap interval\n"
+"of median(B)/median(A) excludes 1; otherwise no-significant-difference.\n",
+		ALPHA, LEVEL * 100);
+}
+
+static int parse_args(struct args *a, int argc, char **argv, struct failure *f)
+{
+	int npos = 0;
+
+	a->out = "compare.csv";
+	a->seed = 1;
+	a->plot = true;
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
+			return -1;
+		} else if (!strncmp(s, "--out=", 6) || !strcmp(s, "--out")) {
+			const char *v = s[5] == '=' ? s + 6 : (i + 1 < argc ? argv[++i] : NULL);
+
+			if (!v || !*v)
+				return failf(f, 2, PROG ": --out: expected a file name");
+			a->out = v;
+		} else if (!strncmp(s, "--seed=", 7) || !strcmp(s, "--seed")) {
+			const char *v = s[6] == '=' ? s + 7 : (i + 1 < argc ? argv[++i] : NULL);
+			long long x;
+
+			if (!v || csv_parse_ll(v, &x) || x < 0 || v[0] == '+')
+				return failf(f, 2, PROG ": --seed: invalid value '%s': expected a non-negative integer",
+					     v ? v : "");
+			a->seed = (uint64_t)x;
+		} else if (!strcmp(s, "--no-plot")) {
+			a->plot = false;
+		} else if (s[0] == '-' && s[1]) {
+			return failf(f, 2, PROG ": unknown option %s (see dmabench compare --help)", s);
+		} else {
+			if (npos == 2)
+				return failf(f, 2, PROG ": one run directory too many: %s (want A B)", s);
+			a->dir[npos++] = s;
+		}
+	}
+	if (npos < 2)
+		return failf(f, 2, PROG ": need two run directories: dmabench compare A B [--out=FILE]");
+	return 0;
+}
+
+/* ---- reading a run ---- */
+
+static int col_or_fail(struct run *r, const char *name, int *col, struct failure *f)
+{
+	*col = csv_col(&r->t, name);
+	if (*col < 0)
+		return failf(f, 2, PROG ": %s: %s: missing column %s", r->label, r->path, name);
+	return 0;
+}
+
+/* Load results.csv and its schema version (checked against the other run
+ * before anything else is read). */
+static int run_open(struct run *r, struct failure *f)
+{
+	char err[512];
+	struct stat st;
+	int c, rc;
+
+	if (stat(r->dir, &st) || !S_ISDIR(st.st_mode))
+		return failf(f, 2, PROG ": %s: no such run directory: %s", r->label, r->dir);
+	if ((size_t)snprintf(r->path, sizeof(r->path), "%s/results.csv", r->dir) >= sizeof(r->path))
+		return failf(f, 2, PROG ": %s: path too long: %s", r->label, r->dir);
+	rc = csv_read_file(r->path, &r->t, err, sizeof(err));
+	if (rc == -ENOENT)
+		return failf(f, 2, PROG ": %s: %s: missing (not a run directory?)", r->label, r->path);
+	if (rc == -ENOMEM)
+		return failf(f, 1, PROG ": %s: %s", r->label, err);
+	if (rc)
+		return failf(f, 2, PROG ": %s: %s", r->label, err);
+	if (col_or_fail(r, "schema", &c, f))
+		return 2;
+	if (!csv_rows(&r->t))
+		return failf(f, 2, PROG ": %s: %s: no data rows", r->label, r->path);
+	for (size_t i = 0; i < csv_rows(&r->t); i++) {
+		long long v;
+
+		if (csv_cell_ll(&r->t, i, c, &v))
+			return failf(f, 2, PROG ": %s: %s: line %zu: schema: not an integer: '%s'",
+				     r->label, r->path, r->t.row_line[i], csv_cell(&r->t, i, c));
+		if (i && v != r->schema)
+			return failf(f, 2, PROG ": %s: %s: line %zu: schema %lld after schema %lld",
+				     r->label, r->path, r->t.row_line[i], v, r->schema);
+		r->schema = v;
+	}
+	return 0;
+}
+
+static int mode_rank(const char *m)
+{
+	return strcmp(m, "normal") ? 1 : 0;
+}
+
+/* The display order, which is also the join order: both runs sort with it. */
+static int cfg_cmp(const struct cfg *x, const struct cfg *y)
+{
+	static const int order[] = { K_SCENARIO, K_PLACEMENT, K_INVALIDATION, K_SHARING };
+	int d;
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if ((d = strcmp(x->key[order[i]], y->key[order[i]])))
+			return d;
+	if (x->home != y->home)
+		return x->home < y->home ? -1 : 1;
+	if ((d = mode_rank(x->key[K_MODE]) - mode_rank(y->key[K_MODE])))
+		return d;
+	if ((d = strcmp(x->key[K_MODE], y->key[K_MODE])))
+		return d;
+	if (x->strat != y->strat)
+		return x->strat < y->strat ? -1 : 1;
+	if ((d = strcmp(x->key[K_STRATEGY], y->key[K_STRATEGY])))
+		return d;
+	if (x->threads != y->threads)
+		return x->threads < y->threads ? -1 : 1;
+	return 0;
+}
+
+static int cfg_qsort_cmp(const void *a, const void *b)
+{
+	int d = cfg_cmp(a, b);
+
+	if (d)
+		return d;
+	/* keep file order inside a configuration */
+	return ((const struct cfg *)a)->row < ((const struct cfg *)b)->row ? -1 : 1;
+}
+
+static unsigned int strategy_pos(const char *name)
+{
+	for (unsigned int i = 0; i < strategy_count; i++)
+		if (!strcmp(strategy_table[i]->name, name))
+			return i;
+	return strategy_count;
+}
+
+/* Rows -> configurations, each with its usable ns_per_op values. */
+static int run_load(struct run *r, struct failure *f)
+{
+	int kc[NKEY], c_ns, c_machine, c_run_id;
+	size_t n = csv_rows(&r->t), ncfg = 0, nvals = 0;
+	struct cfg *rows;
+
+	for (int k = 0; k < NKEY; k++)
+		if (col_or_fail(r, key_names[k], &kc[k], f))
+			return 2;
+	if (col_or_fail(r, "ns_per_op", &c_ns, f) || col_or_fail(r, "machine", &c_machine, f) ||
+	    col_or_fail(r, "run_id", &c_run_id, f))
+		return 2;
+	r->machine = csv_cell(&r->t, 0, c_machine);
+	r->run_id = csv_cell(&r->t, 0, c_run_id);
+
+	rows = calloc(n, sizeof(*rows));
+	r->vals = calloc(n, sizeof(*r->vals));
+	if (!rows || !r->vals) {
+		free(rows);
+		return failf(f, 1, PROG ": %s: out of memory", r->label);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct cfg *c = &rows[i];
+		size_t line = r->t.row_line[i];
+		double v;
+		int rc;
+
+		c->row = i;
+		for (int k = 0; k < NKEY; k++) {
+			c->key[k] = csv_cell(&r->t, i, kc[k]);
+			if (!*c->key[k]) {
+				free(rows);
+				return failf(f, 2, PROG ": %s: %s: line %zu: %s is empty",
+					     r->label, r->path, line, key_names[k]);
+			}
+		}
+		if (csv_cell_ll(&r->t, i, kc[K_HOME_NODE], &c->home) ||
+		    csv_cell_ll(&r->t, i, kc[K_THREADS], &c->threads) || c->threads < 1) {
+			free(rows);
+			return failf(f, 2, PROG ": %s: %s: line %zu: home_node '%s' / threads '%s': not an integer (threads >= 1)",
+				     r->label, r->path, line, c->key[K_HOME_NODE], c->key[K_THREADS]);
+		}
+		c->strat = strategy_pos(c->key[K_STRATEGY]);
+		rc = csv_cell_double(&r->t, i, c_ns, &v);
+		if (rc == -ENODATA) {
+			c->median = NAN;	/* unavailable: counted, not used */
+		} else if (rc || !(v > 0) || !isfinite(v)) {
+			free(rows);
+			return failf(f, 2, PROG ": %s: %s: line %zu: ns_per_op: not a positive number: '%s'",
+				     r->label, r->path, line, csv_cell(&r->t, i, c_ns));
+		} else {
+			c->median = v;		/* the row's value until grouped */
+		}
+	}
+	qsort(rows, n, sizeof(*rows), cfg_qsort_cmp);
+
+	/* group: reuse rows[] in place, a configuration per run of equal keys */
+	for (size_t i = 0; i < n;) {
+		size_t j = i, start = nvals;
+		struct cfg c = rows[i];
+
+		for (; j < n && !cfg_cmp(&rows[j], &rows[i]); j++)
+			if (!isnan(rows[j].median))
+				r->vals[nvals++] = rows[j].median;
+		c.ns = r->vals + start;
+		c.n = nvals - start;
+		c.nrows = j - i;
+		c.median = NAN;
+		c.floor = NAN;
+		if (c.n && stats_median(c.ns, c.n, &c.median)) {
+			free(rows);
+			return failf(f, 1, PROG ": %s: out of memory", r->label);
+		}
+		rows[ncfg++] = c;
+		i = j;
+	}
+	r->cfg = rows;
+	r->ncfg = ncfg;
+	return 0;
+}
+
+static void run_free(struct run *r)
+{
+	csv_free(&r->t);
+	free(r->cfg);
+	free(r->vals);
+}
+
+/* strategy none, 1 thread, the same scenario/mode/invalidation/sharing/placement/home */
+static double floor_of(const struct run *r, const struct cfg *c, const char *mode)
+{
+	static const int same[] = { K_SCENARIO, K_INVALIDATION, K_SHARING, K_PLACEMENT };
+
+	for (size_t i = 0; i < r->ncfg; i++) {
+		const struct cfg *x = &r->cfg[i];
+		bool eq = x->threads == 1 && x->home == c->home &&
+			  !strcmp(x->key[K_STRATEGY], "none") && !strcmp(x->key[K_MODE], mode);
+
+		for (size_t k = 0; eq && k < sizeof(same) / sizeof(same[0]); k++)
+			eq = !strcmp(x->key[same[k]], c->key[same[k]]);
+		if (eq)
+			return x->median;
+	}
+	return NAN;
+}
+
+static void set_floors(struct run *r)
+{
+	for (size_t i = 0; i < r->ncfg; i++) {
+		struct cfg *c = &r->cfg[i];
+
+		c->floor = floor_of(r, c, c->key[K_MODE]);
+		if (isnan(c->floor))
+			c->floor = floor_of(r, c, "normal");
+	}
+}
+
+/* ---- comparing ---- */
+
+struct row {
+	const struct cfg *a, *b;	/* either may be NULL: only in the other */
+	struct stats_ci ratio;		/* NAN when not computed */
+	double p;
+	bool could_be_significant;	/* the rank test can reach p < ALPHA */
+	const char *verdict;
+};
+
+static uint64_t key_hash(const struct cfg *c)
+{
+	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a */
+
+	for (int k = 0; k < NKEY; k++) {
+		for (const char *s = c->key[k]; *s; s++)
+			h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+		h = (h ^ 0x1f) * 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* The smallest two-sided p the exact test can give: 2 / C(na + nb, na). */
+static bool can_reach(size_t na, size_t nb)
+{
+	double comb = 1;
+
+	for (size_t i = 1; i <= na; i++)
+		comb = comb * (double)(nb + i) / (double)i;
+	return 2.0 / comb < ALPHA;
+}
+
+static int compare_cfg(struct row *w, uint64_t seed, struct failure *f)
+{
+	const struct cfg *a = w->a, *b = w->b;
+	struct stats_mw mw;
+	int rc;
+
+	w->ratio.point = w->ratio.lo = w->ratio.hi = NAN;
+	w->p = NAN;
+	w->could_be_significant = false;
+	if (!a || !b) {
+		w->verdict = a ? "only in A" : "only in B";
+		return 0;
+	}
+	if (!a->n || !b->n) {
+		w->verdict = "no-data";
+		return 0;
+	}
+	rc = stats_boot_median_ratio_ci(a->ns, a->n, b->ns, b->n, LEVEL, 0, seed ^ key_hash(a), &w->ratio);
+	if (rc == -ENOMEM)
+		return failf(f, 1, PROG ": out of memory");
+	if (rc)
+		w->ratio.point = w->ratio.lo = w->ratio.hi = NAN;
+	rc = stats_mann_whitney(a->ns, a->n, b->ns, b->n, STATS_MW_AUTO, &mw);
+	if (rc == -ENOMEM)
+		return failf(f, 1, PROG ": out of memory");
+	w->p = rc ? NAN : mw.p;
+	w->could_be_significant = can_reach(a->n, b->n);
+	w->verdict = "no-significant-difference";
+	if (w->p < ALPHA && (w->ratio.lo > 1 || w->ratio.hi < 1))
+		w->verdict = w->ratio.point > 1 ? "slower" : "faster";
+	return 0;
+}
+
+/* ---- output ---- */
+
+static const char *const out_cols[] = {
+	"scenario", "strategy", "mode", "invalidation", "sharing", "placement", "home_node", "threads",
+	"in", "a_reps", "b_reps", "a_median_ns", "b_median_ns", "ratio", "ratio_ci_lo", "ratio_ci_hi",
+	"p_value", "verdict", "a_floor_ns", "b_floor_ns", "a_norm", "b_norm", "norm_ratio",
+};
+
+static void add_num(struct csv_row *r, double v, int digits)
+{
+	csv_row_add_double_prec(r, v, digits);	/* NAN: an empty cell */
+}
+
+static int write_csv(const char *out, const struct row *rows, size_t n, bool norm, struct failure *f)
+{
+	struct csv_writer *w;
+	struct csv_row r = CSV_ROW_INIT;
+	int rc;
+
+	rc = csv_writer_open(&w, out, out_cols, sizeof(out_cols) / sizeof(out_cols[0]), CSV_ATOMIC);
+	if (rc)
+		return failf(f, 1, PROG ": %s: cannot write: %s", out, strerror(-rc));
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct row *x = &rows[i];
+		const struct cfg *c = x->a ? x->a : x->b;
+		double an = NAN, bn = NAN;
+
+		for (int k = 0; k < NKEY; k++)
+			csv_row_add_str(&r, c->key[k]);
+		csv_row_add_str(&r, x->a && x->b ? "both" : x->a ? "A" : "B");
+		if (x->a) csv_row_add_uint(&r, x->a->n); else csv_row_add_empty(&r);
+		if (x->b) csv_row_add_uint(&r, x->b->n); else csv_row_add_empty(&r);
+		add_num(&r, x->a ? x->a->median : NAN, 6);
+		add_num(&r, x->b ? x->b->median : NAN, 6);
+		add_num(&r, x->ratio.point, 5);
+		add_num(&r, x->ratio.lo, 5);
+		add_num(&r, x->ratio.hi, 5);
+		add_num(&r, x->p, 4);
+		csv_row_add_str(&r, x->verdict);
+		if (norm) {
+			if (x->a) an = x->a->median / x->a->floor;
+			if (x->b) bn = x->b->median / x->b->floor;
+		}
+		add_num(&r, norm && x->a ? x->a->floor : NAN, 6);
+		add_num(&r, norm && x->b ? x->b->floor : NAN, 6);
+		add_num(&r, an, 5);
+		add_num(&r, bn, 5);
+		add_num(&r, bn / an, 5);
+		rc = csv_writer_write_row(w, &r);
+	}
+	csv_row_free(&r);
+	if (rc) {
+		csv_writer_abort(w);
+		return failf(f, 1, PROG ": %s: writing failed: %s", out, strerror(-rc));
+	}
+	rc = csv_writer_close(w);
+	if (rc)
+		return failf(f, 1, PROG ": %s: writing failed: %s", out, strerror(-rc));
+	return 0;
+}
+
+static int width(const struct row *rows, size_t n, int k, int min)
+{
+	int w = min;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct cfg *c = rows[i].a ? rows[i].a : rows[i].b;
+		int l = (int)strlen(c->key[k]);
+
+		if (l > w)
+			w = l;
+	}
+	return w;
+}
+
+static void print_table(const struct run *A, const struct run *B, const struct row *rows, size_t n,
+			bool norm, uint64_t seed)
+{
+	int ws = width(rows, n, K_SCENARIO, 8), wp = width(rows, n, K_PLACEMENT, 9),
+	    wi = width(rows, n, K_INVALIDATION, 5), wh = width(rows, n, K_SHARING, 7),
+	    wm = width(rows, n, K_MODE, 4), wt = width(rows, n, K_STRATEGY, 8);
+	size_t nf = 0, ns = 0, nn = 0, na = 0, nb = 0, nd = 0, nweak = 0;
+
+	printf("A: %s (machine %s, run %s)\nB: %s (machine %s, run %s)\n",
+	       A->dir, A->machine, A->run_id, B->dir, B->machine, B->run_id);
+	printf("ratio = median B / median A of ns per call, %.0f%% bootstrap interval (seed %llu); "
+	       "faster/slower when Mann-Whitney p < %.2g and the interval excludes 1\n",
+	       LEVEL * 100, (unsigned long long)seed, ALPHA);
+	if (norm)
+		printf("different machines: A/floor and B/floor divide each median by its own run's none, 1-thread median\n");
+	printf("%-*s %-*s %-*s %-*s %4s %-*s %-*s %7s %10s %10s %7s %-16s %7s %s%s\n",
+	       ws, "scenario", wp, "placement", wi, "inval", wh, "sharing", "home", wm, "mode", wt, "strategy",
+	       "threads", "A ns", "B ns", "B/A", "[95% CI]", "p", norm ? "A/floor  B/floor  " : "", "verdict");
+	for (size_t i = 0; i < n; i++) {
+		const struct row *x = &rows[i];
+		const struct cfg *c = x->a ? x->a : x->b;
+		char a[32] = "-", b[32] = "-", r[32] = "-", ci[64] = "", p[32] = "-", nm[64] = "";
+
+		if (x->a && !isnan(x->a->median)) snprintf(a, sizeof(a), "%.2f", x->a->median);
+		if (x->b && !isnan(x->b->median)) snprintf(b, sizeof(b), "%.2f", x->b->median);
+		if (!isnan(x->ratio.point)) {
+			snprintf(r, sizeof(r), "%.3f", x->ratio.point);
+			snprintf(ci, sizeof(ci), "[%.3f, %.3f]", x->ratio.lo, x->ratio.hi);
+		}
+		if (!isnan(x->p)) snprintf(p, sizeof(p), "%.3g", x->p);
+		if (norm) {
+			double an = x->a ? x->a->median / x->a->floor : NAN;
+			double bn = x->b ? x->b->median / x->b->floor : NAN;
+
+			char sa[16] = "-", sb[16] = "-";
+
+			if (!isnan(an)) snprintf(sa, sizeof(sa), "%.3f", an);
+			if (!isnan(bn)) snprintf(sb, sizeof(sb), "%.3f", bn);
+			snprintf(nm, sizeof(nm), "%7s  %7s  ", sa, sb);
+		}
+		printf("%-*s %-*s %-*s %-*s %4s %-*s %-*s %7s %10s %10s %7s %-16s %7s %s%s\n",
+		       ws, c->key[K_SCENARIO], wp, c->key[K_PLACEMENT], wi, c->key[K_INVALIDATION],
+		       wh, c->key[K_SHARING], c->key[K_HOME_NODE], wm, c->key[K_MODE], wt, c->key[K_STRATEGY],
+		       c->key[K_THREADS], a, b, r, ci, p, nm, x->verdict);
+		if (!x->a) nb++;
+		else if (!x->b) na++;
+		else if (!strcmp(x->verdict, "faster")) nf++;
+		else if (!strcmp(x->verdict, "slower")) ns++;
+		else if (!strcmp(x->verdict, "no-data")) nd++;
+		else nn++;
+		if (x->a && x->b && x->a->n && x->b->n && !x->could_be_significant)
+			nweak++;
+	}
+	printf("%zu configurations: %zu faster, %zu slower, %zu no significant difference, "
+	       "%zu only in A, %zu only in B%s\n", n, nf, ns, nn, na, nb, nd ? " (some without data)" : "");
+	if (nweak)
+		printf("note: %zu configurations have too few repetitions for p < %.2g to be possible "
+		       "(5 a side are needed): they cannot be called faster or slower\n", nweak, ALPHA);
+}
+
+/* ---- paths ---- */
+
+/* realpath of the directory that will hold path */
+static int dir_of(const char *path, char *out)
+{
+	char tmp[PATH_MAX], *slash;
+
+	if (strlen(path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	strcpy(tmp, path);
+	slash = strrchr(tmp, '/');
+	if (!slash)
+		strcpy(tmp, ".");
+	else if (slash == tmp)
+		tmp[1] = '\0';
+	else
+		*slash = '\0';
+	return realpath(tmp, out) ? 0 : -errno;
+}
+
+static bool inside(const char *dir, const char *top)
+{
+	size_t l = strlen(top);
+
+	if (l == 1 && top[0] == '/')
+		return true;
+	return !strncmp(dir, top, l) && (dir[l] == '\0' || dir[l] == '/');
+}
+
+static int check_out(const struct args *a, struct failure *f)
+{
+	char d[PATH_MAX], r[PATH_MAX];
+	struct stat st;
+
+	if (dir_of(a->out, d))
+		return failf(f, 2, PROG ": --out=%s: its directory does not exist", a->out);
+	if (!stat(a->out, &st) && S_ISDIR(st.st_mode))
+		return failf(f, 2, PROG ": --out=%s: is a directory (want a file name)", a->out);
+	for (int i = 0; i < 2; i++)
+		if (realpath(a->dir[i], r) && inside(d, r))
+			return failf(f, 2, PROG ": --out=%s: inside run directory %s (%s); write it elsewhere",
+				     a->out, i ? "B" : "A", a->dir[i]);
+	return 0;
+}
+
+/* ---- overlay plots: scripts/compare-plot.sh ---- */
+
+static bool find_script(const char *exe, char *out, size_t len)
+{
+	const char *env = getenv("DMABENCH_SCRIPTS");
+	char dir[PATH_MAX];
+	const char *rel[] = { "/../scripts", "/../../scripts", "/../../../scripts" };
+
+	if (env && *env) {
+		snprintf(out, len, "%s/compare-plot.sh", env);
+		return !access(out, R_OK);
+	}
+	if (exe) {
+		snprintf(dir, sizeof(dir), "%s", exe);
+		if (strrchr(dir, '/'))
+			*strrchr(dir, '/') = '\0';
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(out, len, "%s%s/compare-plot.sh", dir, rel[i]);
+			if (!access(out, R_OK))
+				return true;
+		}
+	}
+	snprintf(out, len, "scripts/compare-plot.sh");
+	return !access(out, R_OK);
+}
+
+static int draw_plots(const struct args *a, const struct run *A, const struct run *B,
+		      struct failure *f)
+{
+	char exe[PATH_MAX], script[PATH_MAX + 32], plots[PATH_MAX], la[PATH_MAX + 256], lb[PATH_MAX + 256];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t l = strlen(a->out);
+	char *argv[7];
+	pid_t pid;
+	int st, rc;
+
+	if (n > 0)
+		exe[n] = '\0';
+	if (!find_script(n > 0 ? exe : NULL, script, sizeof(script)))
+		return failf(f, 1, PROG ": overlay plots: scripts/compare-plot.sh not found "
+			     "(set DMABENCH_SCRIPTS, or use --no-plot)");
+	if (l > 4 && !strcmp(a->out + l - 4, ".csv"))
+		snprintf(plots, sizeof(plots), "%.*s-plots", (int)(l - 4), a->out);
+	else
+		snprintf(plots, sizeof(plots), "%s-plots", a->out);
+	snprintf(la, sizeof(la), "A: %s (%s, run %s)", A->dir, A->machine, A->run_id);
+	snprintf(lb, sizeof(lb), "B: %s (%s, run %s)", B->dir, B->machine, B->run_id);
+	/* the script colours strategies by `dmabench --list`: this binary's table */
+	if (n > 0)
+		setenv("DMABENCH", exe, 1);
+	argv[0] = "bash";
+	argv[1] = script;
+	argv[2] = (char *)a->out;
+	argv[3] = plots;
+	argv[4] = la;
+	argv[5] = lb;
+	argv[6] = NULL;
+	fflush(stdout);
+	rc = posix_spawnp(&pid, "bash", NULL, NULL, argv, environ);
+	if (rc)
+		return failf(f, 1, PROG ": overlay plots: cannot run bash: %s", strerror(rc));
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return failf(f, 1, PROG ": overlay plots: waitpid: %s", strerror(errno));
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		return 1;	/* the script printed its own one-line reason */
+	return 0;
+}
+
+/* ---- the command ---- */
+
+static int compare(const struct args *a, struct failure *f)
+{
+	struct run run[2] = { { .label = "A", .dir = a->dir[0] }, { .label = "B", .dir = a->dir[1] } };
+	struct run *A = &run[0], *B = &run[1];
+	struct row *rows = NULL;
+	size_t n = 0, common = 0, i = 0, j = 0;
+	bool norm;
+	int rc;
+
+	if ((rc = check_out(a, f)))
+		return rc;
+	if ((rc = run_open(A, f)) || (rc = run_open(B, f)))
+		goto out;
+	if (A->schema != B->schema) {
+		rc = failf(f, 2, PROG ": schema mismatch: A=%lld B=%lld", A->schema, B->schema);
+		goto out;
+	}
+	if (A->schema != SCHEMA) {
+		rc = failf(f, 2, PROG ": schema %lld in both runs; this dmabench reads schema %d", A->schema, SCHEMA);
+		goto out;
+	}
+	if ((rc = run_load(A, f)) || (rc = run_load(B, f)))
+		goto out;
+	norm = strcmp(A->machine, B->machine) != 0;
+	if (norm) {
+		set_floors(A);
+		set_floors(B);
+	}
+
+	rows = calloc(A->ncfg + B->ncfg, sizeof(*rows));
+	if (!rows) {
+		rc = failf(f, 1, PROG ": out of memory");
+		goto out;
+	}
+	while (i < A->ncfg || j < B->ncfg) {
+		int d = i == A->ncfg ? 1 : j == B->ncfg ? -1 : cfg_cmp(&A->cfg[i], &B->cfg[j]);
+		struct row *w = &rows[n++];
+
+		w->a = d <= 0 ? &A->cfg[i++] : NULL;
+		w->b = d >= 0 ? &B->cfg[j++] : NULL;
+		common += w->a && w->b;
+	}
+	if (!common) {
+		rc = failf(f, 2, PROG ": no common configuration: A has %zu, B has %zu, none in both "
+			   "(keys: scenario strategy mode invalidation sharing placement home_node threads)",
+			   A->ncfg, B->ncfg);
+		goto out;
+	}
+	for (size_t k = 0; k < n; k++)
+		if ((rc = compare_cfg(&rows[k], a->seed, f)))
+			goto out;
+	if ((rc = write_csv(a->out, rows, n, norm, f)))
+		goto out;
+	print_table(A, B, rows, n, norm, a->seed);
+	printf("wrote %s\n", a->out);
+	if (a->plot)
+		rc = draw_plots(a, A, B, f);
+out:
+	free(rows);
+	run_free(A);
+	run_free(B);
+	return rc;
+}
+
+int compare_main(int argc, char **argv)
+{
+	struct failure f = { "" };
+	struct args a = { { NULL, NULL }, NULL, 1, true };
+	int rc = parse_args(&a, argc, argv, &f);
+
+	if (rc < 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (!rc)
+		rc = compare(&a, &f);
+	if (rc && f.msg[0])
+		fprintf(stderr, "%s\n", f.msg);
+	return rc;
+}
