@@ -13,7 +13,9 @@ static unsigned long map_sg_batch(struct scenario_thread *t, unsigned long n)
 			failed++;
 			continue;
 		}
-		dma_unmap_sg(t->dev, t->sg, SCENARIO_SG_NENTS, DMA_BIDIRECTIONAL, 0, t->handed);
+		if (unlikely(dma_unmap_sg(t->dev, t->sg, SCENARIO_SG_NENTS, DMA_BIDIRECTIONAL, 0,
+					  t->handed)))
+			failed++;
 	}
 	t->strategy->quiescent();
 	return failed;

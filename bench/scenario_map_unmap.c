@@ -13,7 +13,8 @@ static unsigned long map_unmap_batch(struct scenario_thread *t, unsigned long n)
 			failed++;
 			continue;
 		}
-		dma_unmap_page(t->dev, addr, PAGE_SIZE, DMA_BIDIRECTIONAL, 0, t->handed);
+		if (unlikely(dma_unmap_page(t->dev, addr, PAGE_SIZE, DMA_BIDIRECTIONAL, 0, t->handed)))
+			failed++;
 	}
 	t->strategy->quiescent();
 	return failed;

@@ -488,11 +488,12 @@ int sweep_soak(struct plan *p, const struct options *o)
 		memset(&check, 0, sizeof(check));
 		memset(&res, 0, sizeof(res));
 		rc = soak_item(&sw, c, &check, &res);
-		printf("%-12s %-6s %-6s %-7s %7d %14llu %10.1f  %s\n", c->strategy->name,
+		printf("%-12s %-6s %-6s %-7s %7d %14llu %10.1f  ", c->strategy->name,
 		       config_mode_name(c), config_invalidation_name(c), config_sharing_name(c),
-		       c->threads, (unsigned long long)res.ops, res.ns_per_op,
-		       rc == 0 && !res.failed ? "ok" : check.what[0] ? check.what :
-		       res.failed ? "failed calls" : strerror(-rc));
+		       c->threads, (unsigned long long)res.ops, res.ns_per_op);
+		if (res.failed)
+			printf("%llu failed calls; ", (unsigned long long)res.failed);
+		printf("%s\n", rc == 0 ? "ok" : check.what[0] ? check.what : strerror(-rc));
 		fflush(stdout);
 		if ((rc && rc != -ECANCELED) || res.failed)
 			failures++;
