@@ -47,7 +47,7 @@ ALL_LDFLAGS := $(LDFLAGS) $(SAN_LDFLAGS)
 
 LIB_SRCS   := $(sort $(wildcard src/model/*.c src/strategy/*.c src/harness/*.c))
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
-TEST_SRCS  := $(sort $(wildcard tests/test_*.c))
+TEST_SRCS  := $(sort $(filter-out tests/test_main.c,$(wildcard tests/test_*.c)))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
 TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)

@@ -12,7 +12,7 @@ passed=0 failed=0
 start=$(date +%s)
 
 run_one() {
-	local name=$1 log=$LOG/$1.log rc p f
+	local name=$1 log=$LOG/${1//\//-}.log rc p f
 	shift
 	timeout "${TEST_TIMEOUT:-600}" "$@" >"$log" 2>&1
 	rc=$?
