@@ -321,6 +321,11 @@ static void check_group(struct model_world *w, int g, struct model_check *c)
 		c->refcount_delta += ref - w->start_refs[g];
 		NOTE(c, "group %d refcount %d, started at %d", g, ref, w->start_refs[g]);
 	}
+	/* the strategy's own per-group count (percpu-ref), which the kobject does not see */
+	if (w->cfg.strategy->group_check && w->cfg.strategy->group_check(group)) {
+		c->refcount_bad_groups++;
+		NOTE(c, "group %d: the strategy's reference count did not return to its start", g);
+	}
 	if (domain->magic != DOMAIN_MAGIC || group->domain != domain) {
 		c->domains_poisoned++;
 		NOTE(c, "group %d domain poisoned or replaced", g);
