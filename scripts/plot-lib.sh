@@ -37,8 +37,10 @@ run_awk() {
 clean_text() { LC_ALL=C tr -d '\000-\037\177' | iconv -c -f UTF-8 -t UTF-8 2>/dev/null; }
 
 # load_colors NAMES_FILE: COLOR[strategy], PT[strategy] and $work/order.all.
-# Order: the table of `dmabench --list` ($DMABENCH, else build/dmabench beside
-# scripts/), then the names in NAMES_FILE (one a line) in first-appearance order.
+# Order: the table of `dmabench --list` (its strategies: section; the binary
+# is $DMABENCH when set, else build/dmabench beside scripts/), then the names
+# in NAMES_FILE (one a line) in first-appearance order. Without a binary that
+# runs, first appearance alone.
 declare -A COLOR PT
 load_colors() {
 	local bin=${DMABENCH:-$here/../build/dmabench} s i=0
