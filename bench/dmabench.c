@@ -63,6 +63,7 @@ int main(int argc, char **argv)
 		options_for_soak(&opt);
 	if (plan_build(&plan, &opt, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
+		plan_free(&plan);
 		return 2;
 	}
 	if (opt.dry_run) {

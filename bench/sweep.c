@@ -23,15 +23,44 @@
 
 #define ARENA_BYTES	(256UL << 20)	/* reserved, touched only as used */
 
-static volatile sig_atomic_t got_signal;
+/*
+ * Interruption. The first SIGINT/SIGTERM stops the window in progress (it is
+ * dropped: not a finished measurement); the sweep then writes summary.csv
+ * for the configurations with rows and machine.txt with "status: interrupted",
+ * and exits 128 + signal. A second signal exits at once: results.csv holds
+ * whole rows only (one write() each), and machine.txt, if it still says
+ * "running", is patched in place to say "interrupted" (open/pwrite/close are
+ * async-signal-safe; the status line is the last one and the new one longer).
+ * The handler may run on any thread: got_signal is accessed atomically.
+ */
+static int got_signal;
+static char machine_path[1200];
+static long machine_status_off = -1;	/* offset of "status: running" in machine_path, or -1 */
+
+static int signalled(void)
+{
+	return __atomic_load_n(&got_signal, __ATOMIC_ACQUIRE);
+}
 
 static void on_signal(int sig)
 {
-	if (got_signal) {
-		/* second signal: leave now; rows on disk are whole (one write each) */
+	static const char patch[] =
+		"status: interrupted\nexit: at once, on a second signal (summary.csv may be missing)\n";
+
+	if (__atomic_exchange_n(&got_signal, sig, __ATOMIC_ACQ_REL)) {
+		long off = __atomic_load_n(&machine_status_off, __ATOMIC_ACQUIRE);
+
+		if (off >= 0) {
+			int fd = open(machine_path, O_WRONLY | O_CLOEXEC);
+
+			if (fd >= 0) {
+				if (pwrite(fd, patch, sizeof(patch) - 1, off) < 0)
+					(void)0;	/* nothing more to do on the way out */
+				close(fd);
+			}
+		}
 		_exit(128 + sig);
 	}
-	got_signal = sig;
 	runner_stop();
 }
 
@@ -44,6 +73,8 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a closed stdout/stderr pipe must not kill a sweep before its summary */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 /* mkdir -p for the parents; the last component must be new. */
@@ -256,6 +287,7 @@ static double now_s(void)
 static int write_machine(struct sweep *sw, const char *status)
 {
 	char path[1200], tmp[1240];
+	long status_off;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/machine.txt", sw->dir);
@@ -278,11 +310,18 @@ static int write_machine(struct sweep *sw, const char *status)
 		c2c_write_summary(&sw->c2c, f);
 	else
 		fprintf(f, "c2c: not measured\n");
+	status_off = ftell(f);
 	fprintf(f, "status: %s\n", status);
 	if (fclose(f))
 		return -EIO;
+	/* the signal handler must not patch this file at the old file's offset */
+	__atomic_store_n(&machine_status_off, -1L, __ATOMIC_RELEASE);
 	if (rename(tmp, path))
 		return -errno;
+	if (!strcmp(status, "running")) {
+		snprintf(machine_path, sizeof(machine_path), "%s", path);
+		__atomic_store_n(&machine_status_off, status_off, __ATOMIC_RELEASE);
+	}
 	return 0;
 }
 
@@ -343,6 +382,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	if (rc) {
 		fprintf(stderr, "dmabench: --out: invalid value '%s': %s\n", sw.dir,
 			rc == -EEXIST ? "exists (a run directory is never reused)" : strerror(-rc));
+		pmu_events_free(&sw.events);
 		return 2;
 	}
 	for (int i = 0; i < p->nr_notes; i++)
@@ -366,6 +406,12 @@ int sweep_run(struct plan *p, const struct options *o)
 			 sw.timer_overhead_ns);
 	if (rc) {
 		fprintf(stderr, "dmabench: cannot write %s/results.csv: %s\n", sw.dir, strerror(-rc));
+		report_close(&sw.report);
+		if (sw.have_c2c)
+			c2c_free(&sw.c2c);
+		if (sw.arena_ok)
+			arena_destroy(&sw.arena);
+		pmu_events_free(&sw.events);
 		return 1;
 	}
 
