@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# `dmabench compare A B` end to end on the synthetic fixture run
+# tests/fixtures/small (5 repetitions a configuration, spread +-1.2%):
+# A against a copy of A, against B with one strategy 20% slower (or faster),
+# against a run from "another machine"; compare.csv where --out says and
+# never in A or B; overlay plots; and every error case.
+. "$(dirname "$0")/lib.sh"
+case $DMABENCH in /*) BIN=$DMABENCH ;; *) BIN=$PWD/$DMABENCH ;; esac
+A=$PWD/tests/fixtures/small
+W=$TMP/work		# the current directory of every compare here
+mkdir -p "$W"
+
+fingerprint() { (cd "$1" && find . -printf '%p %s\n' | sort && find . -type f -exec md5sum {} + | sort); }
+A_PRINT=$(fingerprint "$A")
+# cmp_get FILE COLUMN ROWFILTER(awk on c[]): the column of the matching rows
+col() { awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i; next } { print $c }' "$1"; }
+# scale_run SRC DST AWK_CONDITION FACTOR: DST/results.csv = SRC's with
+# ns_per_op (and 1/mops_per_s) times FACTOR on the rows matching the condition
+scale_run() {
+	mkdir -p "$2"
+	cp "$1/summary.csv" "$1/machine.txt" "$2/" 2>/dev/null
+	awk -F, -v OFS=, -v f="$4" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+		'"$3"' { $c["ns_per_op"] = $c["ns_per_op"] * f; $c["mops_per_s"] = $c["mops_per_s"] / f } { print }' \
+		"$1/results.csv" >"$2/results.csv"
+}
+# edit_run SRC DST AWK_PROGRAM_ON_DATA_ROWS: DST/results.csv rewritten by the program (c[] = columns)
+edit_run() {
+	mkdir -p "$2"
+	cp "$1/summary.csv" "$1/machine.txt" "$2/"
+	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next } '"$3" "$1/results.csv" >"$2/results.csv"
+}
+
+# --- A against a copy of A: nothing significant ---
+cp -r "$A" "$TMP/A2"
+if (cd "$W" && "$BIN" compare "$A" "$TMP/A2" --no-plot >"$TMP/out" 2>"$TMP/err"); then
+	c=$W/compare.csv
+	rows=$(($(wc -l <"$c") - 1))
+	nsd=$(col "$c" verdict | grep -cx no-significant-difference)
+	if [ "$rows" -eq 150 ] && [ "$nsd" -eq 150 ] && [ "$(col "$c" in | sort -u)" = both ]; then
+		pass compare_a_a_no_significant_difference
+	else
+		fail compare_a_a_no_significant_difference "$nsd of $rows rows no-significant-difference"
+	fi
+	if [ -z "$(col "$c" a_norm | tr -d '\n')" ] && [ -z "$(col "$c" norm_ratio | tr -d '\n')" ]; then
+		pass compare_same_machine_no_normalisation
+	else
+		fail compare_same_machine_no_normalisation "normalised figures for one machine"
+	fi
+	if grep -q '^150 configurations: 0 faster, 0 slower, 150 no significant difference' "$TMP/out"; then
+		pass compare_table_summary_line
+	else
+		fail compare_table_summary_line "$(tail -n 3 "$TMP/out")"
+	fi
+else
+	fail compare_a_a_no_significant_difference "exit $?: $(cat "$TMP/err")"
+fi
+if [ "$A_PRINT" = "$(fingerprint "$A")" ] && [ -z "$(ls -A "$TMP/A2" | grep -vxE 'results.csv|summary.csv|machine.txt|c2c.csv')" ]; then
+	pass compare_writes_nothing_into_runs
+else
+	fail compare_writes_nothing_into_runs "a run directory changed: $(ls -A "$TMP/A2")"
+fi
+
+# --- one strategy 20% slower (all its repetitions): exactly its rows flagged ---
+scale_run "$A" "$TMP/B" '$c["strategy"] == "rcu"' 1.2
+if "$BIN" compare "$A" "$TMP/B" --out="$TMP/slow.csv" --no-plot >"$TMP/out" 2>"$TMP/err"; then
+	flagged=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["verdict"] != "no-significant-difference" { print $c["strategy"], $c["verdict"] }' "$TMP/slow.csv" | sort | uniq -c | awk '{ $1 = $1; print }')
+	ratios_ok=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["strategy"] == "rcu" && !($c["ratio"] > 1.19 && $c["ratio"] < 1.21 && $c["ratio_ci_lo"] > 1 && $c["p_value"] < 0.05) { bad++ }
+		END { print bad + 0 }' "$TMP/slow.csv")
+	if [ "$flagged" = "12 rcu slower" ] && [ "$ratios_ok" = 0 ]; then
+		pass compare_one_strategy_slower_only_its_rows
+	else
+		fail compare_one_strategy_slower_only_its_rows "flagged: '$flagged', rcu rows off: $ratios_ok"
+	fi
+else
+	fail compare_one_strategy_slower_only_its_rows "exit $?: $(cat "$TMP/err")"
+fi
+scale_run "$A" "$TMP/F" '$c["strategy"] == "cached" && $c["scenario"] == "lookup" && $c["threads"] == 4' 0.8
+if "$BIN" compare "$A" "$TMP/F" --out="$TMP/fast.csv" --no-plot >"$TMP/out" 2>"$TMP/err" &&
+   [ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["verdict"] != "no-significant-difference" { print $c["scenario"], $c["strategy"], $c["threads"], $c["verdict"] }' "$TMP/fast.csv")" = "lookup cached 4 faster" ]; then
+	pass compare_one_row_faster
+else
+	fail compare_one_row_faster "$(grep -E 'faster|slower' "$TMP/fast.csv" | head -3) $(cat "$TMP/err")"
+fi
+# the same seed gives the same file; the rule needs p AND the interval
+"$BIN" compare "$A" "$TMP/B" --out="$TMP/slow2.csv" --no-plot >/dev/null 2>&1
+if cmp -s "$TMP/slow.csv" "$TMP/slow2.csv"; then
+	pass compare_deterministic_with_seed
+else
+	fail compare_deterministic_with_seed "two runs with --seed 1 differ"
+fi
+
+# three repetitions a side cannot reach p < 0.05: nothing flagged, and a note says so
+edit_run "$A" "$TMP/A3" '$c["rep"] <= 3 { print }'
+scale_run "$TMP/A3" "$TMP/B3" '$c["strategy"] == "rcu"' 1.2
+if "$BIN" compare "$TMP/A3" "$TMP/B3" --out="$TMP/three.csv" --no-plot >"$TMP/out" 2>"$TMP/err" &&
+   [ "$(col "$TMP/three.csv" verdict | sort -u)" = no-significant-difference ] &&
+   grep -q '^note: 150 configurations have too few repetitions' "$TMP/out"; then
+	pass compare_three_reps_never_significant
+else
+	fail compare_three_reps_never_significant "$(col "$TMP/three.csv" verdict | sort | uniq -c | tr '\n' ' ') $(grep note "$TMP/out")"
+fi
+
+# --- another machine: normalised by each run's own none/1-thread floor; rows only one run has ---
+edit_run "$A" "$TMP/M" '$c["strategy"] == "percpu-ref" { next }
+	{ $c["machine"] = "other-box"; $c["ns_per_op"] = $c["ns_per_op"] * 2; print }
+	$c["strategy"] == "rcu" && $c["threads"] == 8 { $c["threads"] = 16; print }'
+if "$BIN" compare "$A" "$TMP/M" --out="$TMP/machines.csv" --no-plot >"$TMP/out" 2>"$TMP/err"; then
+	m=$TMP/machines.csv
+	bad_norm=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["in"] == "both" {
+		# the none, 1-thread medians of the fixture: 20 ns (lookup), 80 ns (map-unmap, lambda / 4)
+		fl = $c["scenario"] == "lookup" ? 20 : 80
+		n++; an = $c["a_median_ns"] / $c["a_floor_ns"]; d = an - $c["a_norm"]
+		if (d < 0) d = -d; if (d > 1e-3 * an || $c["a_floor_ns"] != fl || $c["b_floor_ns"] != 2 * fl ||
+		    $c["norm_ratio"] < 0.999 || $c["norm_ratio"] > 1.001) bad++ }
+		END { print n + 0, bad + 0 }' "$m")
+	onlyA=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["verdict"] == "only in A" { print $c["strategy"] }' "$m" | sort | uniq -c | awk '{ $1 = $1; print }')
+	onlyB=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["verdict"] == "only in B" { print $c["strategy"] "@" $c["threads"] }' "$m" | sort -u | tr '\n' ' ')
+	kd=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["mode"] == "kdump" && $c["a_floor_ns"] == "" { n++ } END { print n + 0 }' "$m")
+	if [ "$bad_norm" = "144 0" ] && [ "$kd" = 0 ]; then
+		pass compare_two_machines_normalised_by_own_floor
+	else
+		fail compare_two_machines_normalised_by_own_floor "rows, bad: $bad_norm; kdump rows without a floor: $kd"
+	fi
+	if [ "$onlyA" = "6 percpu-ref" ] && [ "$onlyB" = "rcu@16 " ] && grep -q '6 only in A, 2 only in B' "$TMP/out"; then
+		pass compare_lists_configurations_of_one_run
+	else
+		fail compare_lists_configurations_of_one_run "only in A: '$onlyA', only in B: '$onlyB'"
+	fi
+else
+	fail compare_two_machines_normalised_by_own_floor "exit $?: $(cat "$TMP/err")"
+fi
+
+# --- overlay plots beside --out ---
+mkdir -p "$TMP/plots-out"
+if "$BIN" compare "$A" "$TMP/B" --out="$TMP/plots-out/ab.csv" >"$TMP/out" 2>"$TMP/err"; then
+	d=$TMP/plots-out/ab-plots
+	n_png=$(ls "$d"/overlay-*.png 2>/dev/null | wc -l)
+	n_svg=$(ls "$d"/overlay-*.svg 2>/dev/null | wc -l)
+	if [ "$n_png" -eq 4 ] && [ "$n_svg" -eq 4 ] && [ -s "$d/overlay-lookup-compact-strict-device.png" ] &&
+	   grep -q '<title>rcu B</title>' "$d/overlay-lookup-compact-strict-device.svg"; then
+		pass compare_overlay_plots
+	else
+		fail compare_overlay_plots "$n_png png, $n_svg svg in $d"
+	fi
+else
+	fail compare_overlay_plots "exit $?: $(cat "$TMP/err")"
+fi
+
+# --- errors: one line, exit 2, no compare.csv, the runs untouched ---
+# bad NAME PATTERN ARGS...: dmabench compare ARGS... run in $W
+bad() {
+	local name=$1 pat=$2 rc lines
+	shift 2
+	rm -f "$W/compare.csv"
+	(cd "$W" && "$BIN" compare "$@" --no-plot) >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	lines=$(wc -l <"$TMP/err")
+	if [ "$rc" -ne 2 ]; then
+		fail "$name" "exit $rc, want 2: $(head -c 300 "$TMP/err")"
+	elif [ "$lines" -ne 1 ]; then
+		fail "$name" "want one line on stderr, got $lines: $(head -c 300 "$TMP/err")"
+	elif ! grep -q -- "$pat" "$TMP/err"; then
+		fail "$name" "message does not say '$pat': $(cat "$TMP/err")"
+	elif [ -e "$W/compare.csv" ] || [ -n "$(ls -A "$W" | grep -v '^compare')" ]; then
+		fail "$name" "wrote into $W: $(ls -A "$W")"
+	elif [ "$A_PRINT" != "$(fingerprint "$A")" ]; then
+		fail "$name" "run A changed"
+	else
+		pass "$name"
+	fi
+}
+rm -rf "$W"/*
+bad compare_missing_dir_a "A: no such run directory" "$TMP/nope" "$A"
+bad compare_missing_dir_b "B: no such run directory" "$A" "$TMP/nope"
+mkdir -p "$TMP/nores"; cp "$A/summary.csv" "$TMP/nores/"
+bad compare_missing_results "B: .*results.csv: missing" "$A" "$TMP/nores"
+mkdir -p "$TMP/empty"; : >"$TMP/empty/results.csv"
+bad compare_empty_file "B: .*empty" "$A" "$TMP/empty"
+mkdir -p "$TMP/hdr"; head -n 1 "$A/results.csv" >"$TMP/hdr/results.csv"
+bad compare_header_only "B: .*no data rows" "$A" "$TMP/hdr"
+mkdir -p "$TMP/cols"; sed '5s/$/,extra/' "$A/results.csv" >"$TMP/cols/results.csv"
+bad compare_wrong_column_count "B: .*line 5" "$A" "$TMP/cols"
+mkdir -p "$TMP/trunc"; head -c 3000 "$A/results.csv" >"$TMP/trunc/results.csv"
+bad compare_truncated_mid_row "B: .*results.csv: line" "$A" "$TMP/trunc"
+mkdir -p "$TMP/utf"; sed '4s/lookup/lo\xffkup/' "$A/results.csv" >"$TMP/utf/results.csv"
+bad compare_not_utf8 "B: .*line 4" "$A" "$TMP/utf"
+edit_run "$A" "$TMP/nocol" '{ print }'
+awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "ns_per_op") k = i }
+	{ out = ""; sep = ""; for (i = 1; i <= NF; i++) if (i != k) { out = out sep $i; sep = "," }; print out }' \
+	"$A/results.csv" >"$TMP/nocol/results.csv"
+bad compare_missing_column "B: .*missing column ns_per_op" "$A" "$TMP/nocol"
+edit_run "$A" "$TMP/nonnum" 'NR == 7 { $c["ns_per_op"] = "12x" } { print }'
+bad compare_non_numeric "B: .*line 7: ns_per_op: not a positive number" "$A" "$TMP/nonnum"
+edit_run "$A" "$TMP/s2" '{ $c["schema"] = 2; print }'
+bad compare_schema_mismatch "schema mismatch: A=1 B=2" "$A" "$TMP/s2"
+bad compare_schema_mismatch_reversed "schema mismatch: A=2 B=1" "$TMP/s2" "$A"
+bad compare_schema_unsupported "schema 2 in both runs" "$TMP/s2" "$TMP/s2"
+edit_run "$A" "$TMP/other" '{ $c["scenario"] = "map-sg"; print }'
+bad compare_no_common_configuration "no common configuration" "$A" "$TMP/other"
+bad compare_out_inside_a "--out=.*inside run directory A" "$A" "$TMP/A2" --out="$A/x.csv"
+bad compare_out_inside_b "--out=.*inside run directory B" "$A" "$TMP/A2" --out="$TMP/A2/./x.csv"
+bad compare_out_missing_dir "--out=.*directory does not exist" "$A" "$TMP/A2" --out="$TMP/no/such/x.csv"
+bad compare_out_is_dir "--out=.*is a directory" "$A" "$TMP/A2" --out="$TMP"
+bad compare_one_dir "need two run directories" "$A"
+bad compare_three_dirs "one run directory too many" "$A" "$A" "$A"
+bad compare_unknown_flag "unknown option --bogus" "$A" "$A" --bogus
+bad compare_bad_seed "--seed: invalid value 'abc'" "$A" "$A" --seed=abc
+bad compare_negative_seed "--seed: invalid value '-1'" "$A" "$A" --seed=-1
+bad compare_empty_out "--out" "$A" "$A" --out=
+
+# CRLF line ends are a good file; --help is not an error
+mkdir -p "$TMP/crlf"; sed 's/$/\r/' "$A/results.csv" >"$TMP/crlf/results.csv"
+if "$BIN" compare "$A" "$TMP/crlf" --out="$TMP/crlf.csv" --no-plot >"$TMP/out" 2>"$TMP/err" &&
+   [ "$(col "$TMP/crlf.csv" verdict | sort -u)" = no-significant-difference ]; then
+	pass compare_crlf_accepted
+else
+	fail compare_crlf_accepted "$(cat "$TMP/err")"
+fi
+expect_exit compare_help 0 "$BIN" compare --help
