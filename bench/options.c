@@ -100,16 +100,51 @@ void options_defaults(struct options *o)
 static int bad(char *err, size_t errlen, const char *flag, const char *val, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/* See options.h. */
+const char *options_quote(const char *s, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s && n + 8 < len && n < 200; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 0x20 || ch == 0x7f)
+			n += snprintf(buf + n, len - n, "\\x%02x", ch);
+		else
+			buf[n++] = (char)ch;
+	}
+	snprintf(buf + n, len - n, "%s", *s ? "..." : "");
+	return buf;
+}
+
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 static int bad(char *err, size_t errlen, const char *flag, const char *val, const char *fmt, ...)
 {
-	char why[256];
+	char why[256], v[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	snprintf(err, errlen, "dmabench: %s: invalid value '%s': %s", flag, val, why);
+	snprintf(err, errlen, "dmabench: %s: invalid value '%s': %s", flag,
+		 options_quote(val, v, sizeof(v)), why);
 	return -EINVAL;
+}
+
+/* The --name of the long option whose val is c, or NULL. */
+static const char *flag_name(int c)
+{
+	for (const struct option *lo = long_opts; lo->name; lo++)
+		if (lo->val == c)
+			return lo->name;
+	return NULL;
 }
 
 /* A whole-string unsigned decimal in [min, max]. */
@@ -118,7 +153,7 @@ static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	char *end;
 	unsigned long long v;
 
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+	if (*s < '0' || *s > '9')	/* strtoull would take spaces, signs */
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -160,6 +195,9 @@ static int parse_strategies(struct options *o, const char *val, char *err, size_
 	if (n < 0)
 		return bad(err, errlen, "--strategy", val, "expected a comma-separated list of names from --list");
 	o->nr_strategies = 0;
+	for (int i = 0; i < n; i++)
+		if (strcmp(tok[i], "all") && !strategy_find(tok[i]))
+			return bad(err, errlen, "--strategy", tok[i], "unknown strategy (see --list)");
 	for (int i = 0; i < n; i++) {
 		if (!strcmp(tok[i], "all")) {
 			for (unsigned int k = 0; k < strategy_count; k++)
@@ -170,8 +208,6 @@ static int parse_strategies(struct options *o, const char *val, char *err, size_
 	for (int i = 0; i < n; i++) {
 		const struct strategy *s = strategy_find(tok[i]);
 
-		if (!s)
-			return bad(err, errlen, "--strategy", tok[i], "unknown strategy (see --list)");
 		for (int k = 0; k < o->nr_strategies; k++)
 			if (o->strategies[k] == s)
 				return bad(err, errlen, "--strategy", tok[i], "named twice");
@@ -188,6 +224,9 @@ static int parse_scenarios(struct options *o, const char *val, char *err, size_t
 	if (n < 0)
 		return bad(err, errlen, "--scenario", val, "expected a comma-separated list of lookup, map-unmap, map-sg");
 	o->nr_scenarios = 0;
+	for (int i = 0; i < n; i++)
+		if (strcmp(tok[i], "all") && !scenario_find(tok[i]))
+			return bad(err, errlen, "--scenario", tok[i], "unknown scenario (see --list)");
 	for (int i = 0; i < n; i++) {
 		if (!strcmp(tok[i], "all")) {
 			for (unsigned int k = 0; k < scenario_count; k++)
@@ -198,8 +237,6 @@ static int parse_scenarios(struct options *o, const char *val, char *err, size_t
 	for (int i = 0; i < n; i++) {
 		const struct scenario *s = scenario_find(tok[i]);
 
-		if (!s)
-			return bad(err, errlen, "--scenario", tok[i], "unknown scenario (see --list)");
 		for (int k = 0; k < o->nr_scenarios; k++)
 			if (o->scenarios[k] == s)
 				return bad(err, errlen, "--scenario", tok[i], "named twice");
@@ -290,7 +327,8 @@ static int parse_placements(struct options *o, const char *val, char *err, size_
 	char buf[4096];
 	char *save = NULL, *tok;
 
-	if (!*val || strlen(val) >= sizeof(buf))
+	if (!*val || strlen(val) >= sizeof(buf) || val[0] == ',' || val[strlen(val) - 1] == ',' ||
+	    strstr(val, ",,"))
 		return bad(err, errlen, "--placement", val, "expected compact, scatter, smt or cpus:LIST");
 	snprintf(buf, sizeof(buf), "%s", val);
 	o->nr_placements = 0;
@@ -327,7 +365,9 @@ static int parse_placements(struct options *o, const char *val, char *err, size_
 	return 0;
 }
 
-/* N (seconds), Ns, Nm, Nms, Nh */
+#define SOAK_MAX_MS	(30ULL * 24 * 3600 * 1000)	/* 30 days; ms * 1e6 fits in 64 bits */
+
+/* N (seconds), Ns, Nm, Nms, Nh; at most SOAK_MAX_MS */
 static int parse_duration_ms(const char *s, uint64_t *ms)
 {
 	char num[64];
@@ -351,6 +391,8 @@ static int parse_duration_ms(const char *s, uint64_t *ms)
 		mul = 3600000;
 	else
 		return -EINVAL;
+	if (v > SOAK_MAX_MS / mul)
+		return -EINVAL;
 	*ms = v * mul;
 	return 0;
 }
@@ -365,8 +407,17 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
 		const char *a = optarg;
+		char flag[64], shownv[256];
 		int rc = 0;
 
+		snprintf(flag, sizeof(flag), "--%s", flag_name(c) ? flag_name(c) : "?");
+		/* "--out --dry-run": the next flag is not a value (getopt would take it) */
+		if (a && a == argv[optind - 1] && !strncmp(a, "--", 2)) {
+			snprintf(err, errlen, "dmabench: %s: missing value (%s=VALUE)", flag, flag);
+			return -EINVAL;
+		}
+		if (a && has_control(a))
+			return bad(err, errlen, flag, a, "control characters are not allowed");
 		switch (c) {
 		case O_LIST: o->action = OPT_LIST; break;
 		case O_HELP: o->action = OPT_HELP; break;
@@ -451,21 +502,38 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			break;
 		case O_SOAK:
 			if (parse_duration_ms(a, &o->soak_ms))
-				return bad(err, errlen, "--soak", a, "expected a duration: N (seconds), Ns, Nms, Nm or Nh");
+				return bad(err, errlen, "--soak", a, "expected a duration: N (seconds), Ns, Nms, Nm or Nh, up to 30 days");
 			break;
 		case ':':
-			snprintf(err, errlen, "dmabench: %s: missing value", argv[optind - 1]);
+			/* optopt: the option that lacks its value */
+			snprintf(err, errlen, "dmabench: --%s: missing value (--%s=VALUE)",
+				 flag_name(optopt) ? flag_name(optopt) : "?",
+				 flag_name(optopt) ? flag_name(optopt) : "?");
 			return -EINVAL;
 		default:
-			snprintf(err, errlen, "dmabench: %s: unknown flag (see --help)",
-				 optind > 0 && optind <= argc ? argv[optind - 1] : "?");
+			/* glibc: optopt is the option's val when a flag that takes no
+			 * value got one, the character of an unknown short flag, else 0 */
+			if (flag_name(optopt))
+				snprintf(err, errlen, "dmabench: --%s: takes no value (see --help)",
+					 flag_name(optopt));
+			else if (optopt > 0 && optopt < 256)
+				snprintf(err, errlen, "dmabench: -%s: unknown flag (see --help)",
+					 options_quote((char[]){ (char)optopt, 0 }, shownv,
+						       sizeof(shownv)));
+			else
+				snprintf(err, errlen, "dmabench: %s: unknown flag (see --help)",
+					 options_quote(optind > 0 && optind <= argc ? argv[optind - 1] : "?",
+						       shownv, sizeof(shownv)));
 			return -EINVAL;
 		}
 		if (rc)
 			return rc;
 	}
 	if (optind < argc) {
-		snprintf(err, errlen, "dmabench: %s: unexpected argument (see --help)", argv[optind]);
+		char v[256];
+
+		snprintf(err, errlen, "dmabench: %s: unexpected argument (see --help)",
+			 options_quote(argv[optind], v, sizeof(v)));
 		return -EINVAL;
 	}
 	if (o->quick) {

@@ -56,6 +56,12 @@ struct options {
 void options_defaults(struct options *o);
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
 void options_usage(FILE *f);
+/*
+ * s as it may appear in a one-line message, in buf: control characters as
+ * \xNN (a newline in a value must not make a second line), cut at 200 bytes
+ * with "...". Returns buf.
+ */
+const char *options_quote(const char *s, char *buf, size_t len);
 /* --soak: map-unmap, every strategy and mode, strict and lazy, every sharing, 4 threads. */
 void options_for_soak(struct options *o);
 

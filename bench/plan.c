@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "harness/pmu.h"
 #include "plan.h"
 #include "scenario.h"
 
@@ -132,6 +133,50 @@ static int plan_slots(struct plan *p, const struct options *o, struct config *c,
 	return 0;
 }
 
+/* Where topo_open() took the topology from, as hwloc's precedence has it (topo.h). */
+static void topo_source(char *buf, size_t len)
+{
+	static const char *const vars[] = { "HWLOC_FSROOT", "HWLOC_SYNTHETIC", "HWLOC_XMLFILE" };
+	const char *allowed = getenv("TOPO_ALLOWED");
+	char q[256];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(vars); i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v) {
+			n = snprintf(buf, len, " from %s='%s'", vars[i], options_quote(v, q, sizeof(q)));
+			break;
+		}
+	}
+	if (!n)
+		n = snprintf(buf, len, " of this machine (hwloc)");
+	if (allowed && n < len)
+		snprintf(buf + n, len - n, " with TOPO_ALLOWED='%s'", options_quote(allowed, q, sizeof(q)));
+}
+
+/* --events names libpfm4 knows: checked here so --dry-run refuses them too. */
+static int check_events(const struct options *o, char *err, size_t errlen)
+{
+	struct pmu_events ev;
+	char why[256], q[256];
+	int rc;
+
+	rc = pmu_init();
+	if (!rc)
+		rc = pmu_events_parse(o->events, &ev, why, sizeof(why));
+	else
+		snprintf(why, sizeof(why), "libpfm4: %s", strerror(-rc));
+	if (rc) {
+		snprintf(err, errlen, "dmabench: --events: invalid value '%s': %s",
+			 options_quote(o->events, q, sizeof(q)), why);
+		return -EINVAL;
+	}
+	pmu_events_free(&ev);
+	return 0;
+}
+
 int plan_build(struct plan *p, const struct options *o, char *err, size_t errlen)
 {
 	static struct topo_placement pls[OPT_MAX_LIST];	/* 4.6 KB each: not on the stack */
@@ -141,9 +186,20 @@ int plan_build(struct plan *p, const struct options *o, char *err, size_t errlen
 	uint64_t rng;
 
 	memset(p, 0, sizeof(*p));
+	rc = check_events(o, err, errlen);
+	if (rc)
+		return rc;
 	rc = topo_open(&p->topo);
 	if (rc) {
-		snprintf(err, errlen, "dmabench: cannot load the machine topology (hwloc): %s", strerror(-rc));
+		char src[600];
+
+		topo_source(src, sizeof(src));
+		snprintf(err, errlen, "dmabench: cannot load the topology%s: %s", src,
+			 rc == -EFBIG ? "a file larger than 32 MiB is not a topology" :
+			 rc == -EINVAL && getenv("TOPO_ALLOWED") ?
+				"hwloc cannot read it, or TOPO_ALLOWED does not parse" :
+			 rc == -EINVAL ? "hwloc cannot read it" :
+			 rc == -ENODEV ? "no allowed PU is left" : strerror(-rc));
 		return rc;
 	}
 	p->this_system = topo_is_this_system(p->topo);

@@ -339,12 +339,32 @@ static void default_dir(struct sweep *sw)
 		snprintf(sw->dir, sizeof(sw->dir), "results/%s/%s", sw->machine, sw->run_id);
 }
 
+/*
+ * Test hook: DMABENCH_FAIL_ALLOC_AFTER=N makes the model's allocation N calls
+ * after the first window's setup begins (0: the first), and every later one,
+ * fail (model_fail_alloc_after), so the driver's path for a world that cannot
+ * be built is exercised end to end. Not for measuring.
+ */
+static void fail_alloc_hook(void)
+{
+	const char *v = getenv("DMABENCH_FAIL_ALLOC_AFTER");
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (!errno && !*end && n >= 0)
+		model_fail_alloc_after(n);
+}
+
 static void c2c_pass(struct sweep *sw)
 {
 	char path[1200];
 	int rc;
 
-	if (sw->opt->no_c2c || !sw->plan->this_system)
+	if (sw->opt->no_c2c || !sw->plan->this_system || signalled())
 		return;
 	fprintf(stderr, "dmabench: core-to-core latency between allowed PUs...\n");
 	rc = c2c_measure(sw->plan->topo, sw->plan->home_node, &sw->c2c);
@@ -364,12 +384,13 @@ int sweep_run(struct plan *p, const struct options *o)
 	unsigned int n = p->nr_configs * p->reps, done = 0;
 	char err[512];
 	double t0;
-	int rc, exit_rc = 0;
+	int rc, sig, exit_rc = 0;
 
 	if (!p->this_system) {
 		fprintf(stderr, "dmabench: the topology is not this machine's (HWLOC_SYNTHETIC or HWLOC_XMLFILE set): only --dry-run can use it\n");
 		return 2;
 	}
+	install_signals();
 	rc = pmu_init();
 	if (!rc)
 		rc = pmu_events_parse(o->events, &sw.events, err, sizeof(err));
@@ -378,6 +399,10 @@ int sweep_run(struct plan *p, const struct options *o)
 		return 2;
 	}
 	default_dir(&sw);
+	if (signalled()) {	/* nothing measured, nothing written */
+		pmu_events_free(&sw.events);
+		return 128 + signalled();
+	}
 	rc = make_run_dir(sw.dir);
 	if (rc) {
 		fprintf(stderr, "dmabench: --out: invalid value '%s': %s\n", sw.dir,
@@ -390,7 +415,6 @@ int sweep_run(struct plan *p, const struct options *o)
 	if (strategy_startup_note())
 		fprintf(stderr, "dmabench: %s\n", strategy_startup_note());
 
-	install_signals();
 	model_set_nr_cpu_ids(topo_max_pu_os(p->topo) + 1);
 	sw.timer_overhead_ns = clock_overhead_ns();
 	sw.inv_spins = clock_ns_to_spins(o->inv_ns, clock_spins_per_us());
@@ -415,10 +439,13 @@ int sweep_run(struct plan *p, const struct options *o)
 		return 1;
 	}
 
+	fail_alloc_hook();
 	t0 = now_s();
-	for (unsigned int i = 0; i < n && !got_signal; i++) {
+	for (unsigned int i = 0; i < n && !signalled(); i++) {
 		rc = run_item(&sw, &p->order[i]);
-		if (rc && !got_signal) {
+		if (rc == -ECANCELED || (rc && signalled()))
+			break;	/* the window in progress was interrupted: no row */
+		if (rc) {
 			const struct config *c = &p->configs[p->order[i].config];
 
 			fprintf(stderr, "%sdmabench: %s/%s/%s threads=%d: %s\n",
@@ -433,8 +460,14 @@ int sweep_run(struct plan *p, const struct options *o)
 	}
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
-	if (got_signal)
-		exit_rc = 128 + got_signal;
+	model_fail_alloc_after(-1);
+	/* one reading decides both the status written and the exit status */
+	sig = signalled();
+	if (sig) {
+		exit_rc = 128 + sig;
+		fprintf(stderr, "dmabench: interrupted by %s: %u of %u windows measured; their rows are kept\n",
+			sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal", done, n);
+	}
 
 	if (sw.have_c2c) {
 		sw.c2c_refcount_model = costmodel_for_plan(p, &sw.c2c, &sw.report);
@@ -442,7 +475,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	rc = report_summary(&sw.report, sw.c2c_refcount_model);
 	if (rc)
 		fprintf(stderr, "dmabench: cannot write summary.csv: %s\n", strerror(-rc));
-	write_machine(&sw, got_signal ? "interrupted" : exit_rc ? "failed" : "complete");
+	write_machine(&sw, sig ? "interrupted" : exit_rc ? "failed" : "complete");
 	report_table(&sw.report, stdout);
 	printf("run directory: %s\n", sw.dir);
 	report_close(&sw.report);
@@ -512,6 +545,7 @@ int sweep_soak(struct plan *p, const struct options *o)
 	unsigned int failures = 0, done = 0;
 	uint64_t total_ops = 0;
 	double t0;
+	int sig;
 
 	if (!p->this_system) {
 		fprintf(stderr, "dmabench: the topology is not this machine's: --soak cannot run on it\n");
@@ -525,7 +559,7 @@ int sweep_soak(struct plan *p, const struct options *o)
 	printf("%-12s %-6s %-6s %-7s %7s %14s %10s  %s\n", "strategy", "mode", "inv", "sharing",
 	       "threads", "calls", "ns/call", "invariants");
 	t0 = now_s();
-	for (unsigned int i = 0; i < p->nr_configs && !got_signal; i++) {
+	for (unsigned int i = 0; i < p->nr_configs && !signalled(); i++) {
 		const struct config *c = &p->configs[i];
 		struct model_check check;
 		struct runner_result res;
@@ -547,10 +581,11 @@ int sweep_soak(struct plan *p, const struct options *o)
 		runner_result_free(&res);
 		done++;
 	}
+	sig = signalled();
 	printf("soak: %u configurations, %llu calls in %.0f s, %u with a broken invariant or failed calls%s\n",
 	       done, (unsigned long long)total_ops, now_s() - t0, failures,
-	       got_signal ? " (interrupted)" : "");
-	if (got_signal)
-		return 128 + got_signal;
+	       sig ? " (interrupted)" : "");
+	if (sig)
+		return 128 + sig;
 	return failures ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <hwloc.h>
 #include "harness/topo.h"
 
@@ -280,8 +281,15 @@ static int set_source(hwloc_topology_t hw)
 	if (syn && *syn)
 		return hwloc_topology_set_synthetic(hw, syn) < 0 ? -EINVAL : 0;
 	if (xml && *xml) {
-		if (access(xml, R_OK) < 0)
+		struct stat st;
+
+		if (access(xml, R_OK) < 0 || stat(xml, &st) < 0)
 			return neg_errno();
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		/* hwloc holds the parsed XML in memory: 100 MB of it takes ~2 GB */
+		if (S_ISREG(st.st_mode) && st.st_size > TOPO_XML_MAX_BYTES)
+			return -EFBIG;
 		return hwloc_topology_set_xml(hw, xml) < 0 ? neg_errno() : 0;
 	}
 	return 0;
@@ -835,6 +843,14 @@ int topo_plan_print(const struct topo *t, const struct topo_slot *slots, int n, 
 
 /* ---- binding ---- */
 
+/* Test hook (topo.h): DMABENCH_FAIL_BIND set and not "0". */
+static bool fail_bind(void)
+{
+	const char *v = getenv("DMABENCH_FAIL_BIND");
+
+	return v && *v && strcmp(v, "0");
+}
+
 int topo_bind_thread(const struct topo *t, int pu_os)
 {
 	hwloc_bitmap_t set;
@@ -844,6 +860,8 @@ int topo_bind_thread(const struct topo *t, int pu_os)
 		return -EOPNOTSUPP;
 	if (!topo_pu_allowed(t, pu_os))
 		return -EINVAL;
+	if (fail_bind())
+		return -EPERM;
 	set = hwloc_bitmap_alloc();
 	if (!set)
 		return -ENOMEM;

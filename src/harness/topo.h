@@ -70,8 +70,11 @@ struct topo;
 /*
  * Load the topology (see above). -ENOMEM, -EINVAL (hwloc refused the
  * description in HWLOC_SYNTHETIC/HWLOC_XMLFILE, or TOPO_ALLOWED does not
- * parse), -ENODEV (no allowed PU is left), or hwloc's errno.
+ * parse), -ENODEV (no allowed PU is left), -EFBIG (HWLOC_XMLFILE is a file
+ * larger than TOPO_XML_MAX_BYTES: hwloc would hold ~20 times that in
+ * memory), -EISDIR, access()'s errno for an unreadable XML file, or hwloc's.
  */
+#define TOPO_XML_MAX_BYTES	(32L << 20)
 int topo_open(struct topo **out);
 void topo_close(struct topo *t);		/* NULL is fine */
 
@@ -203,6 +206,9 @@ int topo_pu_info(const struct topo *t, int pu_os, struct topo_slot *out);
  * Bind the calling thread to PU pu_os (hwloc_set_cpubind, THREAD, STRICT
  * where the OS has it). 0, -EOPNOTSUPP (not this system), -EINVAL (not an
  * allowed PU), or hwloc's errno. Call from the thread itself.
+ * Test hook: with the environment variable DMABENCH_FAIL_BIND set (and not
+ * "0"), every bind of an allowed PU on this system fails with -EPERM, as
+ * it would under a cpuset that forbids it (read at every call).
  */
 int topo_bind_thread(const struct topo *t, int pu_os);
 /* The PU the calling thread runs on now (sched_getcpu()), or -errno. */

@@ -44,6 +44,92 @@ u unknown-flag --bogus --bogus
 u missing-value --threads --threads
 u stray-argument stray stray
 
+# --- every value-taking flag: missing, empty, non-numeric, negative, zero,
+# huge and unknown values, where each applies (zero is valid for --seed,
+# --warmup-ms, --inv-ns and --home-node: tested below as good input) ---
+HUGE=99999999999999999999999
+LONG=$(printf 'x%.0s' $(seq 5000))
+for f in scenario strategy mode invalidation threads placement sharing home-node \
+	 duration-ms warmup-ms reps events seed out rcu-flavor inv-ns soak; do
+	# "--flag" then another flag: not a value; "--flag" last: no value at all
+	u "$f-missing" "--$f" "--$f"
+	expect_usage_error "$f-missing-last" "--$f" "$D" --dry-run "--$f"
+	u "$f-empty" "--$f" "--$f="
+	u "$f-control-char" "--$f" "--$f=$(printf '1\n2')"
+done
+for f in threads home-node duration-ms warmup-ms reps seed inv-ns soak; do
+	u "$f-nonnumeric" "--$f" "--$f=abc"
+	u "$f-negative" "--$f" "--$f=-3"
+	u "$f-huge" "--$f" "--$f=$HUGE"
+	u "$f-fraction" "--$f" "--$f=1.5"
+	u "$f-hex" "--$f" "--$f=0x10"
+	u "$f-plus" "--$f" "--$f=+2"
+	u "$f-space" "--$f" "--$f= 2"
+	u "$f-trailing" "--$f" "--$f=2x"
+done
+for f in threads duration-ms reps soak; do
+	u "$f-zero" "--$f" "--$f=0"
+done
+u duration-too-long --duration-ms --duration-ms=3600001
+u warmup-too-long --warmup-ms --warmup-ms=3600001
+u reps-too-many --reps --reps=1001
+u inv-ns-too-big --inv-ns --inv-ns=1000000001
+u home-node-nonexistent --home-node --home-node=65535
+u home-node-too-big --home-node --home-node=65536
+u soak-too-long --soak --soak=721h
+u soak-overflow --soak --soak=1099511627776h
+u soak-unit --soak --soak=5x
+u soak-negative-unit --soak --soak=-5s
+u threads-range-huge --threads --threads=1-99999
+u threads-range-open --threads --threads=1-
+u threads-range-zero --threads --threads=0-2
+u threads-list-empty-item --threads --threads=1,,2
+u threads-list-trailing --threads --threads=1,
+u threads-pow2-and-zero --threads --threads=pow2,0
+for f in scenario strategy mode invalidation sharing placement rcu-flavor; do
+	u "$f-unknown" "--$f" "--$f=nosuch"
+	u "$f-unknown-long" "--$f" "--$f=$LONG"
+done
+for f in scenario strategy mode invalidation sharing; do
+	u "$f-trailing-comma" "--$f" "--$f=all,"
+	u "$f-leading-comma" "--$f" "--$f=,all"
+	u "$f-all-and-unknown" "--$f" "--$f=all,nosuch"
+done
+u strategy-twice --strategy --strategy=none,none
+u scenario-twice --scenario --scenario=lookup,lookup
+u placement-trailing-comma --placement --placement=compact,
+u placement-cpus-trailing-comma --placement --placement=cpus:0,
+u placement-cpus-nonnumeric --placement --placement=cpus:a
+u placement-cpus-negative --placement --placement=cpus:-1
+u placement-cpus-huge --placement --placement=cpus:$HUGE
+u placement-cpus-duplicate --placement --placement=cpus:0,0
+u placement-cpus-backwards --placement --placement=cpus:1-0
+u rcu-flavor-case --rcu-flavor --rcu-flavor=MEMB
+u events-unknown --events --events=NO_SUCH_EVENT_XYZ
+u events-twice --events --events=task-clock,task-clock
+u events-too-many --events --events=$(printf 'cpu-clock:u,%.0s' $(seq 17))task-clock
+u events-long --events "--events=$LONG"
+u events-empty-item --events --events=task-clock,,cycles
+u out-too-long --out "--out=/tmp/$LONG"
+# flags that take no value
+for f in quick dry-run oversubscribe strict-binding no-c2c list help version; do
+	u "$f-given-a-value" "--$f" "--$f=yes"
+done
+u short-flag -h -h
+u short-flags-clustered -x -xyz
+u ambiguous-prefix --s --s=1
+u control-char-argument 'x0a' "$(printf 'a\nb')"
+
+# zero and edge values that are valid
+expect_exit seed-zero 0 "$D" --dry-run --seed=0
+expect_exit seed-max 0 "$D" --dry-run --seed=18446744073709551615
+expect_exit warmup-zero 0 "$D" --dry-run --warmup-ms=0
+expect_exit inv-ns-zero 0 "$D" --dry-run --inv-ns=0
+expect_exit home-node-zero 0 "$D" --dry-run --home-node=0
+expect_exit events-none 0 "$D" --dry-run --events=none
+expect_exit soak-units 0 "$D" --dry-run --soak=720h
+expect_exit all-lists 0 "$D" --dry-run --scenario=all --strategy=all --mode=all --invalidation=all --sharing=all --threads=all
+
 # events are checked when a run starts (libpfm4 names)
 expect_usage_error unknown-event --events "$D" --events=NO_SUCH_EVENT_XYZ --quick $out
 [ ! -e "$TMP/run" ] || fail unknown-event-nodir "a run directory was created"
