@@ -711,14 +711,7 @@ void iommu_dma_flush_queues(struct iommu_domain *domain)
 
 	if (!cookie || !cookie->fq_domain)
 		return;
-	fq_flush_iotlb(cookie);
-	for (unsigned int cpu = 0; cpu < cookie->model_nr_cpus; cpu++) {
-		struct iova_fq *fq = &cookie->fq[cpu];
-
-		spin_lock(&fq->lock);
-		fq_ring_free(cookie, fq);
-		spin_unlock(&fq->lock);
-	}
+	fq_flush_timeout(cookie);	/* what the timer would do, now */
 }
 
 unsigned long iommu_dma_fq_nr_queued(struct iommu_domain *domain)
