@@ -12,6 +12,8 @@ set size ratio -1
 set xlabel 'PU (OS index), one side of the pair'
 set ylabel 'PU (OS index), other side'
 set cblabel 'round trip (ns)'
+# colours are absolute: 0 is white-ish on every machine
+set cbrange [0:*]
 set xrange [-0.5:c2c_n - 0.5]
 set yrange [-0.5:c2c_n - 0.5]
 set palette defined (0 '#fdd0a2', 1 '#fd8d3c', 2 '#d94801', 3 '#7f2704')

@@ -187,6 +187,8 @@ mkdir -p "$TMP/trunc"; head -c 3000 "$A/results.csv" >"$TMP/trunc/results.csv"
 bad compare_truncated_mid_row "B: .*results.csv: line" "$A" "$TMP/trunc"
 mkdir -p "$TMP/utf"; sed '4s/lookup/lo\xffkup/' "$A/results.csv" >"$TMP/utf/results.csv"
 bad compare_not_utf8 "B: .*line 4" "$A" "$TMP/utf"
+mkdir -p "$TMP/huge"; truncate -s 100M "$TMP/huge/results.csv"
+bad compare_huge_file "B: .*larger than" "$A" "$TMP/huge"
 edit_run "$A" "$TMP/nocol" '{ print }'
 awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "ns_per_op") k = i }
 	{ out = ""; sep = ""; for (i = 1; i <= NF; i++) if (i != k) { out = out sep $i; sep = "," }; print out }' \

@@ -179,6 +179,8 @@ fresh sed '3s/device/dev"ice/';       bad plot_stray_quote "quote inside an unqu
 fresh sed '4s/lookup/lo\xffkup/';     bad plot_not_utf8 "not UTF-8"
 fresh sed '4s/lookup/lo\x00kup/';     bad plot_nul_byte "NUL"
 fresh sed '4s/lookup/..\/x/';         bad plot_key_with_slash "column scenario: bad value"
+rm -rf "$TMP/bad"; cp -r "$FIX/tiny" "$TMP/bad"; truncate -s 100M "$TMP/bad/summary.csv"
+bad plot_huge_file "more than 64 MiB"
 fresh cat; printf 'from,to,round_trip_ns\n0,1,abc\n' >"$TMP/bad/c2c.csv"
 bad plot_bad_c2c "c2c.csv: line 2: round_trip_ns"
 
@@ -199,4 +201,18 @@ if "$PLOT" "$TMP/cols" >"$TMP/out" 2>"$TMP/err" &&
 	pass plot_columns_found_by_name
 else
 	fail plot_columns_found_by_name "$(cat "$TMP/err")"
+fi
+
+# several home nodes and an explicit CPU list: one plot set each, named apart
+rm -rf "$TMP/multi"; cp -r "$FIX/tiny" "$TMP/multi"
+awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next } { print }
+	{ $c["home_node"] = 1; print } { $c["home_node"] = 0; $c["placement"] = "cpus:0+1"; print }' \
+	"$FIX/tiny/summary.csv" >"$TMP/multi/summary.csv"
+if "$PLOT" "$TMP/multi" >"$TMP/out" 2>"$TMP/err" &&
+   why=$(png_svg_ok "$TMP/multi/plots" throughput-lookup-compact-strict-device-home0 throughput-lookup-compact-strict-device-home1 \
+		throughput-lookup-cpus-0+1-strict-device-home0 kdump-lookup-compact-strict-device-home1) &&
+   [ "$(col "$TMP/multi/usl.csv" home_node | sort | uniq -c | awk '{ $1 = $1; print }' | tr '\n' ' ')" = "10 0 5 1 " ]; then
+	pass plot_home_nodes_and_cpu_lists_apart
+else
+	fail plot_home_nodes_and_cpu_lists_apart "${why:-} $(cat "$TMP/err") $(ls "$TMP/multi/plots" | head -3)"
 fi
