@@ -271,6 +271,22 @@ static unsigned int strategy_pos(const char *name)
 	return strategy_count;
 }
 
+/*
+ * What dmabench writes in a key cell (names from its tables, numbers,
+ * cpus:0+2+4): letters, digits, _ . : + - and not starting with . or a sign
+ * other than '-' for a number. The plot scripts name files after them.
+ */
+static bool key_ok(const char *s)
+{
+	if (!*s || *s == '.' || *s == ':' || *s == '+')
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      strchr("_.:+-", *s)))
+			return false;
+	return true;
+}
+
 /* Rows -> configurations, each with its usable ns_per_op values. */
 static int run_load(struct run *r, struct failure *f)
 {
@@ -302,10 +318,10 @@ static int run_load(struct run *r, struct failure *f)
 		c->row = i;
 		for (int k = 0; k < NKEY; k++) {
 			c->key[k] = csv_cell(&r->t, i, kc[k]);
-			if (!*c->key[k]) {
+			if (!key_ok(c->key[k])) {
 				free(rows);
-				return failf(f, 2, PROG ": %s: %s: line %zu: %s is empty",
-					     r->label, r->path, line, key_names[k]);
+				return failf(f, 2, PROG ": %s: %s: line %zu: %s: bad value '%.60s'",
+					     r->label, r->path, line, key_names[k], c->key[k]);
 			}
 		}
 		if (csv_cell_ll(&r->t, i, kc[K_HOME_NODE], &c->home) ||
