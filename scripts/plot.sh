@@ -179,7 +179,6 @@ while read -r gid scen plc inv shar home; do
 	stem="$scen-${plc//:/-}-$inv-$shar"
 	desc="$scen, placement $plc, $inv invalidation, sharing $shar"
 	if [ "$nhome" -gt 1 ]; then stem+="-home$home"; desc+=", home node $home"; fi
-	dir=$work/d/g$gid
 	modes=$(awk -v g="$gid" '$1 == g { print $2 }' "$work/index" | sort -u)
 	for mode in $modes; do
 		name_sfx= desc_m=$desc
