@@ -293,6 +293,7 @@ static int run_load(struct run *r, struct failure *f)
 	int kc[NKEY], c_ns, c_machine, c_run_id;
 	size_t n = csv_rows(&r->t), ncfg = 0, nvals = 0;
 	struct cfg *rows;
+	int rc;
 
 	for (int k = 0; k < NKEY; k++)
 		if (col_or_fail(r, key_names[k], &kc[k], f))
@@ -306,38 +307,41 @@ static int run_load(struct run *r, struct failure *f)
 	rows = calloc(n, sizeof(*rows));
 	r->vals = calloc(n, sizeof(*r->vals));
 	if (!rows || !r->vals) {
+		rc = failf(f, 1, PROG ": %s: out of memory", r->label);
 		free(rows);
-		return failf(f, 1, PROG ": %s: out of memory", r->label);
+		return rc;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct cfg *c = &rows[i];
 		size_t line = r->t.row_line[i];
 		double v;
-		int rc;
 
 		c->row = i;
 		for (int k = 0; k < NKEY; k++) {
 			c->key[k] = csv_cell(&r->t, i, kc[k]);
 			if (!key_ok(c->key[k])) {
-				free(rows);
-				return failf(f, 2, PROG ": %s: %s: line %zu: %s: bad value '%.60s'",
+				rc = failf(f, 2, PROG ": %s: %s: line %zu: %s: bad value '%.60s'",
 					     r->label, r->path, line, key_names[k], c->key[k]);
+				free(rows);	/* after the message: it quotes the rows */
+				return rc;
 			}
 		}
 		if (csv_cell_ll(&r->t, i, kc[K_HOME_NODE], &c->home) ||
 		    csv_cell_ll(&r->t, i, kc[K_THREADS], &c->threads) || c->threads < 1) {
-			free(rows);
-			return failf(f, 2, PROG ": %s: %s: line %zu: home_node '%s' / threads '%s': not an integer (threads >= 1)",
+			rc = failf(f, 2, PROG ": %s: %s: line %zu: home_node '%s' / threads '%s': not an integer (threads >= 1)",
 				     r->label, r->path, line, c->key[K_HOME_NODE], c->key[K_THREADS]);
+			free(rows);	/* after the message: it quotes the rows */
+			return rc;
 		}
 		c->strat = strategy_pos(c->key[K_STRATEGY]);
 		rc = csv_cell_double(&r->t, i, c_ns, &v);
 		if (rc == -ENODATA) {
 			c->median = NAN;	/* unavailable: counted, not used */
 		} else if (rc || !(v > 0) || !isfinite(v)) {
-			free(rows);
-			return failf(f, 2, PROG ": %s: %s: line %zu: ns_per_op: not a positive number: '%s'",
+			rc = failf(f, 2, PROG ": %s: %s: line %zu: ns_per_op: not a positive number: '%s'",
 				     r->label, r->path, line, csv_cell(&r->t, i, c_ns));
+			free(rows);
+			return rc;
 		} else {
 			c->median = v;		/* the row's value until grouped */
 		}
@@ -358,8 +362,9 @@ static int run_load(struct run *r, struct failure *f)
 		c.median = NAN;
 		c.floor = NAN;
 		if (c.n && stats_median(c.ns, c.n, &c.median)) {
+			rc = failf(f, 1, PROG ": %s: out of memory", r->label);
 			free(rows);
-			return failf(f, 1, PROG ": %s: out of memory", r->label);
+			return rc;
 		}
 		rows[ncfg++] = c;
 		i = j;
