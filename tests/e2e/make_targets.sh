@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Makefile targets that take a value (make plot RUN=, make compare A= B=,
+# make bench/quick BENCH_ARGS=): a missing, empty or bad value fails
+# (non-zero) with one line naming the variable or the flag, besides make's
+# own "make: ***" line. Nothing is measured: every BENCH_ARGS here also
+# carries --dry-run, so a regression that accepted the bad flag would still
+# not start a sweep. $BUILD/dmabench is taken as built (-o): these runs never
+# rebuild it under the suite that is testing it.
+. "$(dirname "$0")/lib.sh"
+
+export DMABENCH_DEPS_OK=1
+MK=(make -s --no-print-directory -o "$BUILD/dmabench" BUILD="$BUILD" SAN="${SAN:-}")
+
+# mk_error NAME PATTERN MAKE-ARGS...: non-zero, one line (make's own aside)
+# on stderr matching PATTERN
+mk_error() {
+	local name=$1 pat=$2 rc lines
+	shift 2
+	"${MK[@]}" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	grep -v '^make\(\[[0-9]*\]\)\?: ' "$TMP/err" >"$TMP/err1"
+	lines=$(wc -l <"$TMP/err1")
+	if [ "$rc" -eq 0 ]; then
+		fail "$name" "exit 0: $(head -c 300 "$TMP/out")"
+	elif [ "$lines" -ne 1 ]; then
+		fail "$name" "want one line on stderr, got $lines: $(head -c 300 "$TMP/err")"
+	elif ! grep -q -- "$pat" "$TMP/err1"; then
+		fail "$name" "message does not name $pat: $(cat "$TMP/err1")"
+	else
+		pass "$name"
+	fi
+}
+
+# make plot RUN=
+mk_error plot-run-missing 'RUN=' plot
+mk_error plot-run-empty 'RUN=' plot RUN=
+mk_error plot-run-nonexistent "$TMP/nope" plot RUN="$TMP/nope"
+mkdir "$TMP/empty"
+mk_error plot-run-not-a-run "$TMP/empty" plot RUN="$TMP/empty"
+[ -z "$(ls -A "$TMP/empty")" ] && pass plot-run-not-a-run-untouched ||
+	fail plot-run-not-a-run-untouched "wrote $(ls -A "$TMP/empty")"
+: >"$TMP/afile"
+mk_error plot-run-a-file "$TMP/afile" plot RUN="$TMP/afile"
+
+# make compare A= B=
+mk_error compare-both-missing 'A=' compare
+mk_error compare-both-empty 'A=' compare A= B=
+mk_error compare-b-missing 'B=' compare A="$TMP/empty"
+mk_error compare-b-empty 'B=' compare A="$TMP/empty" B=
+mk_error compare-a-empty 'A=' compare A= B="$TMP/empty"
+mk_error compare-nonexistent "$TMP/nope" compare A="$TMP/nope" B="$TMP/nope"
+mk_error compare-not-runs "$TMP/empty" compare A="$TMP/empty" B="$TMP/empty"
+
+# make bench / make quick BENCH_ARGS=: dmabench's own one-line error
+before=$(find results -maxdepth 3 2>/dev/null | sort | md5sum)
+mk_error bench-args-unknown-flag --bogus bench BENCH_ARGS="--bogus --dry-run"
+mk_error bench-args-bad-value --threads bench BENCH_ARGS="--threads=0 --dry-run"
+mk_error bench-args-missing-value --out bench BENCH_ARGS="--dry-run --out"
+mk_error bench-args-empty-value --reps bench BENCH_ARGS="--reps= --dry-run"
+mk_error bench-args-stray stray bench BENCH_ARGS="stray --dry-run"
+mk_error quick-args-unknown-strategy --strategy quick BENCH_ARGS="--strategy=nosuch --dry-run"
+[ "$before" = "$(find results -maxdepth 3 2>/dev/null | sort | md5sum)" ] && pass bench-args-write-nothing ||
+	fail bench-args-write-nothing "results/ changed"
