@@ -3,7 +3,7 @@
 #   make test       build and run every test; last line "N passed, N failed"
 #   make bench      the default sweep on this machine, then the plots
 #   make asan/tsan  the test suite under AddressSanitizer+UBSan / ThreadSanitizer
-#   make plot RUN=dir, make compare A=dir B=dir, make fuzz
+#   make plot RUN=dir, make compare A=dir B=dir [OUT=file.csv], make fuzz
 
 CC      ?= cc
 BUILD   ?= build
@@ -119,7 +119,7 @@ plot: $(DMABENCH)
 compare: $(DMABENCH)
 	@test -n "$(A)" || { echo "make compare: A=<run dir> is required" >&2; exit 2; }
 	@test -n "$(B)" || { echo "make compare: B=<run dir> is required" >&2; exit 2; }
-	$(DMABENCH) compare "$(A)" "$(B)"
+	$(DMABENCH) compare "$(A)" "$(B)" --out="$(or $(OUT),$(BUILD)/compare.csv)"
 
 # make fuzz: libFuzzer on the CSV reader (clang + Debian's libclang-rt-14-dev).
 # New corpus entries go to $(BUILD)/fuzz/corpus-csv; a crash is saved into
