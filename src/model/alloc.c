@@ -7,6 +7,7 @@
 static const struct model_allocator *allocator;
 static long fail_countdown = -1;	/* -1: off */
 static long failures;
+static long calls;		/* every allocation asked for, for the no-allocation-when-warm test */
 
 static bool should_fail(void)
 {
@@ -35,6 +36,7 @@ static void *aligned_zalloc(size_t size, size_t align)
 
 void *model_zalloc(size_t size)
 {
+	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
 	if (size == 0 || should_fail())
 		return NULL;
 	return aligned_zalloc(size, SMP_CACHE_BYTES);
@@ -49,6 +51,7 @@ void *model_zalloc_shared(size_t size)
 {
 	const struct model_allocator *a = __atomic_load_n(&allocator, __ATOMIC_ACQUIRE);
 
+	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
 	if (size == 0 || should_fail())
 		return NULL;
 	if (a)
@@ -81,4 +84,9 @@ void model_fail_alloc_after(long n)
 long model_alloc_failures(void)
 {
 	return __atomic_load_n(&failures, __ATOMIC_RELAXED);
+}
+
+long model_alloc_calls(void)
+{
+	return __atomic_load_n(&calls, __ATOMIC_RELAXED);
 }

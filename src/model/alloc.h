@@ -33,5 +33,6 @@ void model_free_shared(void *p, size_t size);
 void model_set_allocator(const struct model_allocator *a);	/* NULL: default */
 void model_fail_alloc_after(long n);
 long model_alloc_failures(void);	/* allocations refused by the hook so far */
+long model_alloc_calls(void);		/* allocations asked for so far (both kinds) */
 
 #endif
