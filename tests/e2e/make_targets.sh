@@ -50,6 +50,11 @@ mk_error compare-b-empty 'B=' compare A="$TMP/empty" B=
 mk_error compare-a-empty 'A=' compare A= B="$TMP/empty"
 mk_error compare-nonexistent "$TMP/nope" compare A="$TMP/nope" B="$TMP/nope"
 mk_error compare-not-runs "$TMP/empty" compare A="$TMP/empty" B="$TMP/empty"
+if [ -f tests/fixtures/tiny/summary.csv ]; then
+	cp -r tests/fixtures/tiny "$TMP/tiny"
+	mk_error compare-out-no-dir "$TMP/no/such" compare A="$TMP/tiny" B="$TMP/tiny" OUT="$TMP/no/such/c.csv"
+	mk_error compare-out-a-dir "$TMP/empty" compare A="$TMP/tiny" B="$TMP/tiny" OUT="$TMP/empty"
+fi
 
 # make bench / make quick BENCH_ARGS=: dmabench's own one-line error
 before=$(find results -maxdepth 3 2>/dev/null | sort | md5sum)
