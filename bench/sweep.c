@@ -24,7 +24,8 @@
 #define ARENA_BYTES	(256UL << 20)	/* reserved, touched only as used */
 
 /*
- * Interruption. The first SIGINT/SIGTERM stops the window in progress (it is
+ * Interruption. The first SIGINT/SIGTERM (or SIGHUP, unless it was ignored
+ * when we started, as under nohup) stops the window in progress (it is
  * dropped: not a finished measurement); the sweep then writes summary.csv
  * for the configurations with rows and machine.txt with "status: interrupted",
  * and exits 128 + signal. A second signal exits at once: results.csv holds
@@ -46,6 +47,8 @@ static void on_signal(int sig)
 {
 	static const char patch[] =
 		"status: interrupted\nexit: at once, on a second signal (summary.csv may be missing)\n";
+	static const char first[] =
+		"\ndmabench: interrupted: finishing up (signal again to exit at once)\n";
 
 	if (__atomic_exchange_n(&got_signal, sig, __ATOMIC_ACQ_REL)) {
 		long off = __atomic_load_n(&machine_status_off, __ATOMIC_ACQUIRE);
@@ -62,17 +65,23 @@ static void on_signal(int sig)
 		_exit(128 + sig);
 	}
 	runner_stop();
+	if (write(STDERR_FILENO, first, sizeof(first) - 1) < 0)
+		(void)0;	/* a closed stderr: nothing to tell */
 }
 
 static void install_signals(void)
 {
-	struct sigaction sa;
+	struct sigaction sa, old;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a dropped terminal or ssh session ends the sweep with its summary;
+	 * nohup's SIG_IGN is kept: that user asked for the run to go on */
+	if (!sigaction(SIGHUP, NULL, &old) && old.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 	/* a closed stdout/stderr pipe must not kill a sweep before its summary */
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -405,6 +414,14 @@ int sweep_run(struct plan *p, const struct options *o)
 		return 128 + signalled();
 	}
 	rc = make_run_dir(sw.dir);
+	/* two runs started in the same second: the later one takes <stamp>-2, ... */
+	for (int k = 2; rc == -EEXIST && !o->out[0] && k < 100; k++) {
+		size_t len = strcspn(sw.run_id, "-");
+
+		snprintf(sw.run_id + len, sizeof(sw.run_id) - len, "-%d", k);
+		snprintf(sw.dir, sizeof(sw.dir), "results/%s/%s", sw.machine, sw.run_id);
+		rc = make_run_dir(sw.dir);
+	}
 	if (rc) {
 		fprintf(stderr, "dmabench: --out: invalid value '%s': %s\n", sw.dir,
 			rc == -EEXIST ? "exists (a run directory is never reused)" : strerror(-rc));
@@ -467,7 +484,8 @@ int sweep_run(struct plan *p, const struct options *o)
 	if (sig) {
 		exit_rc = 128 + sig;
 		fprintf(stderr, "dmabench: interrupted by %s: %u of %u windows measured; their rows are kept\n",
-			sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal", done, n);
+			sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" :
+			"a signal", done, n);
 	}
 
 	if (sw.have_c2c) {

@@ -176,3 +176,24 @@ done
 if cells "$TMP/alloc-50/results.csv" flags | grep -q failed-calls ||
    [ "$(rows "$TMP/alloc-50/results.csv")" -eq 0 ]; then pass alloc-failed-calls-flagged; else
 	fail alloc-failed-calls-flagged "rows without failed-calls: $(cells "$TMP/alloc-50/results.csv" flags | tr '\n' ' ')"; fi
+
+# --- a run directory is never reused: two runs in the same second get two directories ---
+run mid -- $SHORT --threads=1
+m=$(cells "$TMP/mid/results.csv" machine | head -1)
+mkdir -p "$TMP/cwd"
+now=$(date +%s)
+for ((t = now - 1; t <= now + 5; t++)); do
+	mkdir -p "$TMP/cwd/results/$m/$(date -u -d "@$t" +%Y%m%dT%H%M%SZ)"
+done
+(cd "$TMP/cwd" && "$D" $SHORT --threads=1 >"$TMP/same.out" 2>"$TMP/same.err")
+rc=$?
+new=$(cd "$TMP/cwd/results/$m" && ls | grep -- '-2$')
+if [ $rc -ne 0 ]; then fail same-second-new-dir "exit $rc: $(tail -1 "$TMP/same.err")"
+elif [ "$(echo "$new" | grep -c .)" -ne 1 ]; then fail same-second-new-dir "directories: $(ls "$TMP/cwd/results/$m" | tr '\n' ' ')"
+elif [ "$(cells "$TMP/cwd/results/$m/$new/results.csv" run_id | sort -u)" != "$new" ]; then
+	fail same-second-new-dir "run_id $(cells "$TMP/cwd/results/$m/$new/results.csv" run_id | sort -u) in $new"
+elif [ -n "$(find "$TMP/cwd/results/$m" -mindepth 2 ! -path "*/$new/*")" ]; then
+	fail same-second-new-dir "wrote into an existing run directory"
+else
+	pass same-second-new-dir
+fi

@@ -171,7 +171,26 @@ else
 	pass second-signal
 fi
 
-# 7. soak: interrupted, says so, 130
+# 7. SIGHUP (a dropped terminal or ssh session) ends the sweep the same way, 129;
+# under nohup (SIGHUP ignored from the start) the sweep goes on to the end
+start hangup $BASE --reps=2 --warmup-ms=0 --duration-ms=500
+wait_rows hangup 1 && sleep 0.2
+kill -HUP $PID; wait $PID
+check_interrupted hangup $? 129 1
+nohup "$D" $BASE --reps=1 --warmup-ms=0 --duration-ms=300 --out="$TMP/nohup" >"$TMP/nohup.out" 2>"$TMP/nohup.err" &
+PID=$!
+for ((i = 0; i < 600; i++)); do grep -q '^\[1/' "$TMP/nohup.err" 2>/dev/null && break; sleep 0.05; done
+kill -HUP $PID; wait $PID
+rc=$?
+if [ $rc -eq 0 ] && grep -qx 'status: complete' "$TMP/nohup/machine.txt" &&
+   [ "$(($(wc -l <"$TMP/nohup/results.csv") - 1))" -eq 2 ]; then pass nohup-keeps-running; else
+	fail nohup-keeps-running "exit $rc: $(grep '^status' "$TMP/nohup/machine.txt" 2>/dev/null)"; fi
+
+# 8. the first signal says what happens next, on stderr
+grep -q '^dmabench: interrupted: finishing up (signal again to exit at once)$' "$TMP/mid-window.err" &&
+	pass first-signal-says-so || fail first-signal-says-so "$(grep -v '^\[' "$TMP/mid-window.err" | tr '\n' ' ')"
+
+# 9. soak: interrupted, says so, 130
 "$D" --soak=120s >"$TMP/soak.out" 2>"$TMP/soak.err" &
 PID=$!
 for ((i = 0; i < 600; i++)); do grep -q '^strategy ' "$TMP/soak.out" && break; sleep 0.05; done
