@@ -49,6 +49,7 @@ static void on_signal(int sig)
 		"status: interrupted\nexit: at once, on a second signal (summary.csv may be missing)\n";
 	static const char first[] =
 		"\ndmabench: interrupted: finishing up (signal again to exit at once)\n";
+	int saved_errno;
 
 	if (__atomic_exchange_n(&got_signal, sig, __ATOMIC_ACQ_REL)) {
 		long off = __atomic_load_n(&machine_status_off, __ATOMIC_ACQUIRE);
@@ -65,8 +66,10 @@ static void on_signal(int sig)
 		_exit(128 + sig);
 	}
 	runner_stop();
+	saved_errno = errno;	/* the interrupted code may be about to read it */
 	if (write(STDERR_FILENO, first, sizeof(first) - 1) < 0)
 		(void)0;	/* a closed stderr: nothing to tell */
+	errno = saved_errno;
 }
 
 static void install_signals(void)
