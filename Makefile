@@ -29,6 +29,12 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 PFM_CFLAGS := $(shell pkg-config --cflags libpfm4 2>/dev/null)
 PFM_LIBS   := $(shell pkg-config --libs libpfm4 2>/dev/null || echo -lpfm)
 
+ifneq ($(filter-out asan tsan,$(SAN)),)
+$(error SAN='$(SAN)': asan, tsan or nothing)
+endif
+ifeq ($(BUILD),)
+$(error BUILD is empty: give a build directory)
+endif
 ifeq ($(SAN),asan)
 SAN_CFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SAN_LDFLAGS := -fsanitize=address,undefined
@@ -134,6 +140,7 @@ $(BUILD)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c tests/fuzz/csv_check.h src/harness
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_csv.c src/harness/csv.c -lm
 
 fuzz: $(BUILD)/fuzz/fuzz_csv
+	@case "$(FUZZ_SECONDS)" in ''|*[!0-9]*|0) echo "make fuzz: FUZZ_SECONDS='$(FUZZ_SECONDS)': a positive number of seconds" >&2; exit 2;; esac
 	@mkdir -p $(BUILD)/fuzz/corpus-csv tests/fuzz/regress
 	$(BUILD)/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		-dict=tests/fuzz/csv.dict -artifact_prefix=tests/fuzz/regress/ \

@@ -2,7 +2,11 @@
  * dmabench — the driver. `main` reads flags, builds a plan, runs it, writes
  * it; subcommands `compare` and `c2c` have their own entry points.
  * Exit status: 0 done, 2 bad input (one line on stderr naming the flag),
- * 1 a failure at run time, 130/143 interrupted by SIGINT/SIGTERM.
+ * 1 a failure at run time, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP
+ * (finished rows kept, machine.txt says `status: interrupted`).
+ * Test hooks (environment): DMABENCH_FAIL_BIND=1 (thread binding fails),
+ * DMABENCH_FAIL_ALLOC_AFTER=N (the model's N-th allocation fails),
+ * DMABENCH_PMU_DENY=1|kernel (perf_event_open refused).
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,13 +70,14 @@ int main(int argc, char **argv)
 		plan_free(&plan);
 		return 2;
 	}
+	if (opt.soak_ms)
+		plan.duration_ns = opt.soak_ms * 1000000ULL / plan.nr_configs;
 	if (opt.dry_run) {
 		plan_print(&plan, stdout);
 		plan_free(&plan);
 		return 0;
 	}
 	if (opt.soak_ms) {
-		plan.duration_ns = opt.soak_ms * 1000000ULL / plan.nr_configs;
 		rc = sweep_soak(&plan, &opt);
 	} else {
 		rc = sweep_run(&plan, &opt);
