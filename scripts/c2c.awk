@@ -14,21 +14,8 @@ function where() { return name ": line " NR ": " }
 function addpu(p) { if (!(p in pu)) { pu[p] = 1; npu++; pus[npu] = p } }
 
 {
-	line = csv_line()
-	n = csv_split(line, f)
-	if (n < 0)
-		csv_die(where() csv_why(n))
-	if (NR == 1) {
-		why = csv_header(n, f, col)
-		if (why != "")
-			csv_die(where() why)
-		if (!("from" in col) || !("to" in col) || !("round_trip_ns" in col))
-			csv_die(name ": needs columns from, to, round_trip_ns")
-		ncols = n
+	if (!csv_record(f, col, NEED, split("from to round_trip_ns", NEED, " "), name))
 		next
-	}
-	if (n != ncols)
-		csv_die(where() n " fields, the header has " ncols)
 	a = f[col["from"]]; b = f[col["to"]]; v = f[col["round_trip_ns"]]
 	if (a !~ /^[0-9]+$/ || b !~ /^[0-9]+$/)
 		csv_die(where() "from/to must be PU numbers: '" a "', '" b "'")

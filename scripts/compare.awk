@@ -13,22 +13,8 @@ BEGIN {
 function cell(c) { return f[col[c]] }
 function where() { return name ": line " NR ": " }
 {
-	line = csv_line()
-	n = csv_split(line, f)
-	if (n < 0)
-		csv_die(where() csv_why(n))
-	if (NR == 1) {
-		why = csv_header(n, f, col)
-		if (why != "")
-			csv_die(where() why)
-		for (i = 1; i <= nreq; i++)
-			if (!(REQ[i] in col))
-				csv_die(name ": missing column " REQ[i])
-		ncols = n
+	if (!(n = csv_record(f, col, REQ, nreq, name)))
 		next
-	}
-	if (n != ncols)
-		csv_die(where() n " fields, the header has " ncols)
 	for (i = 1; i <= 6; i++)
 		if (cell(REQ[i]) !~ /^[A-Za-z0-9_][A-Za-z0-9_.:+-]*$/)
 			csv_die(where() "column " REQ[i] ": bad value '" cell(REQ[i]) "'")

@@ -15,6 +15,11 @@
 # csv_num(s): 1 when s is a whole decimal number as dmabench's strict parser
 # (src/harness/csv.h) takes it: [+-]digits[.digits][e[+-]digits], finite.
 # csv_die(msg): prints "<prog>: <msg>" on stderr once, exits 2.
+# csv_record(f, col, need, nneed, name): reads the current line of file
+# `name` into f[], dying on a malformed record; on line 1 fills col[] and
+# checks that the nneed columns need[1..nneed] are there, on later lines
+# that the field count matches the header. Returns 0 for the header, else
+# the number of fields (the caller does `if (!csv_record(...)) next`).
 
 function csv_line(    l) {
 	l = $0
@@ -84,6 +89,25 @@ function csv_num(s,    x) {
 		return 0
 	x = s + 0
 	return (x < 1e308 && x > -1e308)
+}
+
+function csv_record(f, col, need, nneed, name,    n, why, i) {
+	n = csv_split(csv_line(), f)
+	if (n < 0)
+		csv_die(name ": line " NR ": " csv_why(n))
+	if (NR == 1) {
+		why = csv_header(n, f, col)
+		if (why != "")
+			csv_die(name ": line " NR ": " why)
+		for (i = 1; i <= nneed; i++)
+			if (!(need[i] in col))
+				csv_die(name ": missing column " need[i])
+		csv_ncols = n
+		return 0
+	}
+	if (n != csv_ncols)
+		csv_die(name ": line " NR ": " n " fields, the header has " csv_ncols)
+	return n
 }
 
 function csv_die(msg) {

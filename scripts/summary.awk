@@ -30,22 +30,8 @@ function opt(name,    v) { v = cell(name); return v == "" ? "?" : v }
 function where() { return name ": line " NR ": " }
 
 {
-	line = csv_line()
-	n = csv_split(line, f)
-	if (n < 0)
-		csv_die(where() csv_why(n))
-	if (NR == 1) {
-		why = csv_header(n, f, col)
-		if (why != "")
-			csv_die(where() why)
-		for (i = 1; i <= nreq; i++)
-			if (!(REQ[i] in col))
-				csv_die(name ": missing column " REQ[i])
-		ncols = n
+	if (!(n = csv_record(f, col, REQ, nreq, name)))
 		next
-	}
-	if (n != ncols)
-		csv_die(where() n " fields, the header has " ncols)
 	if (cell("schema") != "1")
 		csv_die(where() "schema is '" cell("schema") "', this script reads schema 1")
 	for (i = 1; i <= nkey; i++)
