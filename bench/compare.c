@@ -607,7 +607,7 @@ static void print_table(const struct run *A, const struct run *B, const struct r
 	       "%zu only in A, %zu only in B%s\n", n, nf, ns, nn, na, nb, nd ? " (some without data)" : "");
 	if (nweak)
 		printf("note: %zu configurations have too few repetitions for p < %.2g to be possible "
-		       "(5 a side are needed): they cannot be called faster or slower\n", nweak, ALPHA);
+		       "(4 a side at least): they cannot be called faster or slower\n", nweak, ALPHA);
 }
 
 /* ---- paths ---- */

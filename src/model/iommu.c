@@ -1,4 +1,4 @@
-/* drivers/iommu/iommu.c + lib/kobject.c + lib/refcount.c, v6.1 (iommu_deferred_attach: v5.11; attach_deferred flag: v6.3) */
+/* drivers/iommu/iommu.c + lib/kobject.c + lib/refcount.c, v6.1 (iommu_deferred_attach: v5.12; attach_deferred flag: v6.3) */
 #include "model/iommu.h"
 
 /*
@@ -138,7 +138,7 @@ out_unlock:
 	return ret;
 }
 
-/* drivers/iommu/iommu.c: iommu_deferred_attach(), v5.11: the indirect ops check */
+/* drivers/iommu/iommu.c: iommu_deferred_attach(), v5.12: the indirect ops check */
 int iommu_deferred_attach(struct device *dev, struct iommu_domain *domain)
 {
 	const struct iommu_ops *ops = domain->ops;

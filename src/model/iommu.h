@@ -194,7 +194,7 @@ struct iommu_domain *iommu_get_dma_domain(struct device *dev);
 /* Attach: __iommu_attach_device() clears attach_deferred on success. */
 int iommu_attach_device(struct iommu_domain *domain, struct device *dev);
 int __iommu_attach_device(struct iommu_domain *domain, struct device *dev);
-/* v5.11+ iommu.c: attach now if the device still defers it (ops check). */
+/* v5.12+ iommu.c: attach now if the device still defers it (ops check). */
 int iommu_deferred_attach(struct device *dev, struct iommu_domain *domain);
 
 int iommu_map(struct iommu_domain *domain, unsigned long iova,

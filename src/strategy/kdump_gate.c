@@ -1,12 +1,12 @@
 /*
- * kdump-gate: the reviewed form as merged, drivers/iommu/dma-iommu.c v5.3:
+ * kdump-gate: the reviewed form as merged, drivers/iommu/dma-iommu.c after commit 795bbbb9b6f8 (2019, after v5.3):
  * the cached lookup, then handle_deferred_device() behind is_kdump_kernel()
  * (a load of a global and a compare), in the map paths only.
  */
 #include "model/crash_dump.h"
 #include "strategy/strategy_impl.h"
 
-/* drivers/iommu/dma-iommu.c, v5.3: handle_deferred_device() */
+/* drivers/iommu/dma-iommu.c, commit 795bbbb9b6f8: iommu_dma_deferred_attach() */
 static __always_inline int handle_deferred_device(struct device *dev, struct iommu_domain *domain)
 {
 	const struct iommu_ops *ops = domain->ops;
@@ -20,7 +20,7 @@ static __always_inline int handle_deferred_device(struct device *dev, struct iom
 	return 0;
 }
 
-/* __iommu_dma_map() / iommu_dma_map_sg(), v5.3: a failed attach fails the map */
+/* __iommu_dma_map() / iommu_dma_map_sg(), same commit: a failed attach fails the map */
 static __always_inline struct iommu_domain *kdump_gate_get(struct device *dev,
 							   struct iommu_domain *handed)
 {
@@ -54,7 +54,7 @@ DEFINE_LOOKUP_BATCH(kdump_gate_lookup_batch, kdump_gate_get, kdump_gate_put)
 
 const struct strategy strategy_kdump_gate = {
 	.name = "kdump-gate",
-	.description = "merged v5.3 form: cached lookup, deferred-attach check behind is_kdump_kernel(), map only",
+	.description = "merged form (2019): cached lookup, deferred-attach check behind is_kdump_kernel(), map only",
 	.flags = STRATEGY_GATED,
 	STRATEGY_DEFAULT_HOOKS,
 	.map_get = kdump_gate_map_get,

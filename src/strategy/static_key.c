@@ -1,5 +1,5 @@
 /*
- * static-key: drivers/iommu/dma-iommu.c v5.11+: the cached lookup, then
+ * static-key: drivers/iommu/dma-iommu.c v5.12+: the cached lookup, then
  * static_branch_unlikely(&iommu_deferred_attach_enabled) &&
  * iommu_deferred_attach(dev, domain) in the map paths only. The key is a real
  * jump label (jump_label.h): a 5-byte NOP in the general case, patched to a
