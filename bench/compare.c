@@ -101,6 +101,7 @@ struct args {
 	const char *out;
 	uint64_t seed;
 	bool plot;
+	double min_effect;		/* --min-effect, as a fraction: 0 = any difference */
 };
 
 /* The one-line message and the exit status the caller returns. */
@@ -125,14 +126,19 @@ static int failf(struct failure *f, int rc, const char *fmt, ...)
 static void usage(FILE *to)
 {
 	fprintf(to,
-"usage: dmabench compare A B [--out=FILE] [--seed=N] [--no-plot]\n"
+"usage: dmabench compare A B [--out=FILE] [--seed=N] [--min-effect=PCT] [--no-plot]\n"
 "  A, B        run directories (each with results.csv), from one machine or two\n"
 "  --out=FILE  the joined table as CSV (default ./compare.csv; not inside A or B);\n"
 "              overlay plots go to FILE without .csv, plus -plots/\n"
 "  --seed=N    seeds the bootstrap (default 1)\n"
+"  --min-effect=PCT  a difference must also be at least PCT%% with confidence: the\n"
+"              interval must lie wholly beyond 1 +/- PCT/100 (default 0). Runs taken\n"
+"              apart drift by a few per cent on shared or virtual machines, which\n"
+"              repetitions interleaved within one run cannot see\n"
 "  --no-plot   no overlay plots\n"
 "Verdict: faster/slower when the Mann-Whitney p < %.2g and the %.0f%% bootstrap interval\n"
-"of median(B)/median(A) excludes 1; otherwise no-significant-difference.\n",
+"of median(B)/median(A) excludes 1 (and the --min-effect band); otherwise\n"
+"no-significant-difference.\n",
 		ALPHA, LEVEL * 100);
 }
 
@@ -162,6 +168,14 @@ static int parse_args(struct args *a, int argc, char **argv, struct failure *f)
 				return failf(f, 2, PROG ": --seed: invalid value '%s': expected a non-negative integer",
 					     v ? v : "");
 			a->seed = (uint64_t)x;
+		} else if (!strncmp(s, "--min-effect=", 13) || !strcmp(s, "--min-effect")) {
+			const char *v = s[12] == '=' ? s + 13 : (i + 1 < argc ? argv[++i] : NULL);
+			double x;
+
+			if (!v || csv_parse_double(v, &x) || !(x >= 0 && x < 100) || v[0] == '+')
+				return failf(f, 2, PROG ": --min-effect: invalid value '%s': expected a percentage, 0 to 99",
+					     v ? v : "");
+			a->min_effect = x / 100.0;
 		} else if (!strcmp(s, "--no-plot")) {
 			a->plot = false;
 		} else if (s[0] == '-' && s[1]) {
@@ -442,7 +456,7 @@ static bool can_reach(size_t na, size_t nb)
 	return 2.0 / comb < ALPHA;
 }
 
-static int compare_cfg(struct row *w, uint64_t seed, struct failure *f)
+static int compare_cfg(struct row *w, uint64_t seed, double min_effect, struct failure *f)
 {
 	const struct cfg *a = w->a, *b = w->b;
 	struct stats_mw mw;
@@ -470,7 +484,7 @@ static int compare_cfg(struct row *w, uint64_t seed, struct failure *f)
 	w->p = rc ? NAN : mw.p;
 	w->could_be_significant = can_reach(a->n, b->n);
 	w->verdict = "no-significant-difference";
-	if (w->p < ALPHA && (w->ratio.lo > 1 || w->ratio.hi < 1))
+	if (w->p < ALPHA && (w->ratio.lo > 1 + min_effect || w->ratio.hi < 1 - min_effect))
 		w->verdict = w->ratio.point > 1 ? "slower" : "faster";
 	return 0;
 }
@@ -775,7 +789,7 @@ static int compare(const struct args *a, struct failure *f)
 		goto out;
 	}
 	for (size_t k = 0; k < n; k++)
-		if ((rc = compare_cfg(&rows[k], a->seed, f)))
+		if ((rc = compare_cfg(&rows[k], a->seed, a->min_effect, f)))
 			goto out;
 	if ((rc = write_csv(a->out, rows, n, norm, f)))
 		goto out;
@@ -793,7 +807,7 @@ out:
 int compare_main(int argc, char **argv)
 {
 	struct failure f = { "" };
-	struct args a = { { NULL, NULL }, NULL, 1, true };
+	struct args a = { .dir = { NULL, NULL }, .seed = 1, .plot = true };
 	int rc = parse_args(&a, argc, argv, &f);
 
 	if (rc < 0) {

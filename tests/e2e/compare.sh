@@ -92,6 +92,18 @@ else
 	fail compare_deterministic_with_seed "two runs with --seed 1 differ"
 fi
 
+# --min-effect: a 20% difference clears a 5% band and not a 30% one
+n5=$("$BIN" compare "$A" "$TMP/B" --out="$TMP/me5.csv" --no-plot --min-effect=5 2>/dev/null | grep -c ' slower$')
+n30=$("$BIN" compare "$A" "$TMP/B" --out="$TMP/me30.csv" --no-plot --min-effect=30 2>/dev/null | grep -c ' slower$')
+if [ "$n5" = 12 ] && [ "$n30" = 0 ]; then
+	pass compare_min_effect_band
+else
+	fail compare_min_effect_band "flagged $n5 with 5%, $n30 with 30% (want 12 and 0)"
+fi
+for v in x -1 100 '' 1e999; do
+	expect_usage_error "compare_min_effect_bad_${v:-empty}" --min-effect "$BIN" compare "$A" "$TMP/B" --out="$TMP/me.csv" --no-plot --min-effect="$v"
+done
+
 # three repetitions a side cannot reach p < 0.05: nothing flagged, and a note says so
 edit_run "$A" "$TMP/A3" '$c["rep"] <= 3 { print }'
 scale_run "$TMP/A3" "$TMP/B3" '$c["strategy"] == "rcu"' 1.2
