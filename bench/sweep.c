@@ -179,48 +179,46 @@ static void fill_threads(struct scenario_thread *th, int n, struct model_world *
 	}
 }
 
-static int run_item(struct sweep *sw, const struct plan_item *it)
+/*
+ * One window of configuration c: strategy setup, a fresh model world (its
+ * shared objects in the home-node arena when use_arena), the runner, then
+ * the model's invariants (also after an interrupted window: *check_rc), and
+ * teardown. Returns the runner's result (0, -ECANCELED, -errno); *note is
+ * the active strategy's note.
+ */
+static int run_window(struct sweep *sw, const struct config *c, uint64_t warmup_ns,
+		      const struct pmu_events *events, bool use_arena,
+		      struct runner_result *res, struct model_check *check, int *check_rc,
+		      const char **note)
 {
-	const struct config *c = &sw->plan->configs[it->config];
 	struct strategy_config scfg = { .kdump = c->kdump, .rcu_flavor = sw->opt->rcu_flavor };
 	const struct strategy *s = c->strategy;
 	struct model_world_config wcfg = {
-		.nr_threads = c->threads,
-		.sharing = c->sharing,
-		.kdump = c->kdump,
-		.strict = c->strict,
-		.inv_spins = sw->inv_spins,
-		.strategy = s,
+		.nr_threads = c->threads, .sharing = c->sharing, .kdump = c->kdump,
+		.strict = c->strict, .inv_spins = sw->inv_spins,
 	};
 	struct runner_config rcfg = {
 		.topo = sw->plan->this_system ? sw->plan->topo : NULL,
-		.slots = c->slots,
-		.nr_threads = c->threads,
-		.warmup_ns = sw->plan->warmup_ns,
-		.duration_ns = sw->plan->duration_ns,
-		.events = &sw->events,
-		.strict_binding = sw->opt->strict_binding,
+		.slots = c->slots, .nr_threads = c->threads,
+		.warmup_ns = warmup_ns, .duration_ns = sw->plan->duration_ns,
+		.events = events, .strict_binding = sw->opt->strict_binding,
 	};
-	struct window_ctx wctx = { .scenario = c->scenario, .strategy = s };
+	struct window_ctx wctx = { .scenario = c->scenario };
 	struct runner_work work = {
-		.arg = &wctx,
-		.thread_init = w_thread_init,
-		.batch = w_batch,
+		.arg = &wctx, .thread_init = w_thread_init, .batch = w_batch,
 		.thread_exit = w_thread_exit,
 	};
-	struct runner_result res;
 	struct model_world *world = NULL;
-	struct model_check check;
-	unsigned int flags = 0;
-	char binding[64];
 	int rc;
 
+	*check_rc = -ENODATA;	/* not checked */
+	memset(res, 0, sizeof(*res));
 	rc = strategy_setup(c->strategy, &scfg, &s);
 	if (rc)
 		return rc;
-	wcfg.strategy = s;
-	wctx.strategy = s;
-	if (sw->arena_ok) {
+	wcfg.strategy = wctx.strategy = s;
+	*note = s->note();
+	if (use_arena) {
 		arena_reset(&sw->arena);
 		model_set_allocator(&sw->arena.allocator);
 	}
@@ -233,19 +231,41 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 		goto out_world;
 	}
 	fill_threads(wctx.threads, c->threads, world, c->scenario, s);
+	rc = runner_run(&rcfg, &work, res);
+	if (!rc || rc == -ECANCELED)
+		*check_rc = model_world_check(world, check);
+	free(wctx.threads);
+out_world:
+	model_world_destroy(world);
+out_teardown:
+	model_set_allocator(NULL);
+	s->teardown();
+	return rc;
+}
 
-	rc = runner_run(&rcfg, &work, &res);
-	if (rc && rc != -ECANCELED)
-		goto out_threads;
+static int run_item(struct sweep *sw, const struct plan_item *it)
+{
+	const struct config *c = &sw->plan->configs[it->config];
+	struct runner_result res;
+	struct model_check check;
+	unsigned int flags = 0;
+	const char *note = "";
+	char binding[64];
+	int rc, check_rc;
+
+	rc = run_window(sw, c, sw->plan->warmup_ns, &sw->events, sw->arena_ok, &res, &check,
+			&check_rc, &note);
 	if (rc == -ECANCELED) {
 		/* an interrupted window is not a finished measurement: drop it */
 		runner_result_free(&res);
-		goto out_threads;
+		return rc;
 	}
+	if (rc)
+		return rc;
 
 	if (res.failed)
 		flags |= ROWFLAG_FAILED_CALLS;
-	if (model_world_check(world, &check))
+	if (check_rc)
 		flags |= ROWFLAG_INVARIANT;
 	if (sw->arena_ok && arena_overflowed(&sw->arena))
 		flags |= ROWFLAG_ARENA;
@@ -253,7 +273,7 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 		flags |= ROWFLAG_BIND_FAILED;
 	if (res.migrations)
 		flags |= ROWFLAG_MIGRATED;
-	if (!rcfg.topo)
+	if (!sw->plan->this_system)
 		snprintf(binding, sizeof(binding), "unbound");
 	else if (res.bind_failures)
 		snprintf(binding, sizeof(binding), "failed:%u", res.bind_failures);
@@ -263,18 +283,10 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 		sizeof(binding) - strlen(binding) - 1);
 	if (sw->opt->strict_binding && (res.bind_failures || !(sw->arena_ok && sw->arena.bound))) {
 		runner_result_free(&res);
-		rc = -EPERM;
-		goto out_threads;
+		return -EPERM;
 	}
-	rc = report_row(&sw->report, it, &res, binding, flags, s->note());
+	rc = report_row(&sw->report, it, &res, binding, flags, note);
 	runner_result_free(&res);
-out_threads:
-	free(wctx.threads);
-out_world:
-	model_world_destroy(world);
-out_teardown:
-	model_set_allocator(NULL);
-	s->teardown();
 	return rc;
 }
 
@@ -515,51 +527,14 @@ int sweep_run(struct plan *p, const struct options *o)
 static int soak_item(struct sweep *sw, const struct config *c, struct model_check *check,
 		     bool *checked, struct runner_result *res)
 {
-	struct strategy_config scfg = { .kdump = c->kdump, .rcu_flavor = sw->opt->rcu_flavor };
-	const struct strategy *s = c->strategy;
-	struct model_world_config wcfg = {
-		.nr_threads = c->threads, .sharing = c->sharing, .kdump = c->kdump,
-		.strict = c->strict, .inv_spins = sw->inv_spins,
-	};
-	struct runner_config rcfg = {
-		.topo = sw->plan->topo, .slots = c->slots, .nr_threads = c->threads,
-		.warmup_ns = 0, .duration_ns = sw->plan->duration_ns,
-	};
-	struct window_ctx wctx = { .scenario = c->scenario };
-	struct runner_work work = {
-		.arg = &wctx, .thread_init = w_thread_init, .batch = w_batch,
-		.thread_exit = w_thread_exit,
-	};
-	struct model_world *world = NULL;
-	int rc;
+	const char *note;
+	int check_rc;
+	int rc = run_window(sw, c, 0, NULL, false, res, check, &check_rc, &note);
 
-	rc = strategy_setup(c->strategy, &scfg, &s);
-	if (rc)
-		return rc;
-	wcfg.strategy = wctx.strategy = s;
-	rc = model_world_create(&wcfg, &world);
-	if (rc)
-		goto out;
-	wctx.threads = aligned_alloc(64, sizeof(*wctx.threads) * c->threads);
-	if (!wctx.threads) {
-		rc = -ENOMEM;
-		goto out_world;
-	}
-	fill_threads(wctx.threads, c->threads, world, c->scenario, s);
-	rc = runner_run(&rcfg, &work, res);
-	if (!rc || rc == -ECANCELED) {
-		/* an interrupted window is checked too: a broken invariant outranks it */
-		int crc = model_world_check(world, check);
-
-		*checked = true;
-		if (crc)
-			rc = crc;
-	}
-	free(wctx.threads);
-out_world:
-	model_world_destroy(world);
-out:
-	s->teardown();
+	/* an interrupted window is checked too: a broken invariant outranks it */
+	*checked = check_rc != -ENODATA;
+	if (*checked && check_rc)
+		rc = check_rc;
 	return rc;
 }
 

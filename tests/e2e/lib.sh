@@ -4,6 +4,8 @@
 set -u
 BUILD=${BUILD:-build}
 DMABENCH=${DMABENCH:-$BUILD/dmabench}
+# absolute, so a test may cd elsewhere
+case $DMABENCH in /*) ;; *) DMABENCH=$PWD/$DMABENCH ;; esac
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dmabench-e2e.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
