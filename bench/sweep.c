@@ -394,7 +394,9 @@ static void c2c_pass(struct sweep *sw)
 	fprintf(stderr, "dmabench: core-to-core latency between allowed PUs...\n");
 	rc = c2c_measure(sw->plan->topo, sw->plan->home_node, &sw->c2c);
 	if (rc) {
-		fprintf(stderr, "dmabench: c2c not measured: %s\n", strerror(-rc));
+		if (rc != -ECANCELED)
+			fprintf(stderr, "dmabench: c2c not measured: %s\n", strerror(-rc));
+		c2c_free(&sw->c2c);
 		return;
 	}
 	sw->have_c2c = true;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "harness/c2c.h"
+#include "harness/runner.h"
 #include "harness/clock.h"
 #include "harness/csv.h"
 #include "harness/stats.h"
@@ -393,7 +394,12 @@ int c2c_run(struct c2c_matrix *m, struct topo *t, const struct c2c_params *p)
 	for (unsigned int i = 0; i < m->npairs; i++) {
 		struct c2c_pair *q = &m->pairs[i];
 		bool bound;
-		int rc = measure_pair(t, q->from, q->to, p, m->clock_overhead_ns,
+		int rc;
+
+		/* a sweep's stop request (a signal) ends the pass between pairs */
+		if (runner_stopped())
+			return -ECANCELED;
+		rc = measure_pair(t, q->from, q->to, p, m->clock_overhead_ns,
 				      &q->round_trip_ns, &bound);
 
 		if (rc) {

@@ -119,7 +119,8 @@ void c2c_plan_rule(const struct c2c_matrix *m, char *buf, size_t len);
 int c2c_measure_pair(struct topo *t, int a, int b, const struct c2c_params *p,
 		     double *round_trip_ns, bool *home_bound);
 /* Measure every planned pair of m, in order; records p in m. On an error the
- * pairs measured so far keep their figures and the rest stay NAN. */
+ * pairs measured so far keep their figures and the rest stay NAN; after
+ * runner_stop() (a signal in a sweep) it stops between pairs: -ECANCELED. */
 int c2c_run(struct c2c_matrix *m, struct topo *t, const struct c2c_params *p);
 
 /* The whole pass with the defaults, as a sweep runs it: plan every allowed
