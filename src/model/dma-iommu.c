@@ -711,7 +711,15 @@ void iommu_dma_flush_queues(struct iommu_domain *domain)
 
 	if (!cookie || !cookie->fq_domain)
 		return;
-	fq_flush_timeout(cookie);	/* what the timer would do, now */
+	/*
+	 * What the timer would do, now. Entries queued while the timer thread's
+	 * own flush was in flight carry its start count and are released only
+	 * once it finishes: flush again until every queue is empty (no one
+	 * queues during a final flush, so this ends when that flush does).
+	 */
+	do {
+		fq_flush_timeout(cookie);
+	} while (iommu_dma_fq_nr_queued(domain));
 }
 
 unsigned long iommu_dma_fq_nr_queued(struct iommu_domain *domain)
