@@ -10,7 +10,7 @@
 set -uo pipefail
 prog=compare-plot.sh
 here=$(cd "$(dirname "$0")" && pwd)
-die() { echo "$prog: $1" >&2; exit "${2:-2}"; }
+. "$here/plot-lib.sh"
 
 [ $# -eq 4 ] || die "usage: scripts/compare-plot.sh COMPARE_CSV PLOT_DIR LABEL_A LABEL_B"
 csv=$1 dest=${2%/} label_a=$3 label_b=$4
@@ -18,17 +18,7 @@ csv=$1 dest=${2%/} label_a=$3 label_b=$4
 [ -n "$dest" ] || die "empty plot directory name"
 command -v gnuplot >/dev/null 2>&1 || die "gnuplot not found (Debian: apt-get install gnuplot-nox; or dmabench compare --no-plot)" 1
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/dmabench-cmpplot.XXXXXX") || die "cannot create a temporary directory" 1
-in_run=()
-cleanup() {
-	local p
-	rm -rf "$work"
-	for p in "${in_run[@]+"${in_run[@]}"}"; do rm -rf -- "$p"; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-. "$here/plot-lib.sh"
+work_dir_init cmpplot
 
 check_text "$csv"
 run_awk compare.awk "$csv" -v name="$csv" -v out="$work/rows.tsv"

@@ -1,7 +1,8 @@
 # scripts/plot-lib.sh — shell helpers shared by plot.sh and compare-plot.sh.
 # Source it after setting prog (the name errors start with) and here (the
-# scripts directory), and after creating $work (a private temporary
-# directory outside any run directory).
+# scripts directory). Call work_dir_init NAME before drawing: it makes $work,
+# a private temporary directory outside any run directory, and the traps that
+# remove it and every temporary name listed in in_run.
 
 # colours and point types by a strategy's position; no strategy names here
 PALETTE=('#4d4d4d' '#e41a1c' '#377eb8' '#ff7f00' '#4daf4a' '#984ea3' '#a65628' '#f781bf' '#17becf' '#bcbd22' '#1f3b73' '#8c6d31')
@@ -9,6 +10,21 @@ POINTS=(7 5 9 11 13 6 4 8 10 12 1 2 3)
 
 # die MESSAGE [STATUS]: one line on stderr, exit STATUS (default 2: bad input)
 die() { echo "$prog: $1" >&2; exit "${2:-2}"; }
+
+# work_dir_init NAME: $work and its cleanup (in_run: temporary names inside
+# the destination, removed unless renamed into place)
+work_dir_init() {
+	work=$(mktemp -d "${TMPDIR:-/tmp}/dmabench-$1.XXXXXX") || die "cannot create a temporary directory" 1
+	in_run=()
+	trap work_dir_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+work_dir_cleanup() {
+	local p
+	rm -rf "$work"
+	for p in "${in_run[@]+"${in_run[@]}"}"; do rm -rf -- "$p"; done
+}
 
 # A CSV input must be a text file: not empty, not huge, no NUL, UTF-8.
 check_text() {

@@ -34,8 +34,7 @@ set -uo pipefail
 prog=plot.sh
 here=$(cd "$(dirname "$0")" && pwd)
 MIN_USL_POINTS=4
-# (plot-lib.sh defines it again; this one serves the checks before it is sourced)
-die() { echo "$prog: $1" >&2; exit "${2:-2}"; }
+. "$here/plot-lib.sh"
 
 [ $# -eq 1 ] || die "usage: scripts/plot.sh RUN_DIR (a run directory holding summary.csv)"
 run=$1
@@ -48,18 +47,7 @@ sum=$run/summary.csv
 [ -f "$sum" ] && [ -r "$sum" ] || die "$sum: not a readable file"
 command -v gnuplot >/dev/null 2>&1 || die "gnuplot not found (Debian: apt-get install gnuplot-nox)" 1
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/dmabench-plot.XXXXXX") || die "cannot create a temporary directory" 1
-in_run=()	# temporary names inside RUN_DIR, removed unless renamed into place
-cleanup() {
-	local p
-	rm -rf "$work"
-	for p in "${in_run[@]+"${in_run[@]}"}"; do rm -rf -- "$p"; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-. "$here/plot-lib.sh"
+work_dir_init plot
 
 check_text "$sum"
 run_awk summary.awk "$sum" -v name="$sum" -v out="$work/rows.tsv" -v meta="$work/meta"
