@@ -1,46 +1,105 @@
 #!/usr/bin/env bash
-# Runs every unit test binary and every end-to-end script; counts PASS/FAIL
-# lines. A program that exits non-zero without a FAIL line counts as one
-# failure (a crash). Last line: "N passed, N failed"; exit 1 on any failure.
+# Runs every unit test program ($BUILD/tests/test_*) and every end-to-end
+# script (tests/e2e/*.sh but lib.sh) under prove: each prints TAP. Then the
+# count of every file (passed, failed, seconds), the failed tests with their
+# diagnostics, and last the line "N passed, N failed" (CI reads it); exit 1 on
+# any failure. A program that exits non-zero, or breaks its plan, with no
+# "not ok" line counts as one failure (a crash or a timeout, TEST_TIMEOUT
+# seconds, 600 by default). Each program's output, stdout and stderr, is
+# kept in $BUILD/test-logs/NAME.log, its TAP alone in NAME.tap.
+#
+# tests/run.sh --one FILE is how prove runs one of them (its --exec): under
+# timeout, stdout to prove and the logs, stderr to the log only.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 export BUILD DMABENCH=$BUILD/dmabench
 LOG=$BUILD/test-logs
-mkdir -p "$LOG"
-passed=0 failed=0
-start=$(date +%s)
 
-run_one() {
-	local name=$1 log=$LOG/${1//\//-}.log rc p f
-	shift
-	timeout "${TEST_TIMEOUT:-600}" "$@" >"$log" 2>&1
-	rc=$?
-	p=$(grep -c '^PASS ' "$log")
-	# a unit test prints "FAIL file:line" detail lines and one "FAIL name" line;
-	# count tests, not detail lines
-	f=$(grep -E '^FAIL ' "$log" | grep -vcE '^FAIL [^ ]+:[0-9]+: ')
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "FAIL $name: exited $rc with no FAIL line (crash or timeout); see $log"
-		f=1
-	fi
-	grep -E '^FAIL ' "$log" | sed "s|^|$name: |"
-	printf '%-28s %3d passed, %d failed (%ss)\n' "$name" "$p" "$f" "$(( $(date +%s) - t0 ))"
-	passed=$((passed + p))
-	failed=$((failed + f))
+# log_name FILE: build/tests/test_iova -> test_iova, tests/e2e/cli.sh -> e2e-cli
+log_name() {
+	case $1 in
+	*.sh) echo "e2e-$(basename "$1" .sh)" ;;
+	*) basename "$1" ;;
+	esac
 }
 
+if [ "${1:-}" = --one ]; then
+	t=$2 name=$(log_name "$2")
+	log=$LOG/$name.log tap=$LOG/$name.tap
+	: >"$log"
+	: >"$tap"
+	start=$(date +%s)
+	case $t in
+	*.sh) cmd=(bash "$t") ;;
+	*) cmd=("$t") ;;
+	esac
+	timeout "${TEST_TIMEOUT:-600}" "${cmd[@]}" 2>>"$log" | tee -a "$log" "$tap"
+	rc=${PIPESTATUS[0]}
+	echo "$rc $(( $(date +%s) - start ))" >"$LOG/$name.rc"
+	if [ "$rc" -ne 0 ]; then
+		why="exited $rc"
+		[ "$rc" -eq 124 ] && why="timed out after ${TEST_TIMEOUT:-600}s"
+		[ "$rc" -gt 128 ] && [ "$rc" -ne 255 ] && why="killed by signal $((rc - 128))"
+		echo "# $t: $why; log: $log" | tee -a "$log"
+	fi
+	exit "$rc"
+fi
+
+mkdir -p "$LOG"
+rm -f "$LOG"/*.log "$LOG"/*.tap "$LOG"/*.rc
+files=()
 for t in "$BUILD"/tests/test_*; do
-	[ -x "$t" ] || continue
-	t0=$(date +%s)
-	run_one "$(basename "$t")" "$t"
+	case $t in *.o|*.d) continue ;; esac
+	[ -f "$t" ] && [ -x "$t" ] && files+=("$t")
 done
 for s in tests/e2e/*.sh; do
 	[ "$(basename "$s")" = lib.sh ] && continue
-	[ -f "$s" ] || continue
-	t0=$(date +%s)
-	run_one "e2e/$(basename "$s" .sh)" bash "$s"
+	[ -f "$s" ] && files+=("$s")
 done
+if ! command -v prove >/dev/null; then
+	echo "tests/run.sh: prove not found (Debian package perl: scripts/install-deps.sh)" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+start=$(date +%s)
+# shellcheck disable=SC2086 # PROVE_FLAGS: extra prove options, split on blanks
+prove --norc ${PROVE_FLAGS:-} --exec "tests/run.sh --one" "${files[@]}"
+prove_rc=$?
+
+# per file: the counts from its TAP; a crash or a broken plan without a
+# "not ok" line is one failure
+passed=0 failed=0 report=
+echo
+for t in "${files[@]}"; do
+	name=$(log_name "$t")
+	tap=$LOG/$name.tap
+	read -r rc secs 2>/dev/null <"$LOG/$name.rc" || { rc=none secs=?; }
+	p=0 f=0 plan=
+	if [ -f "$tap" ]; then
+		p=$(grep -c '^ok ' "$tap")
+		f=$(grep -c '^not ok ' "$tap")
+		plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$tap" | head -1)
+	fi
+	if [ "$f" -eq 0 ] && { [ "$rc" != 0 ] || [ "$plan" != $((p + f)) ]; }; then
+		f=1
+		report+="$name: exit status $rc, plan '${plan:-none}', $p ran: crash or timeout; see $LOG/$name.log"$'\n'
+	fi
+	if [ -f "$tap" ] && grep -q '^not ok ' "$tap"; then
+		# each "not ok" line and the "#" lines right after it
+		report+=$(awk -v n="$name" '/^not ok / { on = 1; print n ": " $0; next }
+			on && /^#/ { print n ": " $0; next } { on = 0 }' "$tap")$'\n'
+	fi
+	printf '%-28s %3d passed, %d failed (%ss)\n' "${name/#e2e-/e2e/}" "$p" "$f" "$secs"
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+if [ "$failed" -eq 0 ] && [ "$prove_rc" -ne 0 ]; then
+	report+="prove exited $prove_rc with no failed test counted (see its report above)"$'\n'
+	failed=1
+fi
+[ -n "$report" ] && printf '\nfailed:\n%s' "$report"
 echo "total time $(( $(date +%s) - start ))s; logs in $LOG"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -2,12 +2,15 @@
  * tests/test.h — the small test runner every tests/test_*.c uses.
  *
  * A test is   TEST(name) { ... CHECK(cond); ... }   at file scope; it registers
- * itself. tests/test_main.c runs every registered test (or those named on the
- * command line), prints "PASS name" or "FAIL name: file:line: what" per test,
- * then "# N passed, M failed", and exits 1 if any failed. A CHECK that fails
- * marks the test failed and carries on; REQUIRE returns from the test.
- * Single-threaded bookkeeping: call CHECK from the test's own thread only
- * (collect results from worker threads, then check them).
+ * itself, and the Makefile links every tests/test_*.c with tests/test_main.c.
+ * The runner runs every registered test (or those named on the command line)
+ * and prints TAP: the plan "1..N", then "ok N - name" or "not ok N - name" per
+ * test, each failed check after it as "# file:line: what"; exit 1 if any
+ * failed. `make test` runs every test program under prove (tests/run.sh).
+ * A CHECK that fails marks the test failed and carries on; REQUIRE returns
+ * from the test. Anything else a test prints on stdout should start with "# "
+ * (a TAP comment). Single-threaded bookkeeping: call CHECK from the test's
+ * own thread only (collect results from worker threads, then check them).
  */
 #ifndef DMABENCH_TEST_H
 #define DMABENCH_TEST_H

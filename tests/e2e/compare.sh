@@ -5,15 +5,12 @@
 # against a run from "another machine"; compare.csv where --out says and
 # never in A or B; overlay plots; and every error case.
 . "$(dirname "$0")/lib.sh"
-case $DMABENCH in /*) BIN=$DMABENCH ;; *) BIN=$PWD/$DMABENCH ;; esac
+BIN=$DMABENCH		# absolute (lib.sh)
 A=$PWD/tests/fixtures/small
 W=$TMP/work		# the current directory of every compare here
 mkdir -p "$W"
 
-fingerprint() { (cd "$1" && find . -printf '%p %s\n' | sort && find . -type f -exec md5sum {} + | sort); }
 A_PRINT=$(fingerprint "$A")
-# cmp_get FILE COLUMN ROWFILTER(awk on c[]): the column of the matching rows
-col() { awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i; next } { print $c }' "$1"; }
 # scale_run SRC DST AWK_CONDITION FACTOR: DST/results.csv = SRC's with
 # ns_per_op (and 1/mops_per_s) times FACTOR on the rows matching the condition
 scale_run() {
@@ -164,18 +161,12 @@ fi
 # --- errors: one line, exit 2, no compare.csv, the runs untouched ---
 # bad NAME PATTERN ARGS...: dmabench compare ARGS... run in $W
 bad() {
-	local name=$1 pat=$2 rc lines
+	local name=$1 pat=$2
 	shift 2
 	rm -f "$W/compare.csv"
 	(cd "$W" && "$BIN" compare "$@" --no-plot) >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	lines=$(wc -l <"$TMP/err")
-	if [ "$rc" -ne 2 ]; then
-		fail "$name" "exit $rc, want 2: $(head -c 300 "$TMP/err")"
-	elif [ "$lines" -ne 1 ]; then
-		fail "$name" "want one line on stderr, got $lines: $(head -c 300 "$TMP/err")"
-	elif ! grep -q -- "$pat" "$TMP/err"; then
-		fail "$name" "message does not say '$pat': $(cat "$TMP/err")"
+	if ! one_line_error $? 2 "$pat"; then
+		fail "$name" "$WHY"
 	elif [ -e "$W/compare.csv" ] || [ -n "$(ls -A "$W" | grep -v '^compare')" ]; then
 		fail "$name" "wrote into $W: $(ls -A "$W")"
 	elif [ "$A_PRINT" != "$(fingerprint "$A")" ]; then

@@ -8,16 +8,12 @@
 D=$DMABENCH
 SHORT="--scenario=lookup --strategy=none,refcount --reps=1 --duration-ms=20 --warmup-ms=5 --no-c2c"
 
-col() { head -1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }
 # cells FILE COLUMN: that column of every data row
-cells() { awk -F, -v c="$(col "$1" "$2")" 'NR > 1 { print $c }' "$1"; }
+cells() { col "$@"; }	# lib.sh
 rows() { echo $(($(wc -l <"$1") - 1)); }
 # the counter columns: between binding and counter_status
 events() { head -1 "$1" | tr ',' '\n' | sed -n '/^binding$/,/^counter_status$/p' | sed '1d;$d'; }
-whole() {	# same field count everywhere, ends in a newline
-	[ -s "$1" ] && [ -z "$(awk -F, 'NR == 1 { n = NF } NF != n { print NR; exit }' "$1")" ] &&
-		[ "$(tail -c1 "$1" | od -An -c | tr -d ' ')" = '\n' ]
-}
+whole() { csv_whole "$1"; }	# lib.sh
 # run NAME ENV... -- ARGS...: dmabench with that environment into $TMP/NAME
 run() {
 	local name=$1
@@ -103,7 +99,7 @@ rc=$?
 csv=$TMP/pmukernel/results.csv
 if [ $rc -ne 0 ]; then fail pmu-kernel-denied-run "exit $rc: $(tail -2 "$TMP/pmukernel.err")"
 else
-	bad=$(awk -F, -v s="$(col "$csv" counter_status)" -v b="$(col "$csv" binding)" 'NR == 1 { for (i = b + 1; i < s; i++) name[i] = substr($i, 1, length($i) - 7); next }
+	bad=$(awk -F, -v s="$(colnum "$csv" counter_status)" -v b="$(colnum "$csv" binding)" 'NR == 1 { for (i = b + 1; i < s; i++) name[i] = substr($i, 1, length($i) - 7); next }
 		{ n = split($s, st, ";"); for (k = 1; k <= n; k++) { split(st[k], kv, ":"); status[kv[1]] = kv[2] }
 		  for (i in name) { u = (status[name[i]] ~ /^unavailable/)
 			if (u && $i != "") print name[i] "=" $i " but " status[name[i]]

@@ -36,30 +36,19 @@ progress() {
 	echo "${k:-0}"
 }
 
-col() { head -1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }
-
-# whole NAME FILE: header and every row have the same field count and the
-# file ends in a newline (no torn last line)
-whole() {
-	local f=$2 bad
-	if [ ! -s "$f" ]; then fail "$1" "$f missing or empty"; return 1; fi
-	bad=$(awk -F, 'NR == 1 { n = NF } NF != n { print NR; exit }' "$f")
-	if [ -n "$bad" ]; then fail "$1" "$(basename "$f") line $bad has another field count"; return 1; fi
-	if [ "$(tail -c1 "$f" | od -An -c | tr -d ' ')" != '\n' ]; then
-		fail "$1" "$(basename "$f") does not end in a newline (torn row)"; return 1; fi
-	return 0
-}
+# whole NAME FILE: csv_whole FILE, or fail NAME with the reason
+whole() { csv_whole "$2" || { fail "$1" "$WHY"; return 1; }; }
 
 # keys FILE: the configuration key columns of every row, sorted, one line each
 keys() {
 	local f=$1
-	awk -F, -v a="$(col "$f" scenario)" -v b="$(col "$f" threads)" \
+	awk -F, -v a="$(colnum "$f" scenario)" -v b="$(colnum "$f" threads)" \
 		'NR > 1 { k = $a; for (i = a + 1; i <= b; i++) k = k "," $i; print k }' "$f" | sort
 }
 
 # keys_of FILE: the same for the data rows on stdin (unsorted), columns named by FILE's header
 keys_of() {
-	awk -F, -v a="$(col "$1" scenario)" -v b="$(col "$1" threads)" \
+	awk -F, -v a="$(colnum "$1" scenario)" -v b="$(colnum "$1" threads)" \
 		'{ k = $a; for (i = a + 1; i <= b; i++) k = k "," $i; print k }'
 }
 
@@ -86,7 +75,7 @@ check_interrupted() {
 	fi
 	if [ "$(keys "$dir/results.csv" | uniq -c | awk '{ print $2, $1 }')" != \
 	     "$(paste -d' ' <(awk -F, 'NR > 1' "$dir/summary.csv" | keys_of "$dir/summary.csv") \
-		<(awk -F, -v r="$(col "$dir/summary.csv" reps)" 'NR > 1 { print $r }' "$dir/summary.csv") | sort)" ]; then
+		<(awk -F, -v r="$(colnum "$dir/summary.csv" reps)" 'NR > 1 { print $r }' "$dir/summary.csv") | sort)" ]; then
 		fail "$name" "summary.csv reps do not match the rows per configuration"; return
 	fi
 	if ! grep -qx 'status: interrupted' "$dir/machine.txt"; then

@@ -14,21 +14,13 @@ MK=(make -s --no-print-directory -o "$BUILD/dmabench" BUILD="$BUILD" SAN="${SAN:
 # mk_error NAME PATTERN MAKE-ARGS...: non-zero, one line (make's own aside)
 # on stderr matching PATTERN
 mk_error() {
-	local name=$1 pat=$2 rc lines
+	local name=$1 pat=$2 rc
 	shift 2
 	"${MK[@]}" "$@" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	grep -v '^make\(\[[0-9]*\]\)\?: ' "$TMP/err" >"$TMP/err1"
-	lines=$(wc -l <"$TMP/err1")
-	if [ "$rc" -eq 0 ]; then
-		fail "$name" "exit 0: $(head -c 300 "$TMP/out")"
-	elif [ "$lines" -ne 1 ]; then
-		fail "$name" "want one line on stderr, got $lines: $(head -c 300 "$TMP/err")"
-	elif ! grep -q -- "$pat" "$TMP/err1"; then
-		fail "$name" "message does not name $pat: $(cat "$TMP/err1")"
-	else
-		pass "$name"
-	fi
+	if one_line_error $rc nonzero "$pat" "$TMP/err1"; then pass "$name"; else
+		fail "$name" "$WHY (stdout: $(head -c 300 "$TMP/out"))"; fi
 }
 
 # make plot RUN=

@@ -8,9 +8,6 @@
 PLOT=scripts/plot.sh
 FIX=tests/fixtures
 
-# fingerprint DIR: every path under DIR with its size and checksum
-fingerprint() { (cd "$1" && find . -printf '%p %s\n' | sort && find . -type f -exec md5sum {} + | sort); }
-
 # png_svg_ok DIR NAME...: each NAME.png is a PNG and each NAME.svg an SVG, both non-empty
 png_svg_ok() {
 	local d=$1 n
@@ -22,9 +19,6 @@ png_svg_ok() {
 			{ echo "$n.svg missing or not an SVG"; return 1; }
 	done
 }
-
-# col FILE NAME: the values of column NAME (by name) of a simple CSV
-col() { awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i; next } { print $c }' "$1"; }
 
 # the colour of strategy NAME's first plotted line in an SVG gnuplot wrote
 # (its legend title is NAME, or NAME: and the fit)
@@ -134,17 +128,11 @@ fi
 # --- bad input: one line, exit 2, nothing written into the directory ---
 # bad NAME PATTERN: runs plot.sh on $TMP/bad (made by the caller)
 bad() {
-	local name=$1 pat=$2 before rc lines
+	local name=$1 pat=$2 before
 	before=$(fingerprint "$TMP/bad")
 	"$PLOT" "$TMP/bad" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	lines=$(wc -l <"$TMP/err")
-	if [ "$rc" -ne 2 ]; then
-		fail "$name" "exit $rc, want 2: $(head -c 300 "$TMP/err")"
-	elif [ "$lines" -ne 1 ]; then
-		fail "$name" "want one line on stderr, got $lines: $(head -c 300 "$TMP/err")"
-	elif ! grep -q -- "$pat" "$TMP/err"; then
-		fail "$name" "message does not say '$pat': $(cat "$TMP/err")"
+	if ! one_line_error $? 2 "$pat"; then
+		fail "$name" "$WHY"
 	elif [ "$before" != "$(fingerprint "$TMP/bad")" ]; then
 		fail "$name" "the run directory changed"
 	else

@@ -36,17 +36,16 @@ done
 rows=$(($(wc -l <"$run/results.csv") - 1))
 configs=$(($(wc -l <"$run/summary.csv") - 1))
 [ "$rows" -eq $((configs * 3)) ] && pass rows-per-rep || fail rows-per-rep "$rows rows for $configs configurations x 3 reps"
-col() { head -1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }
-c=$(col "$run/results.csv" ops)
+c=$(colnum "$run/results.csv" ops)
 zero=$(awk -F, -v c="$c" 'NR>1 && $c<=0' "$run/results.csv" | wc -l)
 [ "$zero" -eq 0 ] && pass ops-positive || fail ops-positive "$zero rows with no calls"
-c=$(col "$run/results.csv" flags)
+c=$(colnum "$run/results.csv" flags)
 inv=$(awk -F, -v c="$c" 'NR>1 && ($c ~ /invariant-failed|failed-calls/)' "$run/results.csv" | wc -l)
 [ "$inv" -eq 0 ] && pass model-invariants-hold || fail model-invariants-hold "$inv rows flagged"
 # unavailable counters are empty cells with a reason, never 0
-c=$(col "$run/results.csv" counter_status)
+c=$(colnum "$run/results.csv" counter_status)
 if grep -q 'unavailable' "$run/results.csv"; then
-	cc=$(col "$run/results.csv" cycles_per_op)
+	cc=$(colnum "$run/results.csv" cycles_per_op)
 	zeros=$(awk -F, -v c="$cc" -v s="$c" 'NR>1 && $s ~ /cycles:unavailable/ && $c != ""' "$run/results.csv" | wc -l)
 	[ "$zeros" -eq 0 ] && pass unavailable-is-empty || fail unavailable-is-empty "$zeros rows with a value for an unavailable counter"
 else
