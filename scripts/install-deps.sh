@@ -3,7 +3,8 @@
 # Run as root: installs what is missing. Otherwise: prints the apt-get line, exits 1.
 # Quiet (exit 0) when everything is present.
 set -u
-PKGS="liburcu-dev libhwloc-dev hwloc libpfm4-dev gnuplot-nox pkg-config"
+# perl: prove, which make test runs the TAP tests under (perl-base lacks it)
+PKGS="liburcu-dev libhwloc-dev hwloc libpfm4-dev gnuplot-nox pkg-config perl"
 
 missing=""
 for p in $PKGS; do
