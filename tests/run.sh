@@ -3,10 +3,12 @@
 # script (tests/e2e/*.sh but lib.sh) under prove: each prints TAP. Then the
 # count of every file (passed, failed, seconds), the failed tests with their
 # diagnostics, and last the line "N passed, N failed" (CI reads it); exit 1 on
-# any failure. A program that exits non-zero, or breaks its plan, with no
-# "not ok" line counts as one failure (a crash or a timeout, TEST_TIMEOUT
-# seconds, 600 by default). Each program's output, stdout and stderr, is
-# kept in $BUILD/test-logs/NAME.log, its TAP alone in NAME.tap.
+# any failure. A program that breaks its plan or exits with anything but 0
+# (or 1 after a "not ok") is reported as a crash or a timeout (TEST_TIMEOUT
+# seconds, 600 by default), and counts as one failure if it printed no
+# "not ok". Each program's output, stdout and stderr, is kept in
+# $BUILD/test-logs/NAME.log, its TAP alone in NAME.tap. PROVE_FLAGS adds
+# prove options (-j2, --timer).
 #
 # tests/run.sh --one FILE is how prove runs one of them (its --exec): under
 # timeout, stdout to prove and the logs, stderr to the log only.
