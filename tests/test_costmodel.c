@@ -189,11 +189,20 @@ TEST(band_hi_is_the_random_handoff_model)
 	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
 	CHECK_NEAR(b.hi_ns, 410, 1e-9);
 	CHECK_NEAR(b.hi_ns, costmodel_refcount_ns(&m, pus, 4, 10), 1e-9);
-	/* lo with R random (4/3): s = 10 + 50*3/4 = 47.5: T = 190 */
+	/* lo with R random (4/3): s = 10 + 50*3/4 = 47.5: T = 190; mid without
+	 * a measured R is the random model: hi */
 	CHECK_NEAR(b.lo_ns, 190, 1e-9);
-	CHECK_NEAR(b.mid_ns, 300, 1e-9);
+	CHECK_NEAR(b.mid_ns, 410, 1e-9);
+	/* R = 4 visits: mid s = 10 + 123.33/4 = 40.833 -> T = 163.33;
+	 * lo s = 10 + 50/4 = 22.5 -> T = 90 */
+	in.run_length = 4;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.mid_ns, 4 * (10 + 1480.0 / 12 / 4), 1e-9);
+	CHECK_NEAR(b.lo_ns, 90, 1e-9);
+	CHECK_NEAR(b.hi_ns, 410, 1e-9);
 	/* knee: Z = 0, one centre: 1 */
 	CHECK_NEAR(b.knee, 1, 1e-12);
+	in.run_length = NAN;
 	c2c_free(&m);
 }
 
@@ -207,17 +216,19 @@ TEST(band_run_length_and_delay)
 	/* Z = 30. hi: s = 10 + 25 = 35; n=1 R=35, T=65, Q=35/65;
 	 * n=2: R = 35*(100/65), T = 30 + 3500/65.
 	 * lo: s = 10 + 50/5 = 20; n=1 Q=20/50=0.4; n=2: R=28, T=58.
-	 * knee at the mid service 27.5: (30+27.5)/27.5 */
+	 * one latency class (h_min = h_mean): mid = lo.
+	 * knee at the mid service 20: (30+20)/20 */
 	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
 	CHECK_NEAR(b.hi_ns, 30 + 3500.0 / 65, 1e-9);
 	CHECK_NEAR(b.lo_ns, 58, 1e-9);
-	CHECK_NEAR(b.mid_ns, (58 + 30 + 3500.0 / 65) / 2, 1e-9);
-	CHECK_NEAR(b.knee, 57.5 / 27.5, 1e-12);
-	/* R = 1 (strict alternation) puts the cheapest class every call: the
-	 * edges swap so lo <= hi still: s = 60 -> T = 30 + 60*(1 + 60/90) = 130 */
+	CHECK_NEAR(b.mid_ns, 58, 1e-9);
+	CHECK_NEAR(b.knee, 2.5, 1e-12);
+	/* R = 1 (strict alternation) puts a handoff every call: the values are
+	 * sorted so lo <= mid <= hi still: s = 60 -> T = 30 + 60*(1 + 60/90) = 130 */
 	in.run_length = 1;
 	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
 	CHECK_NEAR(b.hi_ns, 130, 1e-9);
+	CHECK_NEAR(b.mid_ns, 130, 1e-9);
 	CHECK_NEAR(b.lo_ns, 30 + 3500.0 / 65, 1e-9);
 	/* one thread: no handoff at all, T = c1 */
 	in.n = 1;

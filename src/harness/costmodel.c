@@ -128,10 +128,21 @@ double costmodel_knee(const double *d_ns, unsigned int k, double z_ns)
 	return max > 0 ? sum / max : NAN;
 }
 
+static void sort3(double *v)
+{
+	for (int i = 1; i < 3; i++)
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			double x = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = x;
+		}
+}
+
 int costmodel_predict(const struct costmodel_input *in, struct costmodel_band *out)
 {
-	double z, s_lo, s_hi, d, t_lo, t_hi, r, p_move;
-	int rc;
+	double z, s[3], t[3], r, p_move, d_mid;
+	int rc = 0;
 
 	if (!in || !out || !in->n || !isfinite(in->c1_ns) || in->c1_ns <= 0 ||
 	    in->cls >= COSTMODEL_NR_CLASSES)
@@ -149,27 +160,29 @@ int costmodel_predict(const struct costmodel_input *in, struct costmodel_band *o
 		return -EINVAL;
 	if (!isnan(in->run_length) && !(isfinite(in->run_length) && in->run_length > 0))
 		return -EINVAL;
-	z = fmax(0, in->c1_ns - in->visits * in->hold_ns);
-	p_move = in->n > 1 ? (double)(in->n - 1) / in->n : 0;
-	r = isnan(in->run_length) ? (p_move > 0 ? 1 / p_move : INFINITY) : in->run_length;
-	s_hi = in->hold_ns + (in->n > 1 ? in->h_mean_ns * p_move : 0);
-	s_lo = in->hold_ns + (in->n > 1 ? in->h_min_ns / r : 0);
 	if (in->visits == 0) {
 		out->lo_ns = out->mid_ns = out->hi_ns = in->c1_ns;
 		out->knee = NAN;
 		return 0;
 	}
-	rc = costmodel_mva(in->visits * s_lo, z, in->n, &t_lo);
-	if (!rc)
-		rc = costmodel_mva(in->visits * s_hi, z, in->n, &t_hi);
+	z = fmax(0, in->c1_ns - in->visits * in->hold_ns);
+	p_move = in->n > 1 ? (double)(in->n - 1) / in->n : 0;
+	r = isnan(in->run_length) ? (p_move > 0 ? 1 / p_move : INFINITY) : in->run_length;
+	/* hi: random next holder; mid: measured R, mean handoff; lo: R, cheapest */
+	s[2] = in->hold_ns + (in->n > 1 ? in->h_mean_ns * p_move : 0);
+	s[1] = in->hold_ns + (in->n > 1 ? in->h_mean_ns / r : 0);
+	s[0] = in->hold_ns + (in->n > 1 ? in->h_min_ns / r : 0);
+	d_mid = in->visits * s[1];
+	for (int i = 0; i < 3 && !rc; i++)
+		rc = costmodel_mva(in->visits * s[i], z, in->n, &t[i]);
 	if (rc)
 		return rc;
-	/* a run length below random (strict alternation) puts "lo" above "hi" */
-	out->lo_ns = fmin(t_lo, t_hi);
-	out->hi_ns = fmax(t_lo, t_hi);
-	out->mid_ns = (out->lo_ns + out->hi_ns) / 2;
-	d = in->visits * (s_lo + s_hi) / 2;
-	out->knee = costmodel_knee(&d, 1, z);
+	/* a run length below random (strict alternation) puts R's edges above "hi" */
+	sort3(t);
+	out->lo_ns = t[0];
+	out->mid_ns = t[1];
+	out->hi_ns = t[2];
+	out->knee = costmodel_knee(&d_mid, 1, z);
 	return 0;
 }
 

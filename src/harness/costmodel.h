@@ -65,8 +65,12 @@ double costmodel_refcount_ns(const struct c2c_matrix *m, const int *pus,
  *   lo: the line stays R operations with one holder (R measured, the run
  *       length), and moves over the cheapest latency class present:
  *       h_min / R per visit.
+ *   mid: the measured R with the mean one-way time of the placed pairs:
+ *       h_mean / R per visit (the best single estimate; without a measured
+ *       R it is hi; on a machine with one latency class it is lo).
  * Service per visit s = hold + handoff; demand D = visits * s; Z = c1 -
- * visits * hold (>= 0). mid = (lo + hi) / 2. knee = (Z + D) / D at the mid
+ * visits * hold (>= 0). If R is below random (strict alternation) the
+ * three are sorted so lo <= mid <= hi. knee = (Z + D) / D at the mid
  * service: the thread count where the resource's utilisation reaches 1 under
  * the asymptotic bounds. Read-mostly and per-CPU classes are flat at c1.
  */
