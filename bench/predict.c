@@ -481,6 +481,8 @@ static int load_matrix(const struct ptarget *tg, struct topo *t, struct c2c_matr
 				 m->pus[i].os);
 			return bad("c2c", tg->c2c_path, why);
 		}
+	if (tg->strict_matrix && m->npairs < m->total_pairs)
+		return bad("c2c", tg->c2c_path, "missing cells: not every pair of PUs has a row");
 	if (!op_given)
 		*op = m->measured[C2C_OP_RMW] ? C2C_OP_RMW : C2C_OP_STORE;
 	if (!m->measured[*op])
@@ -489,8 +491,6 @@ static int load_matrix(const struct ptarget *tg, struct topo *t, struct c2c_matr
 		for (unsigned int i = 0; i < m->npairs; i++)
 			if (isnan(c2c_pair_ns(&m->pairs[i], *op)))
 				return bad("c2c", tg->c2c_path, "a missing cell: a pair has no figure for the op");
-	if (tg->strict_matrix && m->npairs < m->total_pairs)
-		return bad("c2c", tg->c2c_path, "missing cells: not every pair of PUs has a row");
 	return 0;
 }
 
