@@ -34,6 +34,23 @@ else
 	fail predict_run_band_by_hand "$(cat "$TMP/err" "$RUN/predicted.csv" 2>&1 | head -8)"
 fi
 
+# with the floor (`none`, 2 ns) the hold is 10 - 2 = 8 and Z = 2 (MVA by hand):
+# mid s = 8 + 30/4 = 15.5: n=1 Q = 15.5/17.5; n=2 T = 2 + 15.5*(1 + 15.5/17.5) = 31.2286
+# hi  s = 8 + 15 = 23:     n=1 Q = 23/25;     n=2 T = 2 + 23*(1 + 23/25) = 46.16
+RUNF=$TMP/runf
+cp -r "$RUN" "$RUNF"
+{ row none 1 2; row none 2 2.1; } >>"$RUNF/summary.csv"
+if "$DMABENCH" predict --run="$RUNF" --threads=2 --no-plot >/dev/null 2>"$TMP/err" &&
+   awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	function near(a, b) { return a - b < 1e-3 && b - a < 1e-3 }
+	$c["strategy"] == "refcount" { ok = (near($c["hold_ns"], 8) && near($c["mid_ns"], 31.2286) &&
+		near($c["lo_ns"], 31.2286) && near($c["hi_ns"], 46.16) && $c["warning"] == "") }
+	END { exit !ok }' "$RUNF/predicted.csv"; then
+	pass predict_hold_less_the_floor
+else
+	fail predict_hold_less_the_floor "$(cat "$TMP/err" "$RUNF/predicted.csv" | head -6)"
+fi
+
 # --op=store: one-way 50: hi = 2*(10 + 25) = 70
 if "$DMABENCH" predict --run="$RUN" --threads=2 --op=store --no-plot >/dev/null 2>"$TMP/err" &&
    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
@@ -156,3 +173,22 @@ expect_usage_error predict_bad_run_dir '--run' "$DMABENCH" predict --run="$TMP/n
 mkdir "$TMP/old-run"; cp "$RUN/summary.csv" "$RUN/c2c.csv" "$TMP/old-run/"
 expect_usage_error predict_bad_run_without_topology 'no topology.xml' "$DMABENCH" predict --run="$TMP/old-run" --no-plot
 [ ! -e "$TMP/old-run/predicted.csv" ] && pass predict_bad_run_nothing_written || fail predict_bad_run_nothing_written "predicted.csv appeared"
+
+# --- a real (tiny) sweep keeps topology.xml, c2c store + rmw rows and runlength.csv; predict reads it ---
+SW=$TMP/sweep
+if "$DMABENCH" --scenario=lookup --strategy=none,refcount --mode=normal --threads=1,2 --placement=compact \
+	--duration-ms=20 --warmup-ms=5 --reps=1 --out="$SW" >"$TMP/out" 2>"$TMP/err" &&
+   grep -q '<topology' "$SW/topology.xml" &&
+   grep -q ',store$' "$SW/c2c.csv" && grep -q ',rmw$' "$SW/c2c.csv" &&
+   awk -F, 'NR == 2 { ok = ($1 == "compact" && $2 == 2 && $6 >= 1) } END { exit !ok }' "$SW/runlength.csv" &&
+   grep -q '^run_length: placement=compact threads=2 ' "$SW/machine.txt" &&
+   grep -q '^c2c_rmw_same_node_median_ns: ' "$SW/machine.txt" &&
+   HWLOC_XMLFILE="$SW/topology.xml" "$DMABENCH" --dry-run --threads=2 --scenario=lookup --strategy=refcount >/dev/null 2>&1 &&
+   "$DMABENCH" predict --run="$SW" --no-plot >/dev/null 2>"$TMP/err2" &&
+   awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["strategy"] == "refcount" && $c["threads"] == 2 { ok = ($c["measured_ns"] > 0 && $c["run_length_source"] == "measured" && $c["lo_ns"] <= $c["hi_ns"]) }
+	END { exit !ok }' "$SW/predicted.csv"; then
+	pass predict_on_a_real_sweep
+else
+	fail predict_on_a_real_sweep "$(cat "$TMP/err" "$TMP/err2" 2>/dev/null | tail -3; ls "$SW" 2>&1 | tr '\n' ' ')"
+fi
