@@ -502,6 +502,7 @@ struct prun {
 	int c_scen, c_strat, c_mode, c_inv, c_share, c_place, c_threads, c_ns;
 	struct csv_table rl;
 	bool have_rl;
+	double inv_ns;			/* machine.txt's inv_ns (strict lock hold), NAN */
 };
 
 static int load_run(const char *dir, struct prun *r, struct pkey **keys, unsigned int *nkeys)
@@ -560,6 +561,23 @@ static int load_run(const char *dir, struct prun *r, struct pkey **keys, unsigne
 		return bad("--run", dir, "summary.csv has no 1-thread row with a figure");
 	}
 	*keys = k;
+	r->inv_ns = NAN;
+	(void)pfmt(path, sizeof(path), "%s/machine.txt", dir);
+	{
+		FILE *f = fopen(path, "r");
+		char line[256];
+
+		while (f && fgets(line, sizeof(line), f))
+			if (!strncmp(line, "inv_ns: ", 8)) {
+				char *end;
+				double v = strtod(line + 8, &end);
+
+				if (end != line + 8 && isfinite(v) && v >= 0)
+					r->inv_ns = v;
+			}
+		if (f)
+			fclose(f);
+	}
 	(void)pfmt(path, sizeof(path), "%s/runlength.csv", dir);
 	if (is_file(path) && !csv_read_file(path, &r->rl, err, sizeof(err)))
 		r->have_rl = csv_col(&r->rl, "run_length") >= 0 && csv_col(&r->rl, "threads") >= 0 &&
@@ -721,7 +739,7 @@ struct prow {
 	char placement[128];
 	int threads, nodes;
 	bool smt;
-	double hold_ns, visits, h_mean, h_min, r_fetch_adds;
+	double hold_ns, visits, h_mean, h_min, r_fetch_adds, lock_hold;
 	char r_src[32];
 	struct costmodel_band band;
 	double alpha, beta, measured;
@@ -828,11 +846,19 @@ static int predict_rows(const struct popts *o, struct topo *t, const struct c2c_
 				in.c1_ns = k->c1_ns;
 				in.n = (unsigned int)n;
 				in.run_length = NAN;
+				/* strict unmap: the command-queue lock, held for the modelled invalidation */
+				if (!strcmp(k->invalidation, "strict") && strcmp(k->scenario, "lookup") &&
+				    run && isfinite(run->inv_ns) && run->inv_ns > 0)
+					w->lock_hold = in.lock_hold_ns = fmin(run->inv_ns, k->c1_ns);
 				if (pc->cls == COSTMODEL_SHARED_WRITE) {
 					double rpc = o->have_c1 ? o->rmw_per_call : pc->rmw_per_call;
 
 					in.visits = 1;
-					in.hold_ns = w->hold_ns = hold_for(k, keys, nkeys, &w->warning);
+					in.hold_ns = hold_for(k, keys, nkeys, &w->warning);
+					/* the line's hold and the lock's fit in one call */
+					if (in.hold_ns + in.lock_hold_ns > k->c1_ns)
+						in.hold_ns = fmax(0, k->c1_ns - in.lock_hold_ns);
+					w->hold_ns = in.hold_ns;
 					w->visits = 1;
 					w->r_fetch_adds = run_length_for(o, run, own, w->placement, n,
 									 w->r_src, sizeof(w->r_src));
@@ -846,16 +872,30 @@ static int predict_rows(const struct popts *o, struct topo *t, const struct c2c_
 					}
 					w->h_mean = in.h_mean_ns;
 					w->h_min = in.h_min_ns;
-					if (!strcmp(k->invalidation, "strict") && !w->warning)
-						w->warning = "strict: the invalidation queue lock is not modelled (band too low)";
+					if (!strcmp(k->invalidation, "strict") && !w->warning && !(w->lock_hold > 0))
+						w->warning = "strict: the invalidation queue lock is not modelled (no inv_ns in machine.txt: band too low)";
+					else if (!strcmp(k->invalidation, "strict") && !w->warning)
+						w->warning = "strict: the queue lock is a centre held inv_ns; the IOVA depot lock is not modelled";
 					else if (strcmp(k->mode, "normal") && !w->warning)
 						w->warning = "kdump mode: classed as in normal mode";
 				} else {
 					snprintf(w->r_src, sizeof(w->r_src), "none");
+					if (w->lock_hold > 0) {
+						w->rc = costmodel_handoffs(m, op, pus, (unsigned int)n,
+									   &in.h_mean_ns, &in.h_min_ns);
+						if (w->rc) {
+							w->warning = "a pair of the placement has no c2c figure";
+							continue;
+						}
+						w->h_mean = in.h_mean_ns;
+						w->h_min = in.h_min_ns;
+					}
 					if (w->smt)
 						w->warning = "threads share a core: SMT siblings compete for the core (flat is optimistic)";
+					else if (!strcmp(k->invalidation, "strict") && !(w->lock_hold > 0))
+						w->warning = "strict: the invalidation queue lock is not modelled (no inv_ns in machine.txt: flat too low)";
 					else if (!strcmp(k->invalidation, "strict"))
-						w->warning = "strict: the invalidation queue lock is not modelled (flat too low)";
+						w->warning = "strict: the queue lock is a centre held inv_ns; the IOVA depot lock is not modelled";
 					else if (pc->cls == COSTMODEL_PER_CPU)
 						w->warning = "per-CPU: flat; an occasional global step (depot, flush) is not in the band";
 				}
@@ -893,7 +933,8 @@ static int write_predicted(const char *dir, const struct ptarget *tg, enum c2c_o
 	static const char *const cols[] = {
 		"scenario", "strategy", "mode", "invalidation", "sharing", "placement",
 		"threads", "numa_nodes_used", "target", "class", "c1_ns", "hold_ns",
-		"handoff_mean_ns", "handoff_min_ns", "c2c_op", "run_length", "run_length_source",
+		"lock_hold_ns", "handoff_mean_ns", "handoff_min_ns", "c2c_op", "run_length",
+		"run_length_source",
 		"lo_ns", "mid_ns", "hi_ns", "knee_threads", "usl_alpha", "usl_beta",
 		"measured_ns", "warning",
 	};
@@ -923,9 +964,10 @@ static int write_predicted(const char *dir, const struct ptarget *tg, enum c2c_o
 		csv_row_add_str(&r, w->pc ? costmodel_class_name(w->pc->cls) : "unknown");
 		csv_row_add_double_prec(&r, w->key->c1_ns, 6);
 		csv_row_add_double_prec(&r, w->visits > 0 ? w->hold_ns : NAN, 6);
+		csv_row_add_double_prec(&r, w->lock_hold > 0 ? w->lock_hold : NAN, 6);
 		csv_row_add_double_prec(&r, w->h_mean, 6);
 		csv_row_add_double_prec(&r, w->h_min, 6);
-		csv_row_add_str(&r, w->visits > 0 ? c2c_op_name(op) : "");
+		csv_row_add_str(&r, w->visits > 0 || w->lock_hold > 0 ? c2c_op_name(op) : "");
 		csv_row_add_double_prec(&r, w->r_fetch_adds, 6);
 		csv_row_add_str(&r, w->r_src);
 		csv_row_add_double_prec(&r, w->band.lo_ns, 6);

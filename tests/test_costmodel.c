@@ -292,3 +292,40 @@ TEST(usl_implied_by_hand)
 	CHECK_NEAR(b, 0, 0);
 	CHECK_EQ_INT(costmodel_usl_implied(n, t, 1, 7, &a, &b), -EINVAL);
 }
+
+TEST(band_with_the_strict_lock_by_hand)
+{
+	struct costmodel_input in = { .cls = COSTMODEL_READ_MOSTLY, .c1_ns = 600, .n = 2,
+				      .h_mean_ns = 25, .h_min_ns = 25, .run_length = NAN,
+				      .lock_hold_ns = 500 };
+	struct costmodel_band b;
+	double t;
+
+	/* a flat class behind the lock: one centre s = 500 + 25/2, Z = 100:
+	 * n=1: Q = 512.5/612.5; n=2: T = 100 + 512.5 (1 + 512.5/612.5) */
+	t = 100 + 512.5 * (1 + 512.5 / 612.5);
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.lo_ns, t, 1e-9);
+	CHECK_NEAR(b.mid_ns, t, 1e-9);
+	CHECK_NEAR(b.hi_ns, t, 1e-9);
+	CHECK_NEAR(b.knee, 612.5 / 512.5, 1e-12);
+	/* a shared line too (hold 10, R random: line s = 10 + 12.5 = 22.5),
+	 * two centres, Z = 90: n=1: X = 1/625, Q = 22.5/625, 512.5/625;
+	 * n=2: T = 90 + 22.5 (1 + 22.5/625) + 512.5 (1 + 512.5/625) */
+	in.cls = COSTMODEL_SHARED_WRITE;
+	in.visits = 1;
+	in.hold_ns = 10;
+	t = 90 + 22.5 * (1 + 22.5 / 625) + 512.5 * (1 + 512.5 / 625);
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.hi_ns, t, 1e-9);
+	CHECK_NEAR(b.lo_ns, t, 1e-9);
+	/* one thread: c1 */
+	in.n = 1;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.mid_ns, 600, 1e-9);
+	/* lock + line longer than the call */
+	in.lock_hold_ns = 595;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), -EINVAL);
+	in.lock_hold_ns = -1;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), -EINVAL);
+}

@@ -141,40 +141,52 @@ static void sort3(double *v)
 
 int costmodel_predict(const struct costmodel_input *in, struct costmodel_band *out)
 {
-	double z, s[3], t[3], r, p_move, d_mid;
+	double z, r, p_move, t[3], d[3][2], line_hold = 0;
+	bool line, lock;
+	unsigned int k = 0;
 	int rc = 0;
 
 	if (!in || !out || !in->n || !isfinite(in->c1_ns) || in->c1_ns <= 0 ||
-	    in->cls >= COSTMODEL_NR_CLASSES)
+	    in->cls >= COSTMODEL_NR_CLASSES || !finite_nonneg(in->lock_hold_ns))
 		return -EINVAL;
-	if (in->cls != COSTMODEL_SHARED_WRITE) {
+	line = in->cls == COSTMODEL_SHARED_WRITE;
+	if (line && (!finite_nonneg(in->visits) || !finite_nonneg(in->hold_ns)))
+		return -EINVAL;
+	line = line && in->visits > 0;
+	lock = in->lock_hold_ns > 0;
+	if (line)
+		line_hold = in->visits * in->hold_ns;
+	if (line_hold + in->lock_hold_ns > in->c1_ns * (1 + 1e-12))
+		return -EINVAL;
+	if (!line && !lock) {
 		out->lo_ns = out->mid_ns = out->hi_ns = in->c1_ns;
 		out->knee = NAN;
 		return 0;
 	}
-	if (!finite_nonneg(in->visits) || !finite_nonneg(in->hold_ns) ||
-	    in->visits * in->hold_ns > in->c1_ns * (1 + 1e-12))
-		return -EINVAL;
 	if (in->n > 1 && (!finite_nonneg(in->h_mean_ns) || !finite_nonneg(in->h_min_ns) ||
 			  in->h_min_ns > in->h_mean_ns * (1 + 1e-12)))
 		return -EINVAL;
 	if (!isnan(in->run_length) && !(isfinite(in->run_length) && in->run_length > 0))
 		return -EINVAL;
-	if (in->visits == 0) {
-		out->lo_ns = out->mid_ns = out->hi_ns = in->c1_ns;
-		out->knee = NAN;
-		return 0;
-	}
-	z = fmax(0, in->c1_ns - in->visits * in->hold_ns);
+	z = fmax(0, in->c1_ns - line_hold - in->lock_hold_ns);
 	p_move = in->n > 1 ? (double)(in->n - 1) / in->n : 0;
 	r = isnan(in->run_length) ? (p_move > 0 ? 1 / p_move : INFINITY) : in->run_length;
-	/* hi: random next holder; mid: measured R, mean handoff; lo: R, cheapest */
-	s[2] = in->hold_ns + (in->n > 1 ? in->h_mean_ns * p_move : 0);
-	s[1] = in->hold_ns + (in->n > 1 ? in->h_mean_ns / r : 0);
-	s[0] = in->hold_ns + (in->n > 1 ? in->h_min_ns / r : 0);
-	d_mid = in->visits * s[1];
+	/* the line: lo = R and the cheapest class, mid = R and the mean, hi = random and the mean */
+	if (line) {
+		double h = in->n > 1;
+
+		d[0][k] = in->visits * (in->hold_ns + h * in->h_min_ns / r);
+		d[1][k] = in->visits * (in->hold_ns + h * in->h_mean_ns / r);
+		d[2][k] = in->visits * (in->hold_ns + h * in->h_mean_ns * p_move);
+		k++;
+	}
+	if (lock) {
+		d[0][k] = in->lock_hold_ns + (in->n > 1 ? in->h_min_ns * p_move : 0);
+		d[1][k] = d[2][k] = in->lock_hold_ns + (in->n > 1 ? in->h_mean_ns * p_move : 0);
+		k++;
+	}
 	for (int i = 0; i < 3 && !rc; i++)
-		rc = costmodel_mva(in->visits * s[i], z, in->n, &t[i]);
+		rc = costmodel_mva_multi(d[i], k, z, in->n, &t[i]);
 	if (rc)
 		return rc;
 	/* a run length below random (strict alternation) puts R's edges above "hi" */
@@ -182,7 +194,7 @@ int costmodel_predict(const struct costmodel_input *in, struct costmodel_band *o
 	out->lo_ns = t[0];
 	out->mid_ns = t[1];
 	out->hi_ns = t[2];
-	out->knee = costmodel_knee(&d_mid, 1, z);
+	out->knee = costmodel_knee(d[1], k, z);
 	return 0;
 }
 

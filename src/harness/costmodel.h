@@ -104,6 +104,14 @@ struct costmodel_input {
 	double h_mean_ns;	/* mean one-way handoff over the placed pairs */
 	double h_min_ns;	/* the cheapest one-way handoff among them */
 	double run_length;	/* R in visits (> 0), or NAN: random, N/(N-1) */
+	/*
+	 * A lock taken once per call by every class (strict invalidation's
+	 * command-queue lock), held lock_hold_ns (>= 0; 0: none): a second
+	 * queueing centre. The lock's line moves on most acquisitions under
+	 * contention, so its handoff is the random next holder on every edge
+	 * (lo at h_min, mid and hi at h_mean). visits * hold + lock_hold <= c1.
+	 */
+	double lock_hold_ns;
 };
 
 struct costmodel_band {

@@ -51,6 +51,23 @@ else
 	fail predict_hold_less_the_floor "$(cat "$TMP/err" "$RUNF/predicted.csv" | head -6)"
 fi
 
+# strict map-unmap: the command-queue lock is a centre held inv_ns (machine.txt):
+# none (flat) at c1 600, lock 500, one-way 30: s = 500 + 15, Z = 100:
+# T(2) = 100 + 515 (1 + 515/615)
+RUNS=$TMP/runs
+cp -r "$RUN" "$RUNS"
+echo 'inv_ns: 500' >"$RUNS/machine.txt"
+{ echo "1,r,m,map-unmap,none,normal,strict,device,compact,0,1,1,3,600,,,,,,,,,,,,,,,,"; } >>"$RUNS/summary.csv"
+if "$DMABENCH" predict --run="$RUNS" --threads=2 --no-plot >/dev/null 2>"$TMP/err" &&
+   awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	function near(a, b) { return a - b < 1e-3 && b - a < 1e-3 }
+	$c["scenario"] == "map-unmap" { ok = ($c["lock_hold_ns"] == 500 && near($c["mid_ns"], 100 + 515 * (1 + 515 / 615))) }
+	END { exit !ok }' "$RUNS/predicted.csv"; then
+	pass predict_strict_lock_centre
+else
+	fail predict_strict_lock_centre "$(cat "$TMP/err"; grep map-unmap "$RUNS/predicted.csv")"
+fi
+
 # --op=store: one-way 50: hi = 2*(10 + 25) = 70
 if "$DMABENCH" predict --run="$RUN" --threads=2 --op=store --no-plot >/dev/null 2>"$TMP/err" &&
    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
