@@ -897,7 +897,7 @@ static int predict_rows(const struct popts *o, struct topo *t, const struct c2c_
 					else if (!strcmp(k->invalidation, "strict"))
 						w->warning = "strict: the queue lock is a centre held inv_ns; the IOVA depot lock is not modelled";
 					else if (pc->cls == COSTMODEL_PER_CPU)
-						w->warning = "per-CPU: flat; an occasional global step (depot, flush) is not in the band";
+						w->warning = "per-CPU: flat; an occasional global step (depot or flush) is not in the band";
 				}
 				w->rc = costmodel_predict(&in, &w->band);
 				if (!w->rc && n >= 1 && uk < PREDICT_MAX_THREADS) {

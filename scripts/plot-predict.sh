@@ -30,7 +30,7 @@ NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i
 	  for (k in need) if (!(need[k] in c)) { print "predicted.csv: missing column " need[k] > "/dev/stderr"; exit 2 }
 	  next }
 {
-	if (index($0, "\"")) next	# a quoted warning cell: the columns we use come first
+	# the warning (last column) may be quoted and hold commas: the columns used come first
 	g = $c["scenario"] SUBSEP $c["placement"] SUBSEP $c["invalidation"] SUBSEP $c["sharing"] SUBSEP $c["mode"] SUBSEP $c["target"]
 	if (!(g in gid)) {
 		gid[g] = ++ng
