@@ -44,6 +44,7 @@ for i in 1 2; do
 			flat = 100 * (m - one[s]) / one[s]
 			v = (flat <= 10 && flat >= -10) ? "pass" : "FAIL"
 			err = flat
+			inb = "-"
 		}
 		printf "| %s | %s | %s | %s | 2 | %s | %s | %.1f / %.1f / %.1f | %.1f | %s | %+.0f%%%s | %s |\n",
 			mach, run, s, cls, rt, $c["run_length"] == "" ? "-" : $c["run_length"], lo, mid, hi, m, inb, err,
