@@ -10,6 +10,7 @@
  * Exit status: 0 done, 2 bad input (one line on stderr naming the problem,
  * nothing written), 1 a failure at run time.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -134,7 +135,8 @@ static void usage(FILE *f)
 "  --out=DIR          predicted.csv and plots/ go here (default: the --run directory)\n"
 "  --no-plot          predicted.csv only\n"
 "  --list-profiles    the shipped profiles and their sources\n"
-"  --profiles-dir=DIR where profiles live (default $DMABENCH_PROFILES, else ./profiles)\n"
+"  --profiles-dir=DIR where profiles live (default $DMABENCH_PROFILES, else ./profiles,\n"
+"                     else profiles/ beside the build directory of this binary)\n"
 "Bad input (missing or malformed profile, topology or matrix, threads above the\n"
 "target's PUs, --c1-ns not a positive number): one line, exit 2, nothing written.\n");
 }
@@ -146,6 +148,29 @@ static int parse_double(const char *s, double *out)
 	errno = 0;
 	*out = strtod(s, &end);
 	return (!*s || *end || errno || !isfinite(*out)) ? -EINVAL : 0;
+}
+
+/* ./profiles, else profiles/ beside the binary's build directory (build/../profiles). */
+static const char *default_profiles_dir(void)
+{
+	static char dir[PATH_MAX];
+	char exe[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	char *slash;
+
+	if (!stat("profiles", &st) && S_ISDIR(st.st_mode))
+		return "profiles";
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return "profiles";
+	exe[n] = 0;
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = 0;
+	if (!pfmt(dir, sizeof(dir), "%s/../profiles", exe))
+		return "profiles";
+	return dir;
 }
 
 static int parse_args(struct popts *o, int argc, char **argv)
@@ -161,7 +186,7 @@ static int parse_args(struct popts *o, int argc, char **argv)
 	o->rmw_per_call = 1;
 	o->profiles_dir = getenv("DMABENCH_PROFILES");
 	if (!o->profiles_dir || !*o->profiles_dir)
-		o->profiles_dir = "profiles";
+		o->profiles_dir = default_profiles_dir();
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *eq = strchr(a, '='), *val = NULL;
 		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
@@ -289,30 +314,25 @@ static int list_profiles(const char *dir)
 {
 	char *names[256];
 	unsigned int n = 0;
-	FILE *ls;
-	char cmd[PATH_MAX + 32], line[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
 
-	if (!is_dir(dir))
-		return bad("--profiles-dir", dir, "not a directory");
-	/* a directory listing without dirent plumbing: ls is POSIX */
-	snprintf(cmd, sizeof(cmd), "ls -1 -- '%s' 2>/dev/null", dir);
-	if (strchr(dir, '\''))
-		return bad("--profiles-dir", dir, "a quote in the name");
-	ls = popen(cmd, "r");
-	if (!ls)
-		return 1;
-	while (n < 256 && fgets(line, sizeof(line), ls)) {
-		char sub[PATH_MAX * 2];
+	if (!is_dir(dir) || !(d = opendir(dir)))
+		return bad("--profiles-dir", dir, "not a readable directory");
+	while (n < 256 && (e = readdir(d))) {
+		char sub[PATH_MAX];
 
-		line[strcspn(line, "\n")] = 0;
-		(void)pfmt(sub, sizeof(sub), "%s/%s/c2c.csv", dir, line);
-		if (is_file(sub))
-			names[n++] = strdup(line);
+		if (e->d_name[0] == '.')
+			continue;
+		if (pfmt(sub, sizeof(sub), "%s/%s/c2c.csv", dir, e->d_name) && is_file(sub))
+			names[n++] = strdup(e->d_name);
+		if (n && !names[n - 1])
+			n--;
 	}
-	pclose(ls);
+	closedir(d);
 	qsort(names, n, sizeof(*names), cmp_str);
 	for (unsigned int i = 0; i < n; i++) {
-		char sub[PATH_MAX * 2], src[512];
+		char sub[PATH_MAX], src[512];
 
 		(void)pfmt(sub, sizeof(sub), "%s/%s", dir, names[i]);
 		profile_source_line(sub, src, sizeof(src));
