@@ -25,6 +25,7 @@ struct c2c_opts {
 	const char *out;		/* NULL or "-": stdout */
 	const char *cpus;		/* NULL: every allowed PU */
 	struct c2c_params params;
+	bool both;			/* --op=both: store, then rmw */
 	unsigned int max_pairs;
 };
 
@@ -34,6 +35,9 @@ static void usage(FILE *f)
 "usage: dmabench c2c [FLAGS]\n"
 "Core-to-core latency: the round trip of one cache line between every pair of\n"
 "allowed PUs (unordered, from < to; sampled by a stated rule above the budget).\n"
+"  --op=OP            store (default): store/load ping-pong; rmw: compare-and-swap\n"
+"                     handoff (each leg a read-for-ownership, as a refcount's);\n"
+"                     both: store then rmw (c2c.csv's op column tells them apart)\n"
 "  --cpus=LIST        only these PUs (OS indexes: 0-3,8); default every allowed PU\n"
 "  --home-node=N      NUMA node the shared line is bound to (default: the first node)\n"
 "  --samples=N        median of N samples (default %u)\n"
@@ -77,7 +81,7 @@ static int parse_args(struct c2c_opts *o, int argc, char **argv)
 {
 	static const char *const with_value[] = {
 		"--cpus", "--home-node", "--samples", "--round-trips", "--max-pairs",
-		"--out",
+		"--out", "--op",
 	};
 
 	memset(o, 0, sizeof(*o));
@@ -115,6 +119,10 @@ static int parse_args(struct c2c_opts *o, int argc, char **argv)
 			o->help = true;
 		} else if (!strcmp(name, "--dry-run")) {
 			o->dry_run = true;
+		} else if (!strcmp(name, "--op")) {
+			o->both = !strcmp(val, "both");
+			if (!o->both && c2c_op_parse(val, &o->params.op))
+				return bad(name, val, "expected store, rmw or both");
 		} else if (!strcmp(name, "--cpus")) {
 			if (!*val)
 				return bad(name, val, "expected a list of PUs, e.g. 0-3,8");
@@ -188,7 +196,7 @@ static void print_plan(const struct c2c_matrix *m, const struct c2c_opts *o,
 {
 	char rule[512];
 	double rts = (double)m->npairs * (o->params.warmup + o->params.samples) *
-		     o->params.round_trips;
+		     o->params.round_trips * (o->both ? 2 : 1);
 	unsigned int nodes = 0;
 
 	for (unsigned int i = 0; i < m->npus; i++) {
@@ -202,6 +210,7 @@ static void print_plan(const struct c2c_matrix *m, const struct c2c_opts *o,
 	fprintf(f, "c2c plan: %u PUs on %u NUMA node%s; %s\n", m->npus, nodes,
 		nodes == 1 ? "" : "s", rule);
 	fprintf(f, "home node: %d (the shared line's memory)\n", home);
+	fprintf(f, "op: %s\n", o->both ? "store, then rmw" : c2c_op_name(o->params.op));
 	fprintf(f, "method: ping-pong of one 64-byte line, median of %u samples of %u "
 		"round trips after %u warm-up samples, clock overhead subtracted\n",
 		o->params.samples, o->params.round_trips, o->params.warmup);
@@ -244,6 +253,12 @@ static int measure_and_write(struct c2c_matrix *m, struct topo *t,
 	if (m->npairs > 100)
 		fprintf(stderr, "dmabench c2c: measuring %u pairs\n", m->npairs);
 	rc = c2c_run(m, t, &o->params);
+	if (!rc && o->both) {
+		struct c2c_params rmw = o->params;
+
+		rmw.op = C2C_OP_RMW;
+		rc = c2c_run(m, t, &rmw);
+	}
 	if (rc) {
 		fprintf(stderr, "dmabench c2c: measuring failed: %s\n", strerror(-rc));
 		return 1;

@@ -51,7 +51,8 @@ void options_usage(FILE *f)
 	fprintf(f,
 "usage: dmabench [FLAGS]            run a sweep, write a run directory\n"
 "       dmabench compare A B        compare two run directories\n"
-"       dmabench c2c [FLAGS]        core-to-core latency only\n"
+"       dmabench c2c [FLAGS]        core-to-core latency only (--op=store|rmw|both)\n"
+"       dmabench predict [FLAGS]    the contention model's band on a target machine (--help)\n"
 "\n"
 "  --list                 the strategies and scenarios, one line each\n"
 "  --scenario=LIST        lookup, map-unmap, map-sg        (default lookup,map-unmap)\n"
@@ -79,7 +80,13 @@ void options_usage(FILE *f)
 "                         (DURATION: N, Ns, Nm or Nms; plain N is seconds)\n"
 "  --no-c2c               skip the core-to-core latency pass of a sweep\n"
 "  --help, --version\n"
-"every LIST is comma-separated and accepts 'all'\n");
+"every LIST is comma-separated and accepts 'all'\n"
+"environment (hwloc's own; a topology that is not this machine allows --dry-run only):\n"
+"  HWLOC_XMLFILE=FILE     plan on an hwloc XML, e.g. a run directory's topology.xml (replay)\n"
+"  HWLOC_SYNTHETIC=DESC   plan on a synthetic topology, e.g. \"pack:2 numa:1 core:8 pu:2\"\n"
+"  TOPO_ALLOWED=LIST      only these PUs (0-3,8), as taskset restricts a real machine\n"
+"a run directory keeps topology.xml (this machine, hwloc XML), c2c.csv (store and rmw)\n"
+"and runlength.csv (the run-length calibration) beside the CSVs\n");
 }
 
 void options_defaults(struct options *o)

@@ -11,6 +11,8 @@
 #include "harness/c2c.h"
 #include "harness/clock.h"
 #include "harness/costmodel.h"
+#include "harness/runlen.h"
+#include "runfile.h"
 #include "harness/machine.h"
 #include "harness/pmu.h"
 #include "harness/runner.h"
@@ -141,6 +143,14 @@ static void w_thread_exit(void *tctx)
 	t->strategy->thread_exit();
 }
 
+/* One run-length calibration: placed as the configs of that placement and
+ * thread count are (runlen.h). */
+struct sweep_runlen {
+	const struct config *like;	/* the first config with this placement, threads */
+	struct runlen_result r;
+	int rc;				/* 0, or why it was not measured */
+};
+
 struct sweep {
 	struct plan *plan;
 	const struct options *opt;
@@ -156,6 +166,9 @@ struct sweep {
 	double *c2c_refcount_model;	/* per config, NAN where none */
 	struct c2c_matrix c2c;
 	bool have_c2c;
+	struct sweep_runlen *runlen;	/* per (placement, threads >= 2) */
+	unsigned int nr_runlen;
+	bool runlen_done;
 };
 
 static void fill_threads(struct scenario_thread *th, int n, struct model_world *world,
@@ -308,6 +321,23 @@ static double now_s(void)
 
 /* ---- machine.txt ---- */
 
+static void write_runlen_lines(const struct sweep *sw, FILE *f)
+{
+	if (!sw->nr_runlen)
+		fprintf(f, "run_length: not measured (no configuration with 2 or more threads)\n");
+	for (unsigned int i = 0; i < sw->nr_runlen; i++) {
+		const struct sweep_runlen *q = &sw->runlen[i];
+
+		if (q->rc)
+			fprintf(f, "run_length: placement=%s threads=%d cpus=%s unavailable (%s)\n",
+				q->like->placement, q->like->threads, q->like->cpus, strerror(-q->rc));
+		else
+			fprintf(f, "run_length: placement=%s threads=%d cpus=%s R=%.3f fetch-adds "
+				"per run (%llu fetch-adds, %llu runs)\n", q->like->placement,
+				q->like->threads, q->like->cpus, q->r.run_length, q->r.ops, q->r.runs);
+	}
+}
+
 static int write_machine(struct sweep *sw, const char *status)
 {
 	char path[1200], tmp[1240];
@@ -334,6 +364,8 @@ static int write_machine(struct sweep *sw, const char *status)
 		c2c_write_summary(&sw->c2c, f);
 	else
 		fprintf(f, "c2c: not measured\n");
+	if (sw->runlen_done)
+		write_runlen_lines(sw, f);
 	status_off = ftell(f);
 	fprintf(f, "status: %s\n", status);
 	if (fclose(f))
@@ -384,6 +416,10 @@ static void fail_alloc_hook(void)
 		model_fail_alloc_after(n);
 }
 
+/* The rmw pass's round trips per sample: a fifth of the store pass's, so
+ * it adds a fifth of that pass's time (6 ms per pair -> about 1.3 ms). */
+#define SWEEP_RMW_ROUND_TRIPS 200u
+
 static void c2c_pass(struct sweep *sw)
 {
 	char path[1200];
@@ -391,8 +427,9 @@ static void c2c_pass(struct sweep *sw)
 
 	if (sw->opt->no_c2c || !sw->plan->this_system || signalled())
 		return;
-	fprintf(stderr, "dmabench: core-to-core latency between allowed PUs...\n");
-	rc = c2c_measure(sw->plan->topo, sw->plan->home_node, &sw->c2c);
+	fprintf(stderr, "dmabench: core-to-core latency (store, then rmw) between allowed PUs...\n");
+	rc = c2c_measure_both(sw->plan->topo, sw->plan->home_node, SWEEP_RMW_ROUND_TRIPS,
+			      &sw->c2c);
 	if (rc) {
 		if (rc != -ECANCELED)
 			fprintf(stderr, "dmabench: c2c not measured: %s\n", strerror(-rc));
@@ -403,6 +440,78 @@ static void c2c_pass(struct sweep *sw)
 	snprintf(path, sizeof(path), "%s/c2c.csv", sw->dir);
 	if (c2c_write_csv(&sw->c2c, path))
 		fprintf(stderr, "dmabench: cannot write %s\n", path);
+}
+
+/*
+ * The run-length calibration (runlen.h), once per (placement, threads >= 2)
+ * of the plan, outside every timed window; runlength.csv and the
+ * machine.txt lines. About 2 * RUNLEN_DEFAULT_OPS * (c2c rmw one-way) per
+ * calibration at 2 threads: ~20 ms here.
+ */
+static void runlen_pass(struct sweep *sw)
+{
+	const struct plan *p = sw->plan;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (sw->opt->no_c2c || signalled())
+		return;
+	sw->runlen = calloc(p->nr_configs, sizeof(*sw->runlen));
+	if (!sw->runlen)
+		return;
+	for (unsigned int ci = 0; ci < p->nr_configs && !signalled(); ci++) {
+		const struct config *c = &p->configs[ci];
+		struct sweep_runlen *q;
+		int pus[c->threads > 0 ? c->threads : 1];
+		bool seen = false;
+
+		if (c->threads < 2)
+			continue;
+		for (unsigned int k = 0; k < sw->nr_runlen; k++)
+			seen |= sw->runlen[k].like->threads == c->threads &&
+				!strcmp(sw->runlen[k].like->placement, c->placement);
+		if (seen)
+			continue;
+		q = &sw->runlen[sw->nr_runlen++];
+		q->like = c;
+		for (int i = 0; i < c->threads; i++)
+			pus[i] = c->slots[i].pu_os;
+		q->rc = runlen_measure(p->topo, pus, (unsigned int)c->threads, RUNLEN_DEFAULT_OPS,
+				       p->home_node, &q->r);
+	}
+	sw->runlen_done = true;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return;
+	fprintf(f, "placement,threads,cpus,fetch_adds,runs,run_length\n");
+	for (unsigned int i = 0; i < sw->nr_runlen; i++) {
+		const struct sweep_runlen *q = &sw->runlen[i];
+
+		if (q->rc)
+			fprintf(f, "%s,%d,%s,,,\n", q->like->placement, q->like->threads, q->like->cpus);
+		else
+			fprintf(f, "%s,%d,%s,%llu,%llu,%.4f\n", q->like->placement, q->like->threads,
+				q->like->cpus, q->r.ops, q->r.runs, q->r.run_length);
+	}
+	if (!fclose(f) && runfile_write(sw->dir, "runlength.csv", buf, len))
+		fprintf(stderr, "dmabench: cannot write %s/runlength.csv\n", sw->dir);
+	free(buf);
+}
+
+/* topology.xml: the machine this run ran on, for replay (HWLOC_XMLFILE). */
+static void write_topology(struct sweep *sw)
+{
+	char *xml = NULL;
+	size_t len = 0;
+	int rc = topo_export_xml(sw->plan->topo, &xml, &len);
+
+	if (!rc)
+		rc = runfile_write(sw->dir, "topology.xml", xml, len);
+	if (rc)
+		fprintf(stderr, "dmabench: cannot write %s/topology.xml: %s\n", sw->dir,
+			strerror(-rc));
+	free(xml);
 }
 
 int sweep_run(struct plan *p, const struct options *o)
@@ -458,7 +567,9 @@ int sweep_run(struct plan *p, const struct options *o)
 		fprintf(stderr, "dmabench: no home-node arena; model memory comes from the heap\n");
 
 	write_machine(&sw, "running");
+	write_topology(&sw);
 	c2c_pass(&sw);
+	runlen_pass(&sw);
 	write_machine(&sw, "running");
 
 	rc = report_open(&sw.report, p, &sw.events, sw.dir, sw.run_id, sw.machine, o->seed,
@@ -466,6 +577,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	if (rc) {
 		fprintf(stderr, "dmabench: cannot write %s/results.csv: %s\n", sw.dir, strerror(-rc));
 		report_close(&sw.report);
+		free(sw.runlen);
 		if (sw.have_c2c)
 			c2c_free(&sw.c2c);
 		if (sw.arena_ok)
@@ -516,6 +628,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	printf("run directory: %s\n", sw.dir);
 	report_close(&sw.report);
 	free(sw.c2c_refcount_model);
+	free(sw.runlen);
 	if (sw.have_c2c)
 		c2c_free(&sw.c2c);
 	if (sw.arena_ok)

@@ -13,6 +13,11 @@ rc=${PIPESTATUS[0]}
 dir=$(sed -n 's/^run directory: //p' "$log" | tail -n 1)
 if [ -n "$dir" ] && [ -f "$dir/summary.csv" ]; then
 	"$(dirname "$0")/plot.sh" "$dir" || echo "bench.sh: plotting $dir failed" >&2
+	# the contention model's band on this run's own machine (predicted.csv,
+	# plots/predict-*); a run without topology.xml or c2c.csv has none
+	if [ -f "$dir/topology.xml" ] && [ -f "$dir/c2c.csv" ]; then
+		"$bin" predict --run="$dir" >/dev/null || echo "bench.sh: predict on $dir failed" >&2
+	fi
 fi
 echo "bench.sh: wall time $(( $(date +%s) - start )) s"
 exit "$rc"

@@ -2,7 +2,7 @@
 # heatmap. Load after csv.awk:
 #   awk -v prog=plot.sh -v name=RUN/c2c.csv -v out=GRID -v tics=TICS.gp \
 #       -v cells=CELLS -f scripts/csv.awk -f scripts/c2c.awk RUN/c2c.csv
-# c2c.csv (src/harness/c2c.h): from,to,from_node,to_node,round_trip_ns; pairs
+# c2c.csv (src/harness/c2c.h): from,to,from_node,to_node,round_trip_ns[,op]; pairs
 # are unordered (from < to), the diagonal has an empty figure, sampled-out
 # pairs have no row. The grid is mirrored; a cell without a figure is NaN
 # (drawn blank). PUs are placed in ascending OS index order, labelled by it.
@@ -21,11 +21,19 @@ function addpu(p) { if (!(p in pu)) { pu[p] = 1; npu++; pus[npu] = p } }
 		csv_die(where() "from/to must be PU numbers: '" a "', '" b "'")
 	if (v != "" && (!csv_num(v) || v + 0 < 0))
 		csv_die(where() "round_trip_ns: not a number: '" v "'")
+	op = ("op" in col) ? f[col["op"]] : "store"
+	if (op != "store" && op != "rmw")
+		csv_die(where() "op: not store or rmw: '" op "'")
 	a += 0; b += 0
 	addpu(a); addpu(b)
-	if (v != "" && a != b) {
+	# the heatmap shows the store figures; a file with rmw figures only
+	# (a profile built from published CAS matrices) shows those
+	if (v != "" && a != b && op == "store") {
 		rt[a, b] = v; rt[b, a] = v
 		pairs++
+	} else if (v != "" && a != b) {
+		rmw[a, b] = v; rmw[b, a] = v
+		rpairs++
 	}
 }
 
@@ -34,6 +42,11 @@ END {
 		exit 2
 	if (NR == 0)
 		csv_die(name ": empty file")
+	if (!pairs && rpairs) {
+		for (k in rmw)
+			rt[k] = rmw[k]
+		pairs = rpairs
+	}
 	# insertion sort of the PU numbers (a few hundred at most)
 	for (i = 2; i <= npu; i++) {
 		x = pus[i]

@@ -267,13 +267,13 @@ TEST(csv_has_the_columns_and_an_explicit_diagonal)
 	text = slurp(path);
 	REQUIRE(text);
 	CHECK_STR(text,
-		  "from,to,from_node,to_node,round_trip_ns\n"
-		  "0,0,0,0,\n"
-		  "0,1,0,0,101.25\n"
-		  "0,2,0,1,300.50\n"
-		  "1,1,0,0,\n"
-		  "1,2,0,1,250.00\n"
-		  "2,2,1,1,\n");
+		  "from,to,from_node,to_node,round_trip_ns,op\n"
+		  "0,0,0,0,,store\n"
+		  "0,1,0,0,101.25,store\n"
+		  "0,2,0,1,300.50,store\n"
+		  "1,1,0,0,,store\n"
+		  "1,2,0,1,250.00,store\n"
+		  "2,2,1,1,,store\n");
 	REQUIRE(c2c_read_csv(&back, path) == 0);
 	CHECK_EQ_INT(back.npus, 3);
 	CHECK_EQ_INT(back.npairs, 3);
@@ -285,6 +285,60 @@ TEST(csv_has_the_columns_and_an_explicit_diagonal)
 	unlink(path);
 	free(path);
 	c2c_free(&m);
+}
+
+TEST(csv_op_column_store_and_rmw_round_trip)
+{
+	struct c2c_pu pus[] = { { 0, 0 }, { 1, 0 } };
+	struct c2c_matrix m, back;
+	char *path = tmp_path("ops.csv"), *text;
+
+	REQUIRE(path && c2c_plan(&m, pus, 2, 0) == 0);
+	m.pairs[0].round_trip_ns = 120;
+	m.pairs[0].rmw_round_trip_ns = 80.5;
+	REQUIRE(c2c_write_csv(&m, path) == 0);
+	text = slurp(path);
+	REQUIRE(text);
+	CHECK_STR(text,
+		  "from,to,from_node,to_node,round_trip_ns,op\n"
+		  "0,0,0,0,,store\n0,1,0,0,120.00,store\n1,1,0,0,,store\n"
+		  "0,0,0,0,,rmw\n0,1,0,0,80.50,rmw\n1,1,0,0,,rmw\n");
+	REQUIRE(c2c_read_csv(&back, path) == 0);
+	CHECK_EQ_INT(back.npairs, 1);
+	CHECK(back.measured[C2C_OP_STORE] && back.measured[C2C_OP_RMW]);
+	CHECK_NEAR(c2c_round_trip_ns(&back, 1, 0), 120, 1e-9);
+	CHECK_NEAR(c2c_round_trip_op_ns(&back, C2C_OP_RMW, 1, 0), 80.5, 1e-9);
+	CHECK_NEAR(c2c_node_mean_op_ns(&back, C2C_OP_RMW, 0, 0), 80.5, 1e-9);
+	c2c_free(&back);
+	free(text);
+	/* rmw only (a profile): no store block, and it reads back as rmw only */
+	m.pairs[0].round_trip_ns = NAN;
+	REQUIRE(c2c_write_csv(&m, path) == 0);
+	text = slurp(path);
+	REQUIRE(text);
+	CHECK_STR(text, "from,to,from_node,to_node,round_trip_ns,op\n"
+		  "0,0,0,0,,rmw\n0,1,0,0,80.50,rmw\n1,1,0,0,,rmw\n");
+	REQUIRE(c2c_read_csv(&back, path) == 0);
+	CHECK(!back.measured[C2C_OP_STORE] && back.measured[C2C_OP_RMW]);
+	CHECK(isnan(c2c_round_trip_ns(&back, 0, 1)));
+	c2c_free(&back);
+	free(text);
+	unlink(path);
+	free(path);
+	c2c_free(&m);
+}
+
+TEST(op_names)
+{
+	enum c2c_op op = C2C_OP_STORE;
+
+	CHECK_EQ_INT(c2c_op_parse("rmw", &op), 0);
+	CHECK_EQ_INT(op, C2C_OP_RMW);
+	CHECK_STR(c2c_op_name(op), "rmw");
+	CHECK_EQ_INT(c2c_op_parse("store", &op), 0);
+	CHECK_STR(c2c_op_name(op), "store");
+	CHECK_EQ_INT(c2c_op_parse("cas", &op), -EINVAL);
+	CHECK_EQ_INT(c2c_op_parse("", &op), -EINVAL);
 }
 
 TEST(csv_leaves_out_pairs_without_a_figure)
@@ -316,6 +370,9 @@ TEST(read_csv_rejects_malformed_files)
 		"from,to,from_node,to_node,round_trip_ns\n0,1,0,0,abc\n",
 		"from,to,from_node,to_node,round_trip_ns\n0,1,0,0,5,6\n",
 		"from,to,from_node,to_node,round_trip_ns\n0,1,0,0,5\n1,2,1,0,5\n", /* PU 1 on two nodes */
+		"from,to,from_node,to_node,round_trip_ns,op\n0,1,0,0,5,cas\n",	/* unknown op */
+		"from,to,from_node,to_node,round_trip_ns,op\n0,1,0,0,5,rmw\n0,1,0,0,6,rmw\n", /* twice */
+		"from,to,from_node,to_node,round_trip_ns,kind\n0,1,0,0,5,rmw\n",	/* not op */
 		"",
 	};
 	char *path = tmp_path("bad.csv");

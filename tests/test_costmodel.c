@@ -120,3 +120,212 @@ TEST(bad_arguments)
 	CHECK_EQ_INT(costmodel_refcount(NULL, two, 2, 10, &t), -EINVAL);
 	c2c_free(&m);
 }
+
+/* ---- mean-value analysis and the band, by hand ---- */
+
+TEST(mva_no_delay_is_n_times_demand)
+{
+	double t = 0;
+
+	/* one centre, Z = 0: every customer waits for all the others: T = n D */
+	CHECK_EQ_INT(costmodel_mva(10, 0, 1, &t), 0);
+	CHECK_NEAR(t, 10, 1e-12);
+	CHECK_EQ_INT(costmodel_mva(10, 0, 3, &t), 0);
+	CHECK_NEAR(t, 30, 1e-9);
+}
+
+TEST(mva_with_delay_by_hand)
+{
+	double t = 0;
+
+	/* D = 10, Z = 30. n=1: R=10, T=40, X=1/40, Q=0.25.
+	 * n=2: R = 10*1.25 = 12.5, T = 42.5, X = 2/42.5, Q = 25/42.5.
+	 * n=3: R = 10*(1 + 25/42.5) = 15.882352..., T = 45.882352... */
+	CHECK_EQ_INT(costmodel_mva(10, 30, 1, &t), 0);
+	CHECK_NEAR(t, 40, 1e-9);
+	CHECK_EQ_INT(costmodel_mva(10, 30, 2, &t), 0);
+	CHECK_NEAR(t, 42.5, 1e-9);
+	CHECK_EQ_INT(costmodel_mva(10, 30, 3, &t), 0);
+	CHECK_NEAR(t, 30 + 10 * (1 + 25 / 42.5), 1e-9);
+}
+
+TEST(mva_two_centres_by_hand)
+{
+	double d[] = { 10, 5 }, t = 0;
+
+	/* n=1: X=1/15, Q = 10/15, 5/15; n=2: R = 10*(5/3) + 5*(4/3) = 23.333 */
+	CHECK_EQ_INT(costmodel_mva_multi(d, 2, 0, 2, &t), 0);
+	CHECK_NEAR(t, 50.0 / 3 + 20.0 / 3, 1e-9);
+	CHECK_NEAR(costmodel_knee(d, 2, 30), 4.5, 1e-12);	/* (30+15)/10 */
+}
+
+TEST(mva_bad_arguments)
+{
+	double t, neg[] = { -1 };
+
+	CHECK_EQ_INT(costmodel_mva(10, 0, 0, &t), -EINVAL);
+	CHECK_EQ_INT(costmodel_mva(0, 0, 2, &t), -EINVAL);
+	CHECK_EQ_INT(costmodel_mva(NAN, 0, 2, &t), -EINVAL);
+	CHECK_EQ_INT(costmodel_mva(10, -1, 2, &t), -EINVAL);
+	CHECK_EQ_INT(costmodel_mva_multi(neg, 1, 5, 2, &t), -EINVAL);
+	CHECK_EQ_INT(costmodel_mva_multi(neg, 0, 5, 2, &t), -EINVAL);
+}
+
+TEST(band_hi_is_the_random_handoff_model)
+{
+	struct c2c_matrix m;
+	int pus[] = { 0, 1, 2, 3 };
+	struct costmodel_input in = { .cls = COSTMODEL_SHARED_WRITE, .c1_ns = 10,
+				      .visits = 1, .hold_ns = 10, .n = 4,
+				      .run_length = NAN };
+	struct costmodel_band b;
+
+	REQUIRE(four_pus(&m) == 0);
+	/* one-way: (100+120+300+310+320+330)/6/2 = 123.33, min 50 */
+	CHECK_EQ_INT(costmodel_handoffs(&m, C2C_OP_STORE, pus, 4, &in.h_mean_ns, &in.h_min_ns), 0);
+	CHECK_NEAR(in.h_mean_ns, 1480.0 / 12, 1e-9);
+	CHECK_NEAR(in.h_min_ns, 50, 1e-12);
+	/* hi: s = 10 + 123.33*3/4 = 102.5, Z = 0: T = 4*102.5 = 410, the old model */
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.hi_ns, 410, 1e-9);
+	CHECK_NEAR(b.hi_ns, costmodel_refcount_ns(&m, pus, 4, 10), 1e-9);
+	/* lo with R random (4/3): s = 10 + 50*3/4 = 47.5: T = 190; mid without
+	 * a measured R is the random model: hi */
+	CHECK_NEAR(b.lo_ns, 190, 1e-9);
+	CHECK_NEAR(b.mid_ns, 410, 1e-9);
+	/* R = 4 visits: mid s = 10 + 123.33/4 = 40.833 -> T = 163.33;
+	 * lo s = 10 + 50/4 = 22.5 -> T = 90 */
+	in.run_length = 4;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.mid_ns, 4 * (10 + 1480.0 / 12 / 4), 1e-9);
+	CHECK_NEAR(b.lo_ns, 90, 1e-9);
+	CHECK_NEAR(b.hi_ns, 410, 1e-9);
+	/* knee: Z = 0, one centre: 1 */
+	CHECK_NEAR(b.knee, 1, 1e-12);
+	in.run_length = NAN;
+	c2c_free(&m);
+}
+
+TEST(band_run_length_and_delay)
+{
+	struct costmodel_input in = { .cls = COSTMODEL_SHARED_WRITE, .c1_ns = 40,
+				      .visits = 1, .hold_ns = 10, .n = 2,
+				      .h_mean_ns = 50, .h_min_ns = 50, .run_length = 5 };
+	struct costmodel_band b;
+
+	/* Z = 30. hi: s = 10 + 25 = 35; n=1 R=35, T=65, Q=35/65;
+	 * n=2: R = 35*(100/65), T = 30 + 3500/65.
+	 * lo: s = 10 + 50/5 = 20; n=1 Q=20/50=0.4; n=2: R=28, T=58.
+	 * one latency class (h_min = h_mean): mid = lo.
+	 * knee at the mid service 20: (30+20)/20 */
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.hi_ns, 30 + 3500.0 / 65, 1e-9);
+	CHECK_NEAR(b.lo_ns, 58, 1e-9);
+	CHECK_NEAR(b.mid_ns, 58, 1e-9);
+	CHECK_NEAR(b.knee, 2.5, 1e-12);
+	/* R = 1 (strict alternation) puts a handoff every call: the values are
+	 * sorted so lo <= mid <= hi still: s = 60 -> T = 30 + 60*(1 + 60/90) = 130 */
+	in.run_length = 1;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.hi_ns, 130, 1e-9);
+	CHECK_NEAR(b.mid_ns, 130, 1e-9);
+	CHECK_NEAR(b.lo_ns, 30 + 3500.0 / 65, 1e-9);
+	/* one thread: no handoff at all, T = c1 */
+	in.n = 1;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.lo_ns, 40, 1e-9);
+	CHECK_NEAR(b.hi_ns, 40, 1e-9);
+}
+
+TEST(band_flat_classes_and_bad_input)
+{
+	struct costmodel_input in = { .cls = COSTMODEL_READ_MOSTLY, .c1_ns = 3, .n = 64,
+				      .run_length = NAN };
+	struct costmodel_band b;
+
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.lo_ns, 3, 0);
+	CHECK_NEAR(b.hi_ns, 3, 0);
+	CHECK(isnan(b.knee));
+	in.cls = COSTMODEL_PER_CPU;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.mid_ns, 3, 0);
+	in.cls = COSTMODEL_SHARED_WRITE;
+	in.visits = 1;
+	in.hold_ns = 4;				/* more than c1 */
+	CHECK_EQ_INT(costmodel_predict(&in, &b), -EINVAL);
+	in.hold_ns = 3;
+	in.h_mean_ns = NAN;			/* n > 1 needs handoffs */
+	CHECK_EQ_INT(costmodel_predict(&in, &b), -EINVAL);
+	in.h_mean_ns = 10;
+	in.h_min_ns = 20;			/* min above mean */
+	CHECK_EQ_INT(costmodel_predict(&in, &b), -EINVAL);
+	in.h_min_ns = 5;
+	in.run_length = -1;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), -EINVAL);
+	in.run_length = NAN;
+	in.c1_ns = 0;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), -EINVAL);
+}
+
+TEST(usl_implied_by_hand)
+{
+	unsigned int n[] = { 1, 2, 3, 4 };
+	double t[4], a = 0, b = 0;
+
+	/* Z = 0, random handoff h = 50, c1 = 10: T = N c1 + h (N-1):
+	 * T/c1 - 1 = (N-1)(1 + h/c1): alpha = 6, beta = 0 */
+	for (int i = 0; i < 4; i++)
+		t[i] = n[i] * 10.0 + 50 * (n[i] - 1);
+	CHECK_EQ_INT(costmodel_usl_implied(n, t, 4, 10, &a, &b), 0);
+	CHECK_NEAR(a, 6, 1e-9);
+	CHECK_NEAR(b, 0, 1e-9);
+	/* exactly USL-shaped: alpha 0.1, beta 0.01 come back */
+	for (int i = 0; i < 4; i++)
+		t[i] = 7 * (1 + 0.1 * (n[i] - 1) + 0.01 * n[i] * (n[i] - 1));
+	CHECK_EQ_INT(costmodel_usl_implied(n, t, 4, 7, &a, &b), 0);
+	CHECK_NEAR(a, 0.1, 1e-9);
+	CHECK_NEAR(b, 0.01, 1e-9);
+	/* one point at N >= 2: alpha alone */
+	CHECK_EQ_INT(costmodel_usl_implied(n, t, 2, 7, &a, &b), 0);
+	CHECK_NEAR(a, t[1] / 7 - 1, 1e-9);
+	CHECK_NEAR(b, 0, 0);
+	CHECK_EQ_INT(costmodel_usl_implied(n, t, 1, 7, &a, &b), -EINVAL);
+}
+
+TEST(band_with_the_strict_lock_by_hand)
+{
+	struct costmodel_input in = { .cls = COSTMODEL_READ_MOSTLY, .c1_ns = 600, .n = 2,
+				      .h_mean_ns = 25, .h_min_ns = 25, .run_length = NAN,
+				      .lock_hold_ns = 500 };
+	struct costmodel_band b;
+	double t;
+
+	/* a flat class behind the lock: one centre s = 500 + 25/2, Z = 100:
+	 * n=1: Q = 512.5/612.5; n=2: T = 100 + 512.5 (1 + 512.5/612.5) */
+	t = 100 + 512.5 * (1 + 512.5 / 612.5);
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.lo_ns, t, 1e-9);
+	CHECK_NEAR(b.mid_ns, t, 1e-9);
+	CHECK_NEAR(b.hi_ns, t, 1e-9);
+	CHECK_NEAR(b.knee, 612.5 / 512.5, 1e-12);
+	/* a shared line too (hold 10, R random: line s = 10 + 12.5 = 22.5),
+	 * two centres, Z = 90: n=1: X = 1/625, Q = 22.5/625, 512.5/625;
+	 * n=2: T = 90 + 22.5 (1 + 22.5/625) + 512.5 (1 + 512.5/625) */
+	in.cls = COSTMODEL_SHARED_WRITE;
+	in.visits = 1;
+	in.hold_ns = 10;
+	t = 90 + 22.5 * (1 + 22.5 / 625) + 512.5 * (1 + 512.5 / 625);
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.hi_ns, t, 1e-9);
+	CHECK_NEAR(b.lo_ns, t, 1e-9);
+	/* one thread: c1 */
+	in.n = 1;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.mid_ns, 600, 1e-9);
+	/* lock + line longer than the call */
+	in.lock_hold_ns = 595;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), -EINVAL);
+	in.lock_hold_ns = -1;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), -EINVAL);
+}

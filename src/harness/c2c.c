@@ -14,8 +14,35 @@
 #include "harness/stats.h"
 #include "harness/topo.h"
 
+const char *c2c_op_name(enum c2c_op op)
+{
+	return op == C2C_OP_RMW ? "rmw" : "store";
+}
+
+int c2c_op_parse(const char *s, enum c2c_op *op)
+{
+	if (s && !strcmp(s, "store"))
+		*op = C2C_OP_STORE;
+	else if (s && !strcmp(s, "rmw"))
+		*op = C2C_OP_RMW;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+double c2c_pair_ns(const struct c2c_pair *p, enum c2c_op op)
+{
+	return op == C2C_OP_RMW ? p->rmw_round_trip_ns : p->round_trip_ns;
+}
+
+static double *pair_slot(struct c2c_pair *p, enum c2c_op op)
+{
+	return op == C2C_OP_RMW ? &p->rmw_round_trip_ns : &p->round_trip_ns;
+}
+
 void c2c_params_default(struct c2c_params *p)
 {
+	p->op = C2C_OP_STORE;
 	p->samples = C2C_DEFAULT_SAMPLES;
 	p->warmup = C2C_DEFAULT_WARMUP;
 	p->round_trips = C2C_DEFAULT_ROUND_TRIPS;
@@ -61,6 +88,7 @@ static struct c2c_pair make_pair(const struct c2c_pu *a, const struct c2c_pu *b)
 	p.from_node = a->node;
 	p.to_node = b->node;
 	p.round_trip_ns = NAN;
+	p.rmw_round_trip_ns = NAN;
 	return p;
 }
 
@@ -212,33 +240,44 @@ void c2c_plan_rule(const struct c2c_matrix *m, char *buf, size_t len)
 			 m->stride);
 }
 
-double c2c_round_trip_ns(const struct c2c_matrix *m, int a, int b)
+double c2c_round_trip_op_ns(const struct c2c_matrix *m, enum c2c_op op, int a, int b)
 {
 	const struct c2c_pair *p;
 
 	if (!m || a == b)
 		return NAN;
 	p = find_pair(m->pairs, m->npairs, a, b);
-	return p ? p->round_trip_ns : NAN;
+	return p ? c2c_pair_ns(p, op) : NAN;
 }
 
-double c2c_node_mean_ns(const struct c2c_matrix *m, int x, int y)
+double c2c_round_trip_ns(const struct c2c_matrix *m, int a, int b)
+{
+	return c2c_round_trip_op_ns(m, C2C_OP_STORE, a, b);
+}
+
+double c2c_node_mean_op_ns(const struct c2c_matrix *m, enum c2c_op op, int x, int y)
 {
 	double sum = 0;
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < m->npairs; i++) {
 		const struct c2c_pair *p = &m->pairs[i];
+		double v = c2c_pair_ns(p, op);
 
-		if (isnan(p->round_trip_ns))
+		if (isnan(v))
 			continue;
 		if ((p->from_node == x && p->to_node == y) ||
 		    (p->from_node == y && p->to_node == x)) {
-			sum += p->round_trip_ns;
+			sum += v;
 			n++;
 		}
 	}
 	return n ? sum / n : NAN;
+}
+
+double c2c_node_mean_ns(const struct c2c_matrix *m, int x, int y)
+{
+	return c2c_node_mean_op_ns(m, C2C_OP_STORE, x, y);
 }
 
 /* ---- the ping-pong ---- */
@@ -257,6 +296,7 @@ double c2c_node_mean_ns(const struct c2c_matrix *m, int x, int y)
 struct pp_thread {
 	const struct topo *t;
 	int pu;
+	enum c2c_op op;
 	int64_t *flag;			/* the shared line: sharing it is the point */
 	unsigned int nsamples, round_trips;
 	double *sample_ns;		/* ping: one duration per sample */
@@ -278,6 +318,15 @@ static void *pong(void *arg)
 					 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 		return NULL;			/* ping gave up before we started */
 	for (expect = 2;; expect += 2) {
+		if (a->op == C2C_OP_RMW) {
+			/* take the line by CAS only: every leg is one RFO */
+			for (v = expect; !__atomic_compare_exchange_n(a->flag, &v, expect + 1, false,
+								       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+			     v = expect)
+				if (v < 0)
+					return NULL;
+			continue;
+		}
 		while ((v = __atomic_load_n(a->flag, __ATOMIC_ACQUIRE)) != expect)
 			if (v < 0)
 				return NULL;
@@ -304,10 +353,19 @@ static void *ping(void *arg)
 	}
 	t0 = clock_now_ns();
 	for (unsigned int s = 0; s < a->nsamples; s++) {
-		for (unsigned int r = 0; r < a->round_trips; r++, v += 2) {
-			__atomic_store_n(a->flag, v + 1, __ATOMIC_RELEASE);
-			while (__atomic_load_n(a->flag, __ATOMIC_ACQUIRE) != v + 2)
-				;
+		if (a->op == C2C_OP_RMW) {
+			/* CAS v -> v+1 once pong's CAS made it v; a round trip per pass */
+			for (unsigned int r = 0; r < a->round_trips; r++, v += 2)
+				for (int64_t e = v; !__atomic_compare_exchange_n(a->flag, &e, v + 1, false,
+										 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+				     e = v)
+					;
+		} else {
+			for (unsigned int r = 0; r < a->round_trips; r++, v += 2) {
+				__atomic_store_n(a->flag, v + 1, __ATOMIC_RELEASE);
+				while (__atomic_load_n(a->flag, __ATOMIC_ACQUIRE) != v + 2)
+					;
+			}
 		}
 		t1 = clock_now_ns();			/* the one clock read per sample */
 		a->sample_ns[s] = (double)(t1 - t0);
@@ -330,6 +388,7 @@ static int measure_pair(struct topo *t, int a, int b, const struct c2c_params *p
 	int rc;
 
 	if (!t || !rt_ns || a == b || a < 0 || b < 0 || !p->samples ||
+	    (p->op != C2C_OP_STORE && p->op != C2C_OP_RMW) ||
 	    !p->round_trips || n < p->samples)
 		return -EINVAL;
 	if (!topo_is_this_system(t))
@@ -344,9 +403,9 @@ static int measure_pair(struct topo *t, int a, int b, const struct c2c_params *p
 		free(ns);
 		return rc;
 	}
-	pi = (struct pp_thread){ .t = t, .pu = a, .flag = mem, .nsamples = n,
+	pi = (struct pp_thread){ .t = t, .pu = a, .op = p->op, .flag = mem, .nsamples = n,
 				 .round_trips = p->round_trips, .sample_ns = ns };
-	po = (struct pp_thread){ .t = t, .pu = b, .flag = mem };
+	po = (struct pp_thread){ .t = t, .pu = b, .op = p->op, .flag = mem };
 	rc = -pthread_create(&tpo, NULL, pong, &po);
 	if (!rc) {
 		rc = -pthread_create(&tpi, NULL, ping, &pi);
@@ -384,7 +443,7 @@ int c2c_run(struct c2c_matrix *m, struct topo *t, const struct c2c_params *p)
 {
 	bool all_bound = true;
 
-	if (!m || !t || !p)
+	if (!m || !t || !p || (p->op != C2C_OP_STORE && p->op != C2C_OP_RMW))
 		return -EINVAL;
 	m->home_node = p->home_node;
 	m->samples = p->samples;
@@ -400,16 +459,17 @@ int c2c_run(struct c2c_matrix *m, struct topo *t, const struct c2c_params *p)
 		if (runner_stopped())
 			return -ECANCELED;
 		rc = measure_pair(t, q->from, q->to, p, m->clock_overhead_ns,
-				      &q->round_trip_ns, &bound);
+				  pair_slot(q, p->op), &bound);
 
 		if (rc) {
-			q->round_trip_ns = NAN;
+			*pair_slot(q, p->op) = NAN;
 			m->home_bound = false;
 			return rc;
 		}
 		all_bound &= bound;
 	}
 	m->home_bound = all_bound;
+	m->measured[p->op] = true;
 	return 0;
 }
 
@@ -423,6 +483,28 @@ int c2c_measure(struct topo *t, int home_node, struct c2c_matrix *m)
 	c2c_params_default(&p);
 	p.home_node = home_node;
 	return c2c_run(m, t, &p);
+}
+
+int c2c_measure_both(struct topo *t, int home_node, unsigned int rmw_round_trips,
+		     struct c2c_matrix *m)
+{
+	struct c2c_params p;
+	bool store_bound;
+	int rc = c2c_measure(t, home_node, m);
+
+	if (rc)
+		return rc;
+	store_bound = m->home_bound;
+	c2c_params_default(&p);
+	p.home_node = home_node;
+	p.op = C2C_OP_RMW;
+	if (rmw_round_trips)
+		p.round_trips = rmw_round_trips;
+	rc = c2c_run(m, t, &p);
+	/* the method lines describe the store pass; the rmw pass's are its own */
+	m->round_trips = C2C_DEFAULT_ROUND_TRIPS;
+	m->home_bound = m->home_bound && store_bound;
+	return rc;
 }
 
 int c2c_plan_topo(struct c2c_matrix *m, struct topo *t, const int *cpus,
@@ -472,23 +554,41 @@ out:
 
 /* ---- c2c.csv ---- */
 
-static const char c2c_header[] = "from,to,from_node,to_node,round_trip_ns";
+static const char c2c_header[] = "from,to,from_node,to_node,round_trip_ns,op";
 
+static bool op_has_figures(const struct c2c_matrix *m, enum c2c_op op)
+{
+	for (unsigned int i = 0; i < m->npairs; i++)
+		if (!isnan(c2c_pair_ns(&m->pairs[i], op)))
+			return true;
+	return false;
+}
+
+/* The store block always (as before the op column), the rmw block when
+ * there is an rmw figure; a matrix with rmw figures only (a profile) has
+ * no store block. */
 static int write_rows(const struct c2c_matrix *m, FILE *f)
 {
-	unsigned int k = 0;
-
 	fprintf(f, "%s\n", c2c_header);
-	for (unsigned int i = 0; i < m->npus; i++) {
-		const struct c2c_pu *a = &m->pus[i];
+	for (int op = 0; op < C2C_NR_OPS; op++) {
+		const char *name = c2c_op_name(op);
+		unsigned int k = 0;
 
-		fprintf(f, "%d,%d,%d,%d,\n", a->os, a->os, a->node, a->node);
-		for (; k < m->npairs && m->pairs[k].from == a->os; k++) {
-			const struct c2c_pair *p = &m->pairs[k];
+		if (op == C2C_OP_RMW ? !op_has_figures(m, op) :
+		    !op_has_figures(m, op) && op_has_figures(m, C2C_OP_RMW))
+			continue;
+		for (unsigned int i = 0; i < m->npus; i++) {
+			const struct c2c_pu *a = &m->pus[i];
 
-			if (!isnan(p->round_trip_ns))
-				fprintf(f, "%d,%d,%d,%d,%.2f\n", p->from, p->to,
-					p->from_node, p->to_node, p->round_trip_ns);
+			fprintf(f, "%d,%d,%d,%d,,%s\n", a->os, a->os, a->node, a->node, name);
+			for (; k < m->npairs && m->pairs[k].from == a->os; k++) {
+				const struct c2c_pair *p = &m->pairs[k];
+				double v = c2c_pair_ns(p, op);
+
+				if (!isnan(v))
+					fprintf(f, "%d,%d,%d,%d,%.2f,%s\n", p->from, p->to,
+						p->from_node, p->to_node, v, name);
+			}
 		}
 	}
 	return ferror(f) ? -EIO : 0;
@@ -548,10 +648,13 @@ static int cell_int(const struct csv_table *t, size_t row, int col, int *out)
 static int read_rows(struct c2c_matrix *m, const struct csv_table *t)
 {
 	size_t rows = csv_rows(t);
+	unsigned int k = 0;
 
-	if (t->ncols != 5 || strcmp(t->header[0], "from") || strcmp(t->header[1], "to") ||
+	if ((t->ncols != 5 && t->ncols != 6) || strcmp(t->header[0], "from") ||
+	    strcmp(t->header[1], "to") ||
 	    strcmp(t->header[2], "from_node") || strcmp(t->header[3], "to_node") ||
-	    strcmp(t->header[4], "round_trip_ns") || !rows)
+	    strcmp(t->header[4], "round_trip_ns") ||
+	    (t->ncols == 6 && strcmp(t->header[5], "op")) || !rows)
 		return -EINVAL;
 	/* each row names at most two new PUs and at most one pair */
 	m->pus = calloc(2 * rows, sizeof(*m->pus));
@@ -560,8 +663,12 @@ static int read_rows(struct c2c_matrix *m, const struct csv_table *t)
 		return -ENOMEM;
 	for (size_t r = 0; r < rows; r++) {
 		struct c2c_pair p;
+		enum c2c_op op = C2C_OP_STORE;
+		double v;
 		int rc;
 
+		if (t->ncols == 6 && c2c_op_parse(csv_cell(t, r, 5), &op))
+			return -EINVAL;
 		if (cell_int(t, r, 0, &p.from) || cell_int(t, r, 1, &p.to) ||
 		    cell_int(t, r, 2, &p.from_node) || cell_int(t, r, 3, &p.to_node) ||
 		    p.to < p.from)
@@ -571,21 +678,40 @@ static int read_rows(struct c2c_matrix *m, const struct csv_table *t)
 			rc = add_pu(m, p.to, p.to_node);
 		if (rc)
 			return rc;
-		rc = csv_cell_double(t, r, 4, &p.round_trip_ns);
+		rc = csv_cell_double(t, r, 4, &v);
 		if (p.from == p.to) {
 			if (rc != -ENODATA)
 				return -EINVAL;		/* the diagonal has no figure */
 			continue;
 		}
-		if (rc || !isfinite(p.round_trip_ns) || p.round_trip_ns <= 0)
+		if (rc || !isfinite(v) || v <= 0)
 			return -EINVAL;
+		p.round_trip_ns = p.rmw_round_trip_ns = NAN;
+		*pair_slot(&p, op) = v;
+		m->measured[op] = true;
 		m->pairs[m->npairs++] = p;
 	}
 	qsort(m->pus, m->npus, sizeof(*m->pus), cmp_pu);
+	/* a pair has a row per op: merge them, refusing a figure given twice */
 	qsort(m->pairs, m->npairs, sizeof(*m->pairs), cmp_pair);
-	for (unsigned int i = 1; i < m->npairs; i++)
-		if (!cmp_pair(&m->pairs[i - 1], &m->pairs[i]))
-			return -EINVAL;
+	for (unsigned int i = 0; i < m->npairs; i++) {
+		if (k && !cmp_pair(&m->pairs[k - 1], &m->pairs[i])) {
+			struct c2c_pair *d = &m->pairs[k - 1], *s = &m->pairs[i];
+
+			if (d->from_node != s->from_node || d->to_node != s->to_node)
+				return -EINVAL;
+			for (int op = 0; op < C2C_NR_OPS; op++) {
+				if (isnan(c2c_pair_ns(s, op)))
+					continue;
+				if (!isnan(c2c_pair_ns(d, op)))
+					return -EINVAL;
+				*pair_slot(d, op) = c2c_pair_ns(s, op);
+			}
+			continue;
+		}
+		m->pairs[k++] = m->pairs[i];
+	}
+	m->npairs = k;
 	m->total_pairs = (unsigned long)m->npus * (m->npus - 1) / 2;
 	m->sampled = m->npairs < m->total_pairs;
 	return 0;
@@ -631,12 +757,14 @@ static void summary_lines(FILE *f, const char *which, const double *v,
 	}
 }
 
-int c2c_write_summary(const struct c2c_matrix *m, FILE *f)
+/* The same/cross-node lines for one op's figures (prefix "" or "rmw_"). */
+static int summary_op(const struct c2c_matrix *m, FILE *f, enum c2c_op op,
+		      const char *prefix, unsigned int *measured_out)
 {
 	double *same, *cross;
 	unsigned int ns = 0, nc = 0, nodes = 0, measured = 0;
 	bool shared_node = false;
-	char rule[512];
+	char which[64];
 
 	same = malloc((m->npairs + 1) * sizeof(*same));
 	cross = malloc((m->npairs + 1) * sizeof(*cross));
@@ -658,15 +786,45 @@ int c2c_write_summary(const struct c2c_matrix *m, FILE *f)
 	}
 	for (unsigned int i = 0; i < m->npairs; i++) {
 		const struct c2c_pair *p = &m->pairs[i];
+		double v = c2c_pair_ns(p, op);
 
-		if (isnan(p->round_trip_ns))
+		if (isnan(v))
 			continue;
 		measured++;
 		if (p->from_node == p->to_node)
-			same[ns++] = p->round_trip_ns;
+			same[ns++] = v;
 		else
-			cross[nc++] = p->round_trip_ns;
+			cross[nc++] = v;
 	}
+	if (measured_out) {
+		*measured_out = measured;
+		free(same);
+		free(cross);
+		return 0;
+	}
+	snprintf(which, sizeof(which), "%ssame_node", prefix);
+	summary_lines(f, which, same, ns,
+		      m->npus < 2 ? "one allowed PU" :
+		      !shared_node ? "no two PUs share a NUMA node" :
+				     "no same-node pair measured");
+	snprintf(which, sizeof(which), "%scross_node", prefix);
+	summary_lines(f, which, cross, nc,
+		      m->npus < 2 ? "one allowed PU" :
+		      nodes <= 1 ? "one NUMA node" : "no cross-node pair measured");
+	free(same);
+	free(cross);
+	return 0;
+}
+
+int c2c_write_summary(const struct c2c_matrix *m, FILE *f)
+{
+	unsigned int measured = 0, rmw = 0;
+	char rule[512];
+	int rc;
+
+	if (summary_op(m, f, C2C_OP_STORE, "", &measured) ||
+	    summary_op(m, f, C2C_OP_RMW, "rmw_", &rmw))
+		return -ENOMEM;
 	c2c_plan_rule(m, rule, sizeof(rule));
 	fprintf(f, "c2c_pairs: %u measured; %s\n", measured, rule);
 	if (m->home_node >= 0)
@@ -680,14 +838,16 @@ int c2c_write_summary(const struct c2c_matrix *m, FILE *f)
 			"samples of %u round trips after %u warm-up samples; clock "
 			"overhead %.1f ns subtracted per sample\n", m->samples,
 			m->round_trips, m->warmup, m->clock_overhead_ns);
-	summary_lines(f, "same_node", same, ns,
-		      m->npus < 2 ? "one allowed PU" :
-		      !shared_node ? "no two PUs share a NUMA node" :
-				     "no same-node pair measured");
-	summary_lines(f, "cross_node", cross, nc,
-		      m->npus < 2 ? "one allowed PU" :
-		      nodes <= 1 ? "one NUMA node" : "no cross-node pair measured");
-	free(same);
-	free(cross);
+	rc = summary_op(m, f, C2C_OP_STORE, "", NULL);
+	if (!rc && rmw) {
+		fprintf(f, "c2c_rmw_pairs: %u measured\n", rmw);
+		fprintf(f, "c2c_rmw_method: compare-and-swap handoff of the same line "
+			"(each leg one read-for-ownership), round trip as for store\n");
+		rc = summary_op(m, f, C2C_OP_RMW, "rmw_", NULL);
+	} else if (!rc) {
+		fprintf(f, "c2c_rmw: not measured\n");
+	}
+	if (rc)
+		return rc;
 	return ferror(f) ? -EIO : 0;
 }

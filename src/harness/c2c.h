@@ -15,6 +15,15 @@
  * Where the line lives matters (its home directory / snoop filter sits there),
  * so the home node is an input and is reported with the figures.
  *
+ * Two operations (c2c_params.op). C2C_OP_STORE is the ping-pong above: each
+ * leg is a store the other side sees by loading (an invalidation, then a
+ * miss). C2C_OP_RMW hands the line over with an atomic read-modify-write:
+ * each side spins on a compare-and-swap from the value it waits for to the
+ * next one (lock cmpxchg on x86, an LSE cas or an ll/sc loop on arm64), so
+ * every leg is one read-for-ownership, which is what a refcount handoff is.
+ * It is the operation of the published matrices (nviennot/core-to-core-latency,
+ * src/bench/cas.rs), so a profile built from them compares like with like.
+ *
  * Pairs. Unordered: from < to by PU OS index (the round trip is symmetric by
  * construction — both directions are in it). The diagonal has no figure: a
  * PU does not transfer a line to itself; lookups return NAN and the CSV
@@ -27,10 +36,12 @@
  * stride-th one, stride = ceil(remaining / (max_pairs - representatives)),
  * starting with the first. Deterministic; c2c_plan_rule() states it in words.
  *
- * c2c.csv (c2c_write_csv): header `from,to,from_node,to_node,round_trip_ns`,
- * one row per planned pair plus one diagonal row per PU (to == from, empty
- * round_trip_ns), rows in (from, to) order; pairs left out by sampling have no
- * row. Written to a temporary name in the same directory, then renamed: a
+ * c2c.csv (c2c_write_csv): header `from,to,from_node,to_node,round_trip_ns,op`,
+ * for each measured op (store first, then rmw) one row per planned pair plus
+ * one diagonal row per PU (to == from, empty round_trip_ns), rows in
+ * (from, to) order; pairs left out by sampling have no row. op is `store` or
+ * `rmw`. A file of the old five columns (no op) reads back as store.
+ * Written to a temporary name in the same directory, then renamed: a
  * reader sees the whole file or none.
  *
  * Contract: library code — returns 0 or a negative errno, never prints or
@@ -54,14 +65,25 @@ struct topo;
 #define C2C_DEFAULT_ROUND_TRIPS	1000u
 #define C2C_DEFAULT_MAX_PAIRS	2016u	/* all pairs of 64 PUs */
 
+enum c2c_op {
+	C2C_OP_STORE = 0,		/* store + load ping-pong (the default) */
+	C2C_OP_RMW = 1,			/* compare-and-swap handoff */
+	C2C_NR_OPS = 2,
+};
+
+/* "store" / "rmw"; c2c_op_parse: 0 or -EINVAL. */
+const char *c2c_op_name(enum c2c_op op);
+int c2c_op_parse(const char *s, enum c2c_op *op);
+
 struct c2c_params {
+	enum c2c_op op;			/* what each leg of the round trip is */
 	unsigned int samples;		/* >= 1; the median of these */
 	unsigned int warmup;		/* discarded samples before them */
 	unsigned int round_trips;	/* >= 1 per sample */
 	int home_node;			/* NUMA node (OS index) the flag line is bound to */
 };
 
-void c2c_params_default(struct c2c_params *p);	/* home_node 0 */
+void c2c_params_default(struct c2c_params *p);	/* store, home_node 0 */
 
 struct c2c_pu {
 	int os;				/* PU OS index */
@@ -71,8 +93,12 @@ struct c2c_pu {
 struct c2c_pair {
 	int from, to;			/* PU OS indexes, from < to */
 	int from_node, to_node;
-	double round_trip_ns;		/* NAN until measured */
+	double round_trip_ns;		/* store round trip; NAN until measured */
+	double rmw_round_trip_ns;	/* rmw round trip; NAN until measured */
 };
+
+/* The pair's figure for op (NAN when not measured). */
+double c2c_pair_ns(const struct c2c_pair *p, enum c2c_op op);
 
 struct c2c_matrix {
 	unsigned int npus;
@@ -89,6 +115,7 @@ struct c2c_matrix {
 	unsigned int samples, warmup, round_trips;
 	double clock_overhead_ns;	/* subtracted once per sample */
 	bool home_bound;		/* the line was bound to home_node every time */
+	bool measured[C2C_NR_OPS];	/* c2c_run() (or the file read) had this op */
 };
 
 /*
@@ -129,12 +156,20 @@ int c2c_run(struct c2c_matrix *m, struct topo *t, const struct c2c_params *p);
 int c2c_measure(struct topo *t, int home_node, struct c2c_matrix *m);
 
 /* Round trip between PUs a and b (either order): NAN on the diagonal, for a
- * pair not planned or not measured. */
+ * pair not planned or not measured. c2c_round_trip_ns is the store figure. */
 double c2c_round_trip_ns(const struct c2c_matrix *m, int a, int b);
+double c2c_round_trip_op_ns(const struct c2c_matrix *m, enum c2c_op op, int a, int b);
 /* Mean round trip of the measured pairs between nodes x and y (either
  * order; x == y: same-node pairs); NAN if there is none. Stands in for a
  * pair that sampling left out. */
 double c2c_node_mean_ns(const struct c2c_matrix *m, int x, int y);
+double c2c_node_mean_op_ns(const struct c2c_matrix *m, enum c2c_op op, int x, int y);
+
+/* The sweep's pass: c2c_measure() for store, then the same pairs again with
+ * C2C_OP_RMW and rmw_round_trips round trips per sample (short: the pass
+ * must stay cheap). *m holds what was measured on an error. */
+int c2c_measure_both(struct topo *t, int home_node, unsigned int rmw_round_trips,
+		     struct c2c_matrix *m);
 
 /* c2c.csv as described above, written whole (temporary name + rename). */
 int c2c_write_csv(const struct c2c_matrix *m, const char *path);
@@ -151,6 +186,8 @@ int c2c_read_csv(struct c2c_matrix *m, const char *path);
  *   c2c_pairs: measured pairs, of how many, and the rule
  *   c2c_home_node: N
  *   c2c_same_node_{min,median,max}_ns, c2c_cross_node_{min,median,max}_ns:
+ *   (store), and c2c_rmw_same_node_..., c2c_rmw_cross_node_... when rmw was
+ *   measured (or "c2c_rmw: not measured"):
  *   a number (two decimals) or "unavailable (why)" — one allowed PU, one
  *   NUMA node, no two PUs on one node, or nothing measured.
  * -EIO if writing fails, -ENOMEM.

@@ -51,4 +51,93 @@ int costmodel_refcount(const struct c2c_matrix *m, const int *pus,
 double costmodel_refcount_ns(const struct c2c_matrix *m, const int *pus,
 			     unsigned int n, double uncontended_ns);
 
+/*
+ * ---- the contention model per strategy class (docs/METHODOLOGY.md) ----
+ *
+ * A call is a pure delay Z (the part that touches no shared written line)
+ * plus `visits` visits to one shared resource (a line or a lock written by
+ * every call), each holding it for `hold_ns` plus a handoff when the resource
+ * arrives from another CPU. The resource is a single FCFS queue; the N
+ * threads are the N customers of a closed network solved exactly by
+ * mean-value analysis (costmodel_mva). The handoff is a band:
+ *   hi: the next holder is a random one of the N threads (the model above):
+ *       a handoff of mean one-way time h_mean, with probability (N-1)/N;
+ *   lo: the line stays R operations with one holder (R measured, the run
+ *       length), and moves over the cheapest latency class present:
+ *       h_min / R per visit.
+ *   mid: the measured R with the mean one-way time of the placed pairs:
+ *       h_mean / R per visit (the best single estimate; without a measured
+ *       R it is hi; on a machine with one latency class it is lo).
+ * Service per visit s = hold + handoff; demand D = visits * s; Z = c1 -
+ * visits * hold (>= 0). If R is below random (strict alternation) the
+ * three are sorted so lo <= mid <= hi. knee = (Z + D) / D at the mid
+ * service: the thread count where the resource's utilisation reaches 1 under
+ * the asymptotic bounds. Read-mostly and per-CPU classes are flat at c1.
+ */
+enum costmodel_class {
+	COSTMODEL_SHARED_WRITE,	/* a line or lock written by every call */
+	COSTMODEL_READ_MOSTLY,	/* shared lines only read on the fast path */
+	COSTMODEL_PER_CPU,	/* per-CPU state, an occasional global step */
+	COSTMODEL_NR_CLASSES,
+};
+
+const char *costmodel_class_name(enum costmodel_class c);
+
+/*
+ * Exact MVA, one queueing centre of demand d_ns per call and a delay of
+ * z_ns, n customers: the per-call time as a thread sees it (n / X(n)).
+ * -EINVAL on n == 0, negative or non-finite inputs, d + z == 0.
+ * Several centres: costmodel_mva_multi (k >= 1 demands).
+ */
+int costmodel_mva(double d_ns, double z_ns, unsigned int n, double *t_ns);
+int costmodel_mva_multi(const double *d_ns, unsigned int k, double z_ns,
+			unsigned int n, double *t_ns);
+/* (z + sum d) / max d: NAN when every demand is 0. */
+double costmodel_knee(const double *d_ns, unsigned int k, double z_ns);
+
+struct costmodel_input {
+	enum costmodel_class cls;
+	double c1_ns;		/* one-thread cost per call, > 0 */
+	double visits;		/* visits per call to the shared resource (>= 0) */
+	double hold_ns;		/* per visit, visits * hold <= c1 */
+	unsigned int n;		/* threads, >= 1 */
+	double h_mean_ns;	/* mean one-way handoff over the placed pairs */
+	double h_min_ns;	/* the cheapest one-way handoff among them */
+	double run_length;	/* R in visits (> 0), or NAN: random, N/(N-1) */
+	/*
+	 * A lock taken once per call by every class (strict invalidation's
+	 * command-queue lock), held lock_hold_ns (>= 0; 0: none): a second
+	 * queueing centre. The lock's line moves on most acquisitions under
+	 * contention, so its handoff is the random next holder on every edge
+	 * (lo at h_min, mid and hi at h_mean). visits * hold + lock_hold <= c1.
+	 */
+	double lock_hold_ns;
+};
+
+struct costmodel_band {
+	double lo_ns, mid_ns, hi_ns;
+	double knee;		/* NAN for the flat classes */
+};
+
+/* -EINVAL on a bad input (the shared class needs finite handoffs when n > 1). */
+int costmodel_predict(const struct costmodel_input *in, struct costmodel_band *out);
+
+/*
+ * Handoff figures of the PUs pus[0..n-1] from m's op figures (one-way =
+ * round trip / 2; a sampled-out pair takes its node-pair mean): the mean
+ * over the unordered pairs and the minimum. n == 1: both 0. -ENODATA when
+ * a pair has no figure, -EINVAL on bad arguments.
+ */
+int costmodel_handoffs(const struct c2c_matrix *m, enum c2c_op op, const int *pus,
+		       unsigned int n, double *mean_ns, double *min_ns);
+
+/*
+ * The USL that a curve implies: least squares of T(N)/T(1) - 1 =
+ * alpha (N-1) + beta N (N-1) over the points with N >= 2 (with one such
+ * point, or all at one N: beta = 0 and alpha from their mean). -EINVAL
+ * without a point at N >= 2 or without t1 > 0.
+ */
+int costmodel_usl_implied(const unsigned int *n, const double *t_ns, unsigned int k,
+			  double t1_ns, double *alpha, double *beta);
+
 #endif

@@ -921,3 +921,20 @@ void topo_free(const struct topo *t, void *p, size_t size)
 	if (p)
 		hwloc_free(t->hw, p, size);
 }
+
+int topo_export_xml(const struct topo *t, char **buf, size_t *len)
+{
+	char *xml = NULL;
+	int n = 0;
+
+	if (!t || !buf || !len)
+		return -EINVAL;
+	if (hwloc_topology_export_xmlbuffer(t->hw, &xml, &n, 0) < 0 || !xml || n < 1)
+		return errno ? -errno : -EIO;
+	*len = (size_t)n - 1;			/* n counts the NUL */
+	*buf = malloc((size_t)n);
+	if (*buf)
+		memcpy(*buf, xml, (size_t)n);
+	hwloc_free_xmlbuffer(t->hw, xml);
+	return *buf ? 0 : -ENOMEM;
+}

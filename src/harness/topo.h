@@ -226,4 +226,12 @@ int topo_alloc_on_node(const struct topo *t, size_t size, int node_os, void **ou
 		       bool *bound);
 void topo_free(const struct topo *t, void *p, size_t size);	/* NULL is fine */
 
+/*
+ * The whole topology as hwloc XML (hwloc_topology_export_xmlbuffer, v2
+ * format), for a run directory's topology.xml: HWLOC_XMLFILE=that file
+ * replays it (--dry-run, predict). *buf is malloc'ed, *len bytes without
+ * the terminating NUL; free() it. -ENOMEM or hwloc's errno.
+ */
+int topo_export_xml(const struct topo *t, char **buf, size_t *len);
+
 #endif

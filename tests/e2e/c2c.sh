@@ -53,9 +53,9 @@ fi
 mkdir "$TMP/run"
 if "$DMABENCH" c2c --samples=11 --round-trips=500 --out="$TMP/run" >"$TMP/out" 2>"$TMP/err"; then
 	csv=$TMP/run/c2c.csv
-	if [ "$(head -1 "$csv")" != "from,to,from_node,to_node,round_trip_ns" ]; then
+	if [ "$(head -1 "$csv")" != "from,to,from_node,to_node,round_trip_ns,op" ]; then
 		fail c2c_measure_csv "header: $(head -1 "$csv")"
-	elif ! awk -F, 'NR > 1 { if (NF != 5) exit 1
+	elif ! awk -F, 'NR > 1 { if (NF != 6 || $6 != "store") exit 1
 			if ($1 == $2 && $5 != "") exit 1
 			if ($1 != $2 && !($1 < $2 && $5 + 0 > 0 && $5 ~ /^[0-9.]+$/)) exit 1
 			pairs += ($1 != $2); diag += ($1 == $2) }
@@ -73,16 +73,28 @@ fi
 
 # the CSV on stdout when there is no --out; a file name for --out
 if "$DMABENCH" c2c --samples=3 --round-trips=100 >"$TMP/stdout.csv" 2>"$TMP/err" &&
-   [ "$(head -1 "$TMP/stdout.csv")" = "from,to,from_node,to_node,round_trip_ns" ] &&
+   [ "$(head -1 "$TMP/stdout.csv")" = "from,to,from_node,to_node,round_trip_ns,op" ] &&
    "$DMABENCH" c2c --samples=3 --round-trips=100 --out="$TMP/named.csv" >"$TMP/out" 2>&1 &&
-   [ "$(head -1 "$TMP/named.csv")" = "from,to,from_node,to_node,round_trip_ns" ] &&
+   [ "$(head -1 "$TMP/named.csv")" = "from,to,from_node,to_node,round_trip_ns,op" ] &&
    [ -z "$(ls "$TMP" | grep '\.tmp\.')" ]; then
 	pass c2c_out_stdout_and_file
 else
 	fail c2c_out_stdout_and_file "$(head -3 "$TMP/stdout.csv" "$TMP/err" "$TMP/out")"
 fi
 
+# --op=rmw: a compare-and-swap handoff, its rows say rmw; --op=both: both blocks
+if "$DMABENCH" c2c --op=rmw --samples=5 --round-trips=200 --out="$TMP/rmw.csv" >"$TMP/out" 2>&1 &&
+   awk -F, 'NR > 1 && $6 != "rmw" { exit 1 } NR > 1 && $1 != $2 { p++ } END { exit !(p >= 1) }' "$TMP/rmw.csv" &&
+   grep -q '^c2c_rmw_same_node_median_ns: [0-9]' "$TMP/out" &&
+   "$DMABENCH" c2c --op=both --samples=5 --round-trips=200 --out="$TMP/both.csv" >"$TMP/out" 2>&1 &&
+   [ "$(grep -c ',store$' "$TMP/both.csv")" -ge 3 ] && [ "$(grep -c ',rmw$' "$TMP/both.csv")" -ge 3 ]; then
+	pass c2c_op_rmw_and_both
+else
+	fail c2c_op_rmw_and_both "$(head -5 "$TMP/rmw.csv" "$TMP/out")"
+fi
+
 # --- bad input: exit 2, one line naming the flag ---
+expect_usage_error c2c_op_unknown --op "$DMABENCH" c2c --op=cas
 expect_usage_error c2c_unknown_flag --bogus "$DMABENCH" c2c --bogus
 expect_usage_error c2c_samples_zero --samples "$DMABENCH" c2c --samples=0
 expect_usage_error c2c_samples_text --samples "$DMABENCH" c2c --samples=abc
