@@ -23,6 +23,13 @@
 
 #define ARENA_BYTES	(256UL << 20)	/* reserved, touched only as used */
 
+/* make MITIGATIONS=1: retpolines and return thunks, as an x86 distribution kernel */
+#ifdef DMABENCH_MITIGATIONS
+#define DMABENCH_BUILD_FLAVOUR	"mitigations (-mindirect-branch=thunk -mfunction-return=thunk)"
+#else
+#define DMABENCH_BUILD_FLAVOUR	"plain"
+#endif
+
 /*
  * Interruption. The first SIGINT/SIGTERM (or SIGHUP, unless it was ignored
  * when we started, as under nohup) stops the window in progress (it is
@@ -146,8 +153,9 @@ struct sweep {
 	const struct options *opt;
 	struct pmu_events events;
 	struct arena arena;
+	struct model_allocator arena_allocator;	/* the arena, as the model's allocator */
 	bool arena_ok;
-	unsigned long inv_spins;
+	uint64_t inv_ticks;
 	double timer_overhead_ns;
 	struct report report;
 	char machine[128];
@@ -195,7 +203,7 @@ static int run_window(struct sweep *sw, const struct config *c, uint64_t warmup_
 	const struct strategy *s = c->strategy;
 	struct model_world_config wcfg = {
 		.nr_threads = c->threads, .sharing = c->sharing, .kdump = c->kdump,
-		.strict = c->strict, .inv_spins = sw->inv_spins,
+		.strict = c->strict, .inv_ticks = sw->inv_ticks,
 	};
 	struct runner_config rcfg = {
 		.topo = sw->plan->this_system ? sw->plan->topo : NULL,
@@ -216,11 +224,12 @@ static int run_window(struct sweep *sw, const struct config *c, uint64_t warmup_
 	rc = strategy_setup(c->strategy, &scfg, &s);
 	if (rc)
 		return rc;
-	wcfg.strategy = wctx.strategy = s;
+	wcfg.lookup = &s->ops;
+	wctx.strategy = s;
 	*note = s->note();
 	if (use_arena) {
 		arena_reset(&sw->arena);
-		model_set_allocator(&sw->arena.allocator);
+		model_set_allocator(&sw->arena_allocator);
 	}
 	rc = model_world_create(&wcfg, &world);
 	if (rc)
@@ -323,7 +332,8 @@ static int write_machine(struct sweep *sw, const char *status)
 	fprintf(f, "run_id: %s\n", sw->run_id);
 	fprintf(f, "timer_overhead_ns: %.2f\n", sw->timer_overhead_ns);
 	fprintf(f, "inv_ns: %llu\n", (unsigned long long)sw->opt->inv_ns);
-	fprintf(f, "inv_spins: %lu\n", sw->inv_spins);
+	fprintf(f, "inv_ticks: %llu\n", (unsigned long long)sw->inv_ticks);
+	fprintf(f, "build_flavour: %s\n", DMABENCH_BUILD_FLAVOUR);
 	fprintf(f, "home_node: %d\n", sw->plan->home_node);
 	fprintf(f, "home_memory: %s\n", sw->arena_ok && sw->arena.bound ? "bound" : "not bound");
 	fprintf(f, "rcu_flavor: %s\n", sw->opt->rcu_flavor == RCU_FLAVOR_QSBR ? "qsbr" : "memb");
@@ -452,8 +462,11 @@ int sweep_run(struct plan *p, const struct options *o)
 
 	model_set_nr_cpu_ids(topo_max_pu_os(p->topo) + 1);
 	sw.timer_overhead_ns = clock_overhead_ns();
-	sw.inv_spins = clock_ns_to_spins(o->inv_ns, clock_spins_per_us());
+	sw.inv_ticks = clock_ns_to_ticks(o->inv_ns, clock_ticks_per_ns());
 	sw.arena_ok = !arena_create(&sw.arena, p->topo, p->home_node, ARENA_BYTES);
+	sw.arena_allocator = (struct model_allocator){
+		.zalloc_shared = arena_zalloc, .free_shared = arena_free, .arg = &sw.arena,
+	};
 	if (!sw.arena_ok)
 		fprintf(stderr, "dmabench: no home-node arena; model memory comes from the heap\n");
 
@@ -554,7 +567,7 @@ int sweep_soak(struct plan *p, const struct options *o)
 	}
 	install_signals();
 	model_set_nr_cpu_ids(topo_max_pu_os(p->topo) + 1);
-	sw.inv_spins = clock_ns_to_spins(o->inv_ns, clock_spins_per_us());
+	sw.inv_ticks = clock_ns_to_ticks(o->inv_ns, clock_ticks_per_ns());
 	printf("soak: %u configurations (map-unmap, every strategy and mode, strict and lazy, every sharing), %.1f s each\n",
 	       p->nr_configs, p->duration_ns / 1e9);
 	printf("%-12s %-6s %-6s %-7s %7s %14s %10s  %s\n", "strategy", "mode", "inv", "sharing",

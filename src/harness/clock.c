@@ -82,3 +82,22 @@ double clock_spins_per_us(void)
 	}
 	return median(rate, SPIN_TRIALS);
 }
+
+#define TICK_TRIALS	5
+#define TICK_TRIAL_NS	(2 * 1000 * 1000ull)
+
+double clock_ticks_per_ns(void)
+{
+	double rate[TICK_TRIALS];
+
+	for (int t = 0; t < TICK_TRIALS; t++) {
+		uint64_t t0 = clock_now_ns(), c0 = get_cycles(), t1, c1;
+
+		t1 = clock_spin_until(t0 + TICK_TRIAL_NS);
+		c1 = get_cycles();
+		rate[t] = (double)(c1 - c0) / (double)(t1 - t0 ? t1 - t0 : 1);
+	}
+	double m = median(rate, TICK_TRIALS);
+
+	return m > 0 ? m : 1.0;
+}
