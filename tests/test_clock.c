@@ -74,3 +74,22 @@ TEST(clock_spin_and_sleep_until_reach_the_deadline)
 	CHECK(clock_now_ns() >= deadline);
 	CHECK_EQ_INT(clock_sleep_until(0), 0);	/* past deadline: returns at once */
 }
+
+TEST(ticks_per_ns_is_positive_and_converts_ns_to_ticks)
+{
+	double tpn = clock_ticks_per_ns();
+	uint64_t c0 = get_cycles(), t0 = clock_now_ns();
+
+	printf("# get_cycles() ticks per ns: %.4f\n", tpn);
+	CHECK(tpn > 0);
+	CHECK_EQ_INT(clock_ns_to_ticks(0, tpn), 0);
+	CHECK_EQ_INT(clock_ns_to_ticks(1000, 2.5), 2500);
+	CHECK_EQ_INT(clock_ns_to_ticks(3, 0.5), 2);	/* rounded to nearest */
+	/* ticks advance with the clock at the calibrated rate (within 10%) */
+	clock_spin_until(t0 + 5000000);
+	{
+		double rate = (double)(get_cycles() - c0) / (double)(clock_now_ns() - t0);
+
+		CHECK_MSG(rate > tpn * 0.9 && rate < tpn * 1.1, "rate %.4f, calibrated %.4f", rate, tpn);
+	}
+}
