@@ -1,15 +1,9 @@
 /* cached: iommu_get_dma_domain() in map and unmap (v4.20+): plain loads, no write. */
 #include "strategy/strategy_impl.h"
 
-static __always_inline struct iommu_domain *cached_lookup(struct device *dev,
-							  struct iommu_domain *handed)
-{
-	(void)handed;
-	return iommu_get_dma_domain(dev);
-}
+STRATEGY_LOOKUP(cached, iommu_get_dma_domain)
 
-STRATEGY_GETS_ARE_LOOKUP(cached)
-STRATEGY_NO_PUT(cached)
+STRATEGY_PLAIN(cached)
 
 DEFINE_STRATEGY(cached,
 	.name = "cached",

@@ -19,8 +19,7 @@ static __always_inline struct iommu_domain *call_lookup(struct device *dev,
 	return call_get_domain(dev, handed);
 }
 
-STRATEGY_GETS_ARE_LOOKUP(call)
-STRATEGY_NO_PUT(call)
+STRATEGY_PLAIN(call)
 
 DEFINE_STRATEGY(call,
 	.name = "call",

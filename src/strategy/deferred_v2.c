@@ -22,12 +22,7 @@ static __always_inline int handle_deferred_device(struct device *dev)
 	return 0;
 }
 
-static __always_inline struct iommu_domain *deferred_v2_lookup(struct device *dev,
-							       struct iommu_domain *handed)
-{
-	(void)handed;
-	return iommu_get_dma_domain(dev);
-}
+STRATEGY_LOOKUP(deferred_v2, iommu_get_dma_domain)
 
 static __always_inline struct iommu_domain *deferred_v2_map_get(struct device *dev,
 								struct iommu_domain *handed)

@@ -20,24 +20,16 @@ static noinline int dev_flag_deferred_attach(struct device *dev, struct iommu_do
 	return ret;
 }
 
-static __always_inline struct iommu_domain *dev_flag_lookup(struct device *dev,
-							    struct iommu_domain *handed)
+STRATEGY_LOOKUP(dev_flag, iommu_get_dma_domain)
+
+/* READ_ONCE: racing first maps in kdump mode read what the attach clears */
+static __always_inline int dev_flag_check(struct device *dev, struct iommu_domain *domain)
 {
-	(void)handed;
-	return iommu_get_dma_domain(dev);
+	return unlikely(READ_ONCE(dev->iommu->attach_deferred)) &&
+	       dev_flag_deferred_attach(dev, domain);
 }
 
-static __always_inline struct iommu_domain *dev_flag_map_get(struct device *dev,
-							     struct iommu_domain *handed)
-{
-	struct iommu_domain *domain = dev_flag_lookup(dev, handed);
-
-	/* READ_ONCE: racing first maps in kdump mode read what the attach clears */
-	if (unlikely(READ_ONCE(dev->iommu->attach_deferred)) &&
-	    dev_flag_deferred_attach(dev, domain))
-		return NULL;
-	return domain;
-}
+STRATEGY_CHECKED_MAP_GET(dev_flag, dev_flag_check)
 
 STRATEGY_UNMAP_GET_IS_LOOKUP(dev_flag)
 STRATEGY_NO_PUT(dev_flag)

@@ -21,23 +21,10 @@ static __always_inline int handle_deferred_device(struct device *dev, struct iom
 	return 0;
 }
 
-static __always_inline struct iommu_domain *kdump_gate_lookup(struct device *dev,
-							      struct iommu_domain *handed)
-{
-	(void)handed;
-	return iommu_get_dma_domain(dev);
-}
+STRATEGY_LOOKUP(kdump_gate, iommu_get_dma_domain)
 
 /* __iommu_dma_map() / iommu_dma_map_sg(), same commit: a failed attach fails the map */
-static __always_inline struct iommu_domain *kdump_gate_map_get(struct device *dev,
-							       struct iommu_domain *handed)
-{
-	struct iommu_domain *domain = kdump_gate_lookup(dev, handed);
-
-	if (unlikely(handle_deferred_device(dev, domain)))
-		return NULL;
-	return domain;
-}
+STRATEGY_CHECKED_MAP_GET(kdump_gate, handle_deferred_device)
 
 /* unmap: the map already attached ("we can assume it's already been dealt with") */
 STRATEGY_UNMAP_GET_IS_LOOKUP(kdump_gate)

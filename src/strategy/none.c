@@ -8,8 +8,7 @@ static __always_inline struct iommu_domain *none_lookup(struct device *dev,
 	return handed;
 }
 
-STRATEGY_GETS_ARE_LOOKUP(none)
-STRATEGY_NO_PUT(none)
+STRATEGY_PLAIN(none)
 
 DEFINE_STRATEGY(none,
 	.name = "none",

@@ -29,12 +29,7 @@ static noipa struct iommu_domain *percpu_ref_get_domain(struct device *dev)
 }
 
 /* prefix pcpu_ref: percpu_ref_put() is the library's */
-static __always_inline struct iommu_domain *pcpu_ref_lookup(struct device *dev,
-							    struct iommu_domain *handed)
-{
-	(void)handed;
-	return percpu_ref_get_domain(dev);
-}
+STRATEGY_LOOKUP(pcpu_ref, percpu_ref_get_domain)
 
 static __always_inline void pcpu_ref_put(struct device *dev, struct iommu_domain *domain)
 {

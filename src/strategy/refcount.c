@@ -6,15 +6,9 @@
 #include "strategy/strategy_impl.h"
 
 /* the reference is dropped inside the lookup, as the kernel's is: no put */
-static __always_inline struct iommu_domain *refcount_lookup(struct device *dev,
-							    struct iommu_domain *handed)
-{
-	(void)handed;
-	return iommu_get_domain_for_dev(dev);
-}
+STRATEGY_LOOKUP(refcount, iommu_get_domain_for_dev)
 
-STRATEGY_GETS_ARE_LOOKUP(refcount)
-STRATEGY_NO_PUT(refcount)
+STRATEGY_PLAIN(refcount)
 
 DEFINE_STRATEGY(refcount,
 	.name = "refcount",

@@ -88,15 +88,9 @@ static noipa struct iommu_domain *iommu_get_domain_for_dev_full(struct device *d
 	return domain;
 }
 
-static __always_inline struct iommu_domain *refcount_full_lookup(struct device *dev,
-								 struct iommu_domain *handed)
-{
-	(void)handed;
-	return iommu_get_domain_for_dev_full(dev);
-}
+STRATEGY_LOOKUP(refcount_full, iommu_get_domain_for_dev_full)
 
-STRATEGY_GETS_ARE_LOOKUP(refcount_full)
-STRATEGY_NO_PUT(refcount_full)
+STRATEGY_PLAIN(refcount_full)
 
 DEFINE_STRATEGY(refcount_full,
 	.name = "refcount-full",

@@ -18,23 +18,15 @@ DEFINE_STATIC_KEY_FALSE(iommu_deferred_attach_enabled);
 
 static bool fallback;		/* setup found no jump label patching */
 
-static __always_inline struct iommu_domain *static_key_lookup(struct device *dev,
-							      struct iommu_domain *handed)
+STRATEGY_LOOKUP(static_key, iommu_get_dma_domain)
+
+static __always_inline int static_key_check(struct device *dev, struct iommu_domain *domain)
 {
-	(void)handed;
-	return iommu_get_dma_domain(dev);
+	return static_branch_unlikely(&iommu_deferred_attach_enabled) &&
+	       iommu_deferred_attach(dev, domain);
 }
 
-static __always_inline struct iommu_domain *static_key_map_get(struct device *dev,
-							       struct iommu_domain *handed)
-{
-	struct iommu_domain *domain = static_key_lookup(dev, handed);
-
-	if (static_branch_unlikely(&iommu_deferred_attach_enabled) &&
-	    iommu_deferred_attach(dev, domain))
-		return NULL;
-	return domain;
-}
+STRATEGY_CHECKED_MAP_GET(static_key, static_key_check)
 
 STRATEGY_UNMAP_GET_IS_LOOKUP(static_key)
 STRATEGY_NO_PUT(static_key)
@@ -44,16 +36,14 @@ STRATEGY_NO_PUT(static_key)
 #define static_key_fallback_unmap_get	static_key_unmap_get
 #define static_key_fallback_put		static_key_put
 
-static __always_inline struct iommu_domain *static_key_fallback_map_get(struct device *dev,
-									struct iommu_domain *handed)
+static __always_inline int static_key_fallback_check(struct device *dev,
+						      struct iommu_domain *domain)
 {
-	struct iommu_domain *domain = static_key_lookup(dev, handed);
-
-	if (unlikely(static_key_enabled(&iommu_deferred_attach_enabled)) &&
-	    iommu_deferred_attach(dev, domain))
-		return NULL;
-	return domain;
+	return unlikely(static_key_enabled(&iommu_deferred_attach_enabled)) &&
+	       iommu_deferred_attach(dev, domain);
 }
+
+STRATEGY_CHECKED_MAP_GET(static_key_fallback, static_key_fallback_check)
 
 static int static_key_setup(const struct strategy_config *cfg)
 {

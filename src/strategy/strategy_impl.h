@@ -13,8 +13,11 @@
  *   P_unmap_get(dev, handed)  the lookup at the top of the unmap paths
  *   P_put(dev, domain)        the end of the domain's use (empty for most)
  *
- * STRATEGY_GETS_ARE_LOOKUP(P), STRATEGY_UNMAP_GET_IS_LOOKUP(P) and
- * STRATEGY_NO_PUT(P) write the common ones. Then
+ * STRATEGY_LOOKUP(P, fn) writes a P_lookup that is a call of the kernel's
+ * fn(dev); STRATEGY_GETS_ARE_LOOKUP(P), STRATEGY_UNMAP_GET_IS_LOOKUP(P),
+ * STRATEGY_NO_PUT(P) and STRATEGY_PLAIN(P) (the gets are the lookup, no put)
+ * write the other common ones, STRATEGY_CHECKED_MAP_GET(P, check) a map_get
+ * that is the lookup plus a deferred-attach check. Then
  *
  *   DEFINE_STRATEGY(P, .name = "...", .description = "...",
  *                   .class = STRATEGY_CLASS_..., [.flags, hooks that differ]);
@@ -86,6 +89,33 @@ static __always_inline struct iommu_domain *P##_map_get(struct device *dev,	\
 	return P##_lookup(dev, handed);						\
 }										\
 STRATEGY_UNMAP_GET_IS_LOOKUP(P)
+
+#define STRATEGY_LOOKUP(P, fn)	__STRATEGY_LOOKUP(P, fn)
+#define __STRATEGY_LOOKUP(P, fn)						\
+static __always_inline struct iommu_domain *P##_lookup(struct device *dev,	\
+						       struct iommu_domain *handed) \
+{										\
+	(void)handed;								\
+	return fn(dev);								\
+}
+
+#define STRATEGY_PLAIN(P)	STRATEGY_GETS_ARE_LOOKUP(P) STRATEGY_NO_PUT(P)
+
+/*
+ * P_map_get as the gated designs have it: the lookup, then check(dev, domain)
+ * (nonzero: the deferred attach failed, and so does the map).
+ */
+#define STRATEGY_CHECKED_MAP_GET(P, check)	__STRATEGY_CHECKED_MAP_GET(P, check)
+#define __STRATEGY_CHECKED_MAP_GET(P, check)					\
+static __always_inline struct iommu_domain *P##_map_get(struct device *dev,	\
+							struct iommu_domain *handed) \
+{										\
+	struct iommu_domain *domain = P##_lookup(dev, handed);			\
+										\
+	if (unlikely(check(dev, domain)))					\
+		return NULL;							\
+	return domain;								\
+}
 
 /*
  * The setup every strategy does: is_kdump_kernel() follows cfg->kdump;
