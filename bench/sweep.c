@@ -209,7 +209,7 @@ static int run_window(struct sweep *sw, const struct config *c, uint64_t warmup_
 		.topo = sw->plan->this_system ? sw->plan->topo : NULL,
 		.slots = c->slots, .nr_threads = c->threads,
 		.warmup_ns = warmup_ns, .duration_ns = sw->plan->duration_ns,
-		.events = events, .strict_binding = sw->opt->strict_binding,
+		.events = events,
 	};
 	struct window_ctx wctx = { .scenario = c->scenario };
 	struct runner_work work = {
