@@ -252,6 +252,26 @@ out_teardown:
 	return rc;
 }
 
+/*
+ * The host's steal time so far, in USER_HZ ticks summed over CPUs (the
+ * "cpu" line of /proc/stat, 8th field), or -1 where there is none to read.
+ * A window during which it grows ran on a vCPU the hypervisor descheduled:
+ * noise from the host, not the model (row flag host-steal).
+ */
+static long long host_steal_ticks(void)
+{
+	unsigned long long v[8];
+	FILE *f = fopen("/proc/stat", "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	return n == 8 ? (long long)v[7] : -1;
+}
+
 static int run_item(struct sweep *sw, const struct plan_item *it)
 {
 	const struct config *c = &sw->plan->configs[it->config];
@@ -260,6 +280,7 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 	unsigned int flags = 0;
 	const char *note = "";
 	char binding[64];
+	long long steal = host_steal_ticks();
 	int rc, check_rc;
 
 	rc = run_window(sw, c, sw->plan->warmup_ns, &sw->events, sw->arena_ok, &res, &check,
@@ -282,6 +303,8 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 		flags |= ROWFLAG_BIND_FAILED;
 	if (res.migrations)
 		flags |= ROWFLAG_MIGRATED;
+	if (steal >= 0 && host_steal_ticks() > steal)
+		flags |= ROWFLAG_HOST_STEAL;
 	if (!sw->plan->this_system)
 		snprintf(binding, sizeof(binding), "unbound");
 	else if (res.bind_failures)
