@@ -5,9 +5,6 @@
 
 #define OVERHEAD_TRIALS		101
 #define OVERHEAD_READS		64
-#define SPIN_TRIALS		9
-#define SPIN_TRIAL_NS		500000ull	/* 0.5 ms: many scheduler ticks shorter */
-#define SPIN_SIZING_NS		100000ull
 
 int clock_sleep_until(uint64_t deadline_ns)
 {
@@ -53,34 +50,6 @@ double clock_overhead_ns(void)
 
 	/* a clock coarser than the loop (never seen with the vDSO) still gives > 0 */
 	return m > 0 ? m : 1.0 / OVERHEAD_READS;
-}
-
-/* ns taken by clock_spin(n) once */
-static uint64_t spin_trial_ns(unsigned long n)
-{
-	uint64_t t0 = clock_now_ns();
-
-	clock_spin(n);
-	return clock_now_ns() - t0;
-}
-
-double clock_spins_per_us(void)
-{
-	double rate[SPIN_TRIALS];
-	unsigned long n = 1024;
-	uint64_t ns;
-
-	/* size a trial: double n until it lasts SPIN_SIZING_NS */
-	while ((ns = spin_trial_ns(n)) < SPIN_SIZING_NS && n < (1ul << 40))
-		n *= 2;
-	if (ns == 0)
-		ns = 1;
-	n = (unsigned long)((double)n * SPIN_TRIAL_NS / (double)ns) + 1;
-	for (int t = 0; t < SPIN_TRIALS; t++) {
-		ns = spin_trial_ns(n);
-		rate[t] = (double)n * 1000.0 / (double)(ns ? ns : 1);
-	}
-	return median(rate, SPIN_TRIALS);
 }
 
 #define TICK_TRIALS	5

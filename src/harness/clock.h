@@ -15,14 +15,12 @@
  *
  * Spinning. clock_spin(n) is n cpu_relax() iterations (x86 `pause`, whose
  * latency varies by microarchitecture: ~10 cycles before Skylake, ~140
- * after), and clock_spins_per_us() measures how many make a microsecond here
- * (a spin count is what the model used to wait; kept for other waits).
+ * after): a short back-off, not a measure of time.
  *
  * Contract. Every function may be called from any thread at any time and
  * keeps no state; nothing here prints. Costs: clock_now_ns() tens of ns;
- * clock_overhead_ns() about 1 ms; clock_spins_per_us() about 5 ms and
- * clock_ticks_per_ns() about 10 ms of spinning on the calling CPU (run them
- * where nothing else competes for it).
+ * clock_overhead_ns() about 1 ms; clock_ticks_per_ns() about 10 ms of
+ * spinning on the calling CPU (run it where nothing else competes for it).
  */
 #ifndef DMABENCH_HARNESS_CLOCK_H
 #define DMABENCH_HARNESS_CLOCK_H
@@ -83,12 +81,6 @@ int clock_sleep_until(uint64_t deadline_ns);
 double clock_overhead_ns(void);
 
 /*
- * clock_spin() iterations per microsecond on the calling CPU: the median of
- * 9 trials of about 0.5 ms each, after sizing the trial. Always > 0.
- */
-double clock_spins_per_us(void);
-
-/*
  * get_cycles() ticks (model/compiler.h: the TSC on x86) per ns of
  * clock_now_ns(): the median of 5 trials of about 2 ms each. Always > 0.
  * The model's invalidation waits a deadline in these ticks.
@@ -99,12 +91,6 @@ double clock_ticks_per_ns(void);
 static inline uint64_t clock_ns_to_ticks(uint64_t ns, double ticks_per_ns)
 {
 	return (uint64_t)((double)ns * ticks_per_ns + 0.5);
-}
-
-/* ns of modelled wait -> clock_spin() count, rounded to nearest; 0 ns -> 0. */
-static inline unsigned long clock_ns_to_spins(uint64_t ns, double spins_per_us)
-{
-	return (unsigned long)((double)ns * spins_per_us / 1000.0 + 0.5);
 }
 
 #endif
