@@ -3,10 +3,12 @@
 #   make test       build and run every test; last line "N passed, N failed"
 #   make bench      the default sweep on this machine, then the plots
 #   make asan/tsan  the test suite under AddressSanitizer+UBSan / ThreadSanitizer
+#   make MITIGATIONS=1 [target]  the mitigated-kernel flavour (retpolines, return thunks) in build/mitigations
 #   make plot RUN=dir, make compare A=dir B=dir [OUT=file.csv], make fuzz
 
 CC      ?= cc
-BUILD   ?= build
+MITIGATIONS ?=
+BUILD   ?= $(if $(filter 1,$(MITIGATIONS)),build/mitigations,build)
 SAN     ?=
 PKGS    := liburcu-memb liburcu-qsbr hwloc
 
@@ -46,6 +48,18 @@ endif
 
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
+# The mitigated-kernel flavour: every indirect call through a retpoline and
+# every return through a return thunk, as an x86 distribution kernel built
+# with CONFIG_RETPOLINE and CONFIG_RETHUNK pays them, so call-bound costs
+# compare as they would there. In CFLAGS, so machine.txt's flags show it;
+# sweep.c also writes "build_flavour: mitigations".
+ifneq ($(filter-out 1,$(MITIGATIONS)),)
+$(error MITIGATIONS='$(MITIGATIONS)': 1 or nothing)
+endif
+ifeq ($(MITIGATIONS),1)
+override CFLAGS += -mindirect-branch=thunk -mfunction-return=thunk -mindirect-branch-register \
+	-fcf-protection=none -DDMABENCH_MITIGATIONS=1
+endif
 ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) -pthread -D_GNU_SOURCE \
 	-Isrc $(PKG_CFLAGS) $(PFM_CFLAGS) $(SAN_CFLAGS) -MMD -MP
 LDLIBS   := $(PKG_LIBS) $(PFM_LIBS) -lm -pthread

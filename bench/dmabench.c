@@ -26,12 +26,12 @@ static void list(void)
 	for (unsigned int i = 0; i < strategy_count; i++) {
 		const struct strategy *s = strategy_table[i];
 
-		printf("  %-12s %s%s\n", s->name, s->description,
-		       (s->flags & STRATEGY_GATED) ? " [gated: also runs in kdump mode]" : "");
+		printf("  %-14s %s [%s%s]\n", s->name, s->description, strategy_class_name(s->class),
+		       (s->flags & STRATEGY_GATED) ? "; gated: also runs in kdump mode" : "");
 	}
 	printf("scenarios:\n");
 	for (unsigned int i = 0; i < scenario_count; i++)
-		printf("  %-12s %s\n", scenario_table[i]->name, scenario_table[i]->description);
+		printf("  %-14s %s\n", scenario_table[i]->name, scenario_table[i]->description);
 }
 
 int main(int argc, char **argv)

@@ -35,6 +35,7 @@ static const struct {
 	{ ROWFLAG_INTERRUPTED, "interrupted" },
 	{ ROWFLAG_BIND_FAILED, "binding-failed" },
 	{ ROWFLAG_MIGRATED, "migrated" },
+	{ ROWFLAG_HOST_STEAL, "host-steal" },
 };
 
 static void flags_string(const struct config *c, unsigned int mask, const char *note,

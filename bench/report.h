@@ -27,6 +27,7 @@ struct rep_result {
 #define ROWFLAG_INTERRUPTED	(1u << 3)
 #define ROWFLAG_BIND_FAILED	(1u << 5)
 #define ROWFLAG_MIGRATED	(1u << 6)
+#define ROWFLAG_HOST_STEAL	(1u << 7)	/* the hypervisor stole CPU time during the window */
 
 struct report {
 	const struct plan *plan;

@@ -25,6 +25,13 @@
 
 #define ARENA_BYTES	(256UL << 20)	/* reserved, touched only as used */
 
+/* make MITIGATIONS=1: retpolines and return thunks, as an x86 distribution kernel */
+#ifdef DMABENCH_MITIGATIONS
+#define DMABENCH_BUILD_FLAVOUR	"mitigations (-mindirect-branch=thunk -mfunction-return=thunk)"
+#else
+#define DMABENCH_BUILD_FLAVOUR	"plain"
+#endif
+
 /*
  * Interruption. The first SIGINT/SIGTERM (or SIGHUP, unless it was ignored
  * when we started, as under nohup) stops the window in progress (it is
@@ -156,8 +163,9 @@ struct sweep {
 	const struct options *opt;
 	struct pmu_events events;
 	struct arena arena;
+	struct model_allocator arena_allocator;	/* the arena, as the model's allocator */
 	bool arena_ok;
-	unsigned long inv_spins;
+	uint64_t inv_ticks;
 	double timer_overhead_ns;
 	struct report report;
 	char machine[128];
@@ -208,13 +216,13 @@ static int run_window(struct sweep *sw, const struct config *c, uint64_t warmup_
 	const struct strategy *s = c->strategy;
 	struct model_world_config wcfg = {
 		.nr_threads = c->threads, .sharing = c->sharing, .kdump = c->kdump,
-		.strict = c->strict, .inv_spins = sw->inv_spins,
+		.strict = c->strict, .inv_ticks = sw->inv_ticks,
 	};
 	struct runner_config rcfg = {
 		.topo = sw->plan->this_system ? sw->plan->topo : NULL,
 		.slots = c->slots, .nr_threads = c->threads,
 		.warmup_ns = warmup_ns, .duration_ns = sw->plan->duration_ns,
-		.events = events, .strict_binding = sw->opt->strict_binding,
+		.events = events,
 	};
 	struct window_ctx wctx = { .scenario = c->scenario };
 	struct runner_work work = {
@@ -229,11 +237,12 @@ static int run_window(struct sweep *sw, const struct config *c, uint64_t warmup_
 	rc = strategy_setup(c->strategy, &scfg, &s);
 	if (rc)
 		return rc;
-	wcfg.strategy = wctx.strategy = s;
+	wcfg.lookup = &s->ops;
+	wctx.strategy = s;
 	*note = s->note();
 	if (use_arena) {
 		arena_reset(&sw->arena);
-		model_set_allocator(&sw->arena.allocator);
+		model_set_allocator(&sw->arena_allocator);
 	}
 	rc = model_world_create(&wcfg, &world);
 	if (rc)
@@ -256,6 +265,26 @@ out_teardown:
 	return rc;
 }
 
+/*
+ * The host's steal time so far, in USER_HZ ticks summed over CPUs (the
+ * "cpu" line of /proc/stat, 8th field), or -1 where there is none to read.
+ * A window during which it grows ran on a vCPU the hypervisor descheduled:
+ * noise from the host, not the model (row flag host-steal).
+ */
+static long long host_steal_ticks(void)
+{
+	unsigned long long v[8];
+	FILE *f = fopen("/proc/stat", "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	return n == 8 ? (long long)v[7] : -1;
+}
+
 static int run_item(struct sweep *sw, const struct plan_item *it)
 {
 	const struct config *c = &sw->plan->configs[it->config];
@@ -264,6 +293,7 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 	unsigned int flags = 0;
 	const char *note = "";
 	char binding[64];
+	long long steal = host_steal_ticks();
 	int rc, check_rc;
 
 	rc = run_window(sw, c, sw->plan->warmup_ns, &sw->events, sw->arena_ok, &res, &check,
@@ -286,6 +316,8 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 		flags |= ROWFLAG_BIND_FAILED;
 	if (res.migrations)
 		flags |= ROWFLAG_MIGRATED;
+	if (steal >= 0 && host_steal_ticks() > steal)
+		flags |= ROWFLAG_HOST_STEAL;
 	if (!sw->plan->this_system)
 		snprintf(binding, sizeof(binding), "unbound");
 	else if (res.bind_failures)
@@ -353,7 +385,8 @@ static int write_machine(struct sweep *sw, const char *status)
 	fprintf(f, "run_id: %s\n", sw->run_id);
 	fprintf(f, "timer_overhead_ns: %.2f\n", sw->timer_overhead_ns);
 	fprintf(f, "inv_ns: %llu\n", (unsigned long long)sw->opt->inv_ns);
-	fprintf(f, "inv_spins: %lu\n", sw->inv_spins);
+	fprintf(f, "inv_ticks: %llu\n", (unsigned long long)sw->inv_ticks);
+	fprintf(f, "build_flavour: %s\n", DMABENCH_BUILD_FLAVOUR);
 	fprintf(f, "home_node: %d\n", sw->plan->home_node);
 	fprintf(f, "home_memory: %s\n", sw->arena_ok && sw->arena.bound ? "bound" : "not bound");
 	fprintf(f, "rcu_flavor: %s\n", sw->opt->rcu_flavor == RCU_FLAVOR_QSBR ? "qsbr" : "memb");
@@ -561,8 +594,11 @@ int sweep_run(struct plan *p, const struct options *o)
 
 	model_set_nr_cpu_ids(topo_max_pu_os(p->topo) + 1);
 	sw.timer_overhead_ns = clock_overhead_ns();
-	sw.inv_spins = clock_ns_to_spins(o->inv_ns, clock_spins_per_us());
+	sw.inv_ticks = clock_ns_to_ticks(o->inv_ns, clock_ticks_per_ns());
 	sw.arena_ok = !arena_create(&sw.arena, p->topo, p->home_node, ARENA_BYTES);
+	sw.arena_allocator = (struct model_allocator){
+		.zalloc_shared = arena_zalloc, .free_shared = arena_free, .arg = &sw.arena,
+	};
 	if (!sw.arena_ok)
 		fprintf(stderr, "dmabench: no home-node arena; model memory comes from the heap\n");
 
@@ -667,7 +703,7 @@ int sweep_soak(struct plan *p, const struct options *o)
 	}
 	install_signals();
 	model_set_nr_cpu_ids(topo_max_pu_os(p->topo) + 1);
-	sw.inv_spins = clock_ns_to_spins(o->inv_ns, clock_spins_per_us());
+	sw.inv_ticks = clock_ns_to_ticks(o->inv_ns, clock_ticks_per_ns());
 	printf("soak: %u configurations (map-unmap, every strategy and mode, strict and lazy, every sharing), %.1f s each\n",
 	       p->nr_configs, p->duration_ns / 1e9);
 	printf("%-12s %-6s %-6s %-7s %7s %14s %10s  %s\n", "strategy", "mode", "inv", "sharing",

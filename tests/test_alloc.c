@@ -33,7 +33,7 @@ static void warm_path_allocates_nothing(bool strict)
 	struct strategy_config scfg = { 0 };
 	struct model_world_config cfg = {
 		.nr_threads = 1, .sharing = MODEL_SHARE_DEVICE, .strict = strict,
-		.inv_spins = 0,
+		.inv_ticks = 0,
 	};
 	struct model_world *w;
 	struct device *dev;
@@ -41,7 +41,7 @@ static void warm_path_allocates_nothing(bool strict)
 
 	REQUIRE(model_set_nr_cpu_ids(2) == 0);
 	REQUIRE(strategy_setup(s, &scfg, &active) == 0);
-	cfg.strategy = active;
+	cfg.lookup = &active->ops;
 	REQUIRE(model_world_create(&cfg, &w) == 0);
 	dev = model_world_device(w, 0);
 	for (int i = 0; i < 20000; i++) {	/* warm: fill the caches and queues */

@@ -3,22 +3,20 @@
  * (src/model/model.c): layouts per sharing mode, config validation, kdump
  * worlds whose racing first maps attach each deferred device once, the
  * checker catching each kind of violation, and allocation-failure injection.
- * The lookups are local strategies so this does not depend on src/strategy.
+ * The lookups are local struct dma_lookup_ops on the model's generic paths,
+ * so this does not depend on src/strategy.
  */
 #include <pthread.h>
 #include "model/alloc.h"
 #include "model/crash_dump.h"
 #include "model/dma-iommu.h"
 #include "model/model.h"
-#include "strategy/strategy.h"
+#include "model/dma-lookup.h"
 #include "test.h"
 
 static int nr_group_init, nr_group_release, group_init_ret;
 
-static int t_setup(const struct strategy_config *cfg) { (void)cfg; return 0; }
-static void t_void(void) { }
-static int t_int(void) { return 0; }
-static const char *t_note(void) { return ""; }
+static int t_group_check(struct iommu_group *g) { (void)g; return 0; }
 static void t_put(struct device *dev, struct iommu_domain *d) { (void)dev; (void)d; }
 
 static int t_group_init(struct iommu_group *g)
@@ -68,24 +66,12 @@ static struct iommu_domain *leaky_get(struct device *dev, struct iommu_domain *h
 	return group->default_domain;
 }
 
-static unsigned long gated_batch(struct device *dev, struct iommu_domain *h, unsigned long n)
-{
-	unsigned long nulls = 0;
-
-	while (n--)
-		nulls += !gated_get(dev, h);
-	return nulls;
-}
-
 #define TEST_STRATEGY(sym, getter)						\
-static const struct strategy sym = {						\
-	.name = #sym, .description = "tests", .flags = STRATEGY_GATED,		\
-	.setup = t_setup, .teardown = t_void, .thread_init = t_int,		\
-	.thread_exit = t_void, .quiescent = t_void,				\
-	.group_init = t_group_init, .group_release = t_group_release,		\
-	.map_get = getter, .map_put = t_put,					\
-	.unmap_get = cached_get, .unmap_put = t_put,				\
-	.lookup_batch = gated_batch, .note = t_note,				\
+static const struct dma_lookup_ops sym = {					\
+	.lookup = cached_get, .map_get = getter, .unmap_get = cached_get,	\
+	.put = t_put, .group_init = t_group_init,				\
+	.group_release = t_group_release, .group_check = t_group_check,	\
+	DMA_LOOKUP_PATHS(dma_lookup_generic),					\
 }
 
 TEST_STRATEGY(gated, gated_get);
@@ -94,11 +80,11 @@ TEST_STRATEGY(refcounted, refcount_get);
 TEST_STRATEGY(leaky, leaky_get);
 
 static struct model_world *make(int threads, enum model_sharing sharing, bool strict,
-				bool kdump, const struct strategy *s)
+				bool kdump, const struct dma_lookup_ops *s)
 {
 	struct model_world_config cfg = {
 		.nr_threads = threads, .sharing = sharing, .strict = strict,
-		.kdump = kdump, .inv_spins = 1, .strategy = s,
+		.kdump = kdump, .inv_ticks = 1, .lookup = s,
 	};
 	struct model_world *w = NULL;
 
@@ -156,9 +142,9 @@ TEST(sharing_modes_lay_out_devices_groups_domains)
 TEST(bad_config_refused)
 {
 	struct model_world_config cfg = {
-		.nr_threads = 1, .sharing = MODEL_SHARE_DEVICE, .strict = true, .strategy = &gated,
+		.nr_threads = 1, .sharing = MODEL_SHARE_DEVICE, .strict = true, .lookup = &gated,
 	};
-	struct strategy broken = gated;
+	struct dma_lookup_ops broken = gated;
 	struct model_world *w = (struct model_world *)&cfg;
 
 	CHECK_EQ_INT(model_world_create(&cfg, NULL), -EINVAL);
@@ -172,10 +158,10 @@ TEST(bad_config_refused)
 	cfg.sharing = (enum model_sharing)9;
 	CHECK_EQ_INT(model_world_create(&cfg, &w), -EINVAL);
 	cfg.sharing = MODEL_SHARE_GROUP;
-	cfg.strategy = NULL;
+	cfg.lookup = NULL;
 	CHECK_EQ_INT(model_world_create(&cfg, &w), -EINVAL);
-	broken.unmap_put = NULL;
-	cfg.strategy = &broken;
+	broken.put = NULL;
+	cfg.lookup = &broken;
 	CHECK_EQ_INT(model_world_create(&cfg, &w), -EINVAL);
 	CHECK(w == NULL);
 	model_world_destroy(NULL);
@@ -198,7 +184,7 @@ TEST(group_hooks_run_once_per_group_and_a_failing_init_unwinds)
 	{
 		struct model_world_config cfg = {
 			.nr_threads = 2, .sharing = MODEL_SHARE_PRIVATE, .kdump = !was,
-			.strategy = &gated,
+			.lookup = &gated,
 		};
 		struct model_world *bad = NULL;
 
@@ -404,7 +390,7 @@ TEST(allocation_failure_anywhere_in_create_leaks_nothing)
 	for (unsigned int k = 0; k < ARRAY_SIZE(cases); k++) {
 		struct model_world_config cfg = {
 			.nr_threads = cases[k].threads, .sharing = cases[k].mode,
-			.strict = cases[k].strict, .kdump = cases[k].kdump, .strategy = &gated,
+			.strict = cases[k].strict, .kdump = cases[k].kdump, .lookup = &gated,
 		};
 		int failures = 0, ret = -ENOMEM;
 		long n;

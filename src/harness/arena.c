@@ -7,7 +7,7 @@
 
 #define ARENA_PAGE	4096
 
-static void *arena_zalloc(size_t size, void *arg)
+void *arena_zalloc(size_t size, void *arg)
 {
 	struct arena *a = arg;
 	size_t align = size >= ARENA_PAGE ? ARENA_PAGE : 64;
@@ -29,7 +29,7 @@ static void *arena_zalloc(size_t size, void *arg)
 	return p;
 }
 
-static void arena_free(void *p, size_t size, void *arg)
+void arena_free(void *p, size_t size, void *arg)
 {
 	struct arena *a = arg;
 
@@ -50,9 +50,6 @@ int arena_create(struct arena *a, struct topo *topo, int node, size_t size)
 	if (rc)
 		return rc;
 	a->base = base;
-	a->allocator.zalloc_shared = arena_zalloc;
-	a->allocator.free_shared = arena_free;
-	a->allocator.arg = a;
 	return 0;
 }
 

@@ -5,9 +5,6 @@
 
 #define OVERHEAD_TRIALS		101
 #define OVERHEAD_READS		64
-#define SPIN_TRIALS		9
-#define SPIN_TRIAL_NS		500000ull	/* 0.5 ms: many scheduler ticks shorter */
-#define SPIN_SIZING_NS		100000ull
 
 int clock_sleep_until(uint64_t deadline_ns)
 {
@@ -55,30 +52,21 @@ double clock_overhead_ns(void)
 	return m > 0 ? m : 1.0 / OVERHEAD_READS;
 }
 
-/* ns taken by clock_spin(n) once */
-static uint64_t spin_trial_ns(unsigned long n)
+#define TICK_TRIALS	5
+#define TICK_TRIAL_NS	(2 * 1000 * 1000ull)
+
+double clock_ticks_per_ns(void)
 {
-	uint64_t t0 = clock_now_ns();
+	double rate[TICK_TRIALS];
 
-	clock_spin(n);
-	return clock_now_ns() - t0;
-}
+	for (int t = 0; t < TICK_TRIALS; t++) {
+		uint64_t t0 = clock_now_ns(), c0 = get_cycles(), t1, c1;
 
-double clock_spins_per_us(void)
-{
-	double rate[SPIN_TRIALS];
-	unsigned long n = 1024;
-	uint64_t ns;
-
-	/* size a trial: double n until it lasts SPIN_SIZING_NS */
-	while ((ns = spin_trial_ns(n)) < SPIN_SIZING_NS && n < (1ul << 40))
-		n *= 2;
-	if (ns == 0)
-		ns = 1;
-	n = (unsigned long)((double)n * SPIN_TRIAL_NS / (double)ns) + 1;
-	for (int t = 0; t < SPIN_TRIALS; t++) {
-		ns = spin_trial_ns(n);
-		rate[t] = (double)n * 1000.0 / (double)(ns ? ns : 1);
+		t1 = clock_spin_until(t0 + TICK_TRIAL_NS);
+		c1 = get_cycles();
+		rate[t] = (double)(c1 - c0) / (double)(t1 - t0 ? t1 - t0 : 1);
 	}
-	return median(rate, SPIN_TRIALS);
+	double m = median(rate, TICK_TRIALS);
+
+	return m > 0 ? m : 1.0;
 }

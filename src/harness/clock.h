@@ -8,17 +8,18 @@
  * read costs here; the harness exports that figure (timer_overhead_ns) and
  * never subtracts it silently.
  *
- * Spinning. The model's invalidation busy-waits a number of cpu_relax()
- * iterations (src/model/model-iommu.c: `for (i = n; i; i--) cpu_relax();`).
- * clock_spin() is that loop, written identically on the same cpu_relax()
- * (x86 `pause`, whose latency varies by microarchitecture: ~10 cycles before
- * Skylake, ~140 after), and clock_spins_per_us() measures how many
- * iterations make a microsecond on this machine, so --inv-ns becomes a spin
- * count: clock_ns_to_spins().
+ * Ticks. The model's invalidation busy-waits until get_cycles() (the TSC)
+ * passes a deadline (src/model/model-iommu.c); clock_ticks_per_ns()
+ * calibrates the tick against this clock so --inv-ns becomes a tick count:
+ * clock_ns_to_ticks().
+ *
+ * Spinning. clock_spin(n) is n cpu_relax() iterations (x86 `pause`, whose
+ * latency varies by microarchitecture: ~10 cycles before Skylake, ~140
+ * after): a short back-off, not a measure of time.
  *
  * Contract. Every function may be called from any thread at any time and
  * keeps no state; nothing here prints. Costs: clock_now_ns() tens of ns;
- * clock_overhead_ns() about 1 ms; clock_spins_per_us() about 5 ms of
+ * clock_overhead_ns() about 1 ms; clock_ticks_per_ns() about 10 ms of
  * spinning on the calling CPU (run it where nothing else competes for it).
  */
 #ifndef DMABENCH_HARNESS_CLOCK_H
@@ -53,11 +54,7 @@ static inline uint64_t clock_thread_cpu_ns(void)
 	return clock_ts_ns(&ts);
 }
 
-/*
- * The model's invalidation wait: n cpu_relax() iterations, the same loop as
- * model_invalidate() in src/model/model-iommu.c. Keep the two identical (or
- * both call one shared helper) or the calibration measures another loop.
- */
+/* n cpu_relax() iterations. */
 static __always_inline void clock_spin(unsigned long n)
 {
 	for (unsigned long i = n; i; i--)
@@ -84,15 +81,16 @@ int clock_sleep_until(uint64_t deadline_ns);
 double clock_overhead_ns(void);
 
 /*
- * clock_spin() iterations per microsecond on the calling CPU: the median of
- * 9 trials of about 0.5 ms each, after sizing the trial. Always > 0.
+ * get_cycles() ticks (model/compiler.h: the TSC on x86) per ns of
+ * clock_now_ns(): the median of 5 trials of about 2 ms each. Always > 0.
+ * The model's invalidation waits a deadline in these ticks.
  */
-double clock_spins_per_us(void);
+double clock_ticks_per_ns(void);
 
-/* ns of modelled wait -> clock_spin() count, rounded to nearest; 0 ns -> 0. */
-static inline unsigned long clock_ns_to_spins(uint64_t ns, double spins_per_us)
+/* ns of modelled wait -> get_cycles() ticks, rounded to nearest; 0 ns -> 0. */
+static inline uint64_t clock_ns_to_ticks(uint64_t ns, double ticks_per_ns)
 {
-	return (unsigned long)((double)ns * spins_per_us / 1000.0 + 0.5);
+	return (uint64_t)((double)ns * ticks_per_ns + 0.5);
 }
 
 #endif

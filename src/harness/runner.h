@@ -45,7 +45,6 @@ struct runner_config {
 	uint64_t warmup_ns, duration_ns;
 	unsigned long batch_calls;		/* calls per timed batch */
 	const struct pmu_events *events;	/* NULL: no counters */
-	bool strict_binding;
 };
 
 struct runner_thread {

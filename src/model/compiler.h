@@ -1,8 +1,9 @@
 /*
  * src/model/compiler.h — the kernel idioms the model is written in.
  *
- * likely/unlikely, READ_ONCE/WRITE_ONCE, barriers, cpu_relax, container_of,
- * ERR_PTR, cache-line alignment, a spinlock and the per-CPU index.
+ * likely/unlikely, noinline/noipa, READ_ONCE/WRITE_ONCE, barriers, cpu_relax,
+ * get_cycles, container_of, ERR_PTR, cache-line alignment, a spinlock and
+ * the per-CPU index.
  * Header-only, no state but the thread-local CPU index (percpu below).
  * Any thread may call anything here.
  */
@@ -13,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <errno.h>
+#include <time.h>
 
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
@@ -21,6 +23,19 @@
 #define __always_inline	inline __attribute__((always_inline))
 #endif
 #define noinline	__attribute__((noinline))
+/*
+ * Out of line and opaque to the caller's optimiser (no constant propagation,
+ * no "pure"/"const" inference that would let a loop hoist the call): how a
+ * lookup in another translation unit looks, for one defined in the same file.
+ */
+#if defined(__has_attribute)
+#if __has_attribute(noipa)
+#define noipa		__attribute__((noipa))
+#endif
+#endif
+#ifndef noipa
+#define noipa		__attribute__((noinline, used))
+#endif
 
 #define SMP_CACHE_BYTES		64
 #define ____cacheline_aligned	__attribute__((aligned(SMP_CACHE_BYTES)))
@@ -51,6 +66,28 @@ static __always_inline void cpu_relax(void)
 	__asm__ __volatile__("yield" ::: "memory");
 #else
 	barrier();
+#endif
+}
+
+/*
+ * get_cycles(), as arch/x86 has it: rdtsc (constant and invariant on any x86
+ * this runs on: a modern CPU's TSC, or a VM's), not serialising (a wait that
+ * reads it in a loop needs none). Elsewhere CLOCK_MONOTONIC in ns. What the
+ * model's modelled hardware waits count in (model-iommu.h); the harness
+ * calibrates it against its clock (clock_ticks_per_ns()).
+ */
+static __always_inline uint64_t get_cycles(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+#else
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 #endif
 }
 

@@ -1,8 +1,8 @@
-/* drivers/iommu/dma-iommu.c, v6.1 (map/unmap, flush queue); lookups through dev->dma_lookup */
+/* drivers/iommu/dma-iommu.c, v6.1 (map/unmap, flush queue); the lookups are dev->dma_lookup's (dma-lookup.h) */
 #include <time.h>
 #include "model/alloc.h"
 #include "model/dma-iommu.h"
-#include "strategy/strategy.h"
+#include "model/dma-lookup.h"
 
 /* arch/x86/include/asm/barrier.h: smp_mb() (ThreadSanitizer refuses C11 fences) */
 #if defined(__x86_64__)
@@ -48,8 +48,13 @@ static void fq_ring_free(struct iommu_dma_cookie *cookie, struct iova_fq *fq)
 	}
 }
 
+/* set only in the thread standing for the timer: the test that it never flushes reads it */
+static __thread bool in_fq_timer_thread;
+
 static void fq_flush_iotlb(struct iommu_dma_cookie *cookie)
 {
+	if (unlikely(in_fq_timer_thread))
+		__atomic_fetch_add(&cookie->model_timer_thread_flushes, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&cookie->fq_flush_start_cnt, 1, __ATOMIC_SEQ_CST);
 	cookie->fq_domain->ops->flush_iotlb_all(cookie->fq_domain);
 	__atomic_fetch_add(&cookie->fq_flush_finish_cnt, 1, __ATOMIC_SEQ_CST);
@@ -79,15 +84,23 @@ static void model_mod_timer(struct model_fq_timer *t)
 	pthread_mutex_unlock(&t->lock);
 }
 
-/* The thread standing for the kernel timer: see struct model_fq_timer. */
+/*
+ * The thread standing for the kernel timer (see struct model_fq_timer): it
+ * only raises the "softirq" on the CPU that armed it; that CPU's worker runs
+ * fq_flush_timeout() at its next call (fq_run_timer_softirq), so no third
+ * thread takes a worker's CPU for the flush or holds a queue lock while
+ * descheduled.
+ */
 static void *fq_timer_thread(void *arg)
 {
 	struct iommu_dma_cookie *cookie = arg;
 	struct model_fq_timer *t = &cookie->fq_timer;
 
+	in_fq_timer_thread = true;
 	pthread_mutex_lock(&t->lock);
 	while (!t->stop) {
 		struct timespec expires;
+		unsigned int cpu;
 
 		if (!t->pending) {
 			pthread_cond_wait(&t->cond, &t->lock);
@@ -105,13 +118,23 @@ static void *fq_timer_thread(void *arg)
 		if (t->stop)
 			break;
 		t->pending = false;
-		model_set_this_cpu(t->cpu);
-		pthread_mutex_unlock(&t->lock);
-		fq_flush_timeout(cookie);
-		pthread_mutex_lock(&t->lock);
+		cpu = (unsigned int)t->cpu < cookie->model_nr_cpus ? (unsigned int)t->cpu : 0;
+		__atomic_store_n(&cookie->fq[cpu].timer_due, 1, __ATOMIC_RELEASE);
+		__atomic_fetch_add(&cookie->model_timer_fired, 1, __ATOMIC_RELAXED);
 	}
 	pthread_mutex_unlock(&t->lock);
 	return NULL;
+}
+
+/* The timer's "softirq" on this CPU: run fq_flush_timeout() if its timer fired. */
+static __always_inline void fq_run_timer_softirq(struct iommu_dma_cookie *cookie,
+						  struct iova_fq *fq)
+{
+	if (likely(!__atomic_load_n(&fq->timer_due, __ATOMIC_ACQUIRE)))
+		return;
+	__atomic_store_n(&fq->timer_due, 0, __ATOMIC_RELAXED);
+	fq_flush_timeout(cookie);
+	__atomic_fetch_add(&cookie->model_timer_softirq_runs, 1, __ATOMIC_RELAXED);
 }
 
 static void queue_iova(struct iommu_dma_cookie *cookie,
@@ -132,6 +155,7 @@ static void queue_iova(struct iommu_dma_cookie *cookie,
 	if (unlikely(cpu >= cookie->model_nr_cpus))
 		cpu = 0;
 	fq = &cookie->fq[cpu];
+	fq_run_timer_softirq(cookie, fq);
 	spin_lock(&fq->lock);
 
 	/*
@@ -150,11 +174,11 @@ static void queue_iova(struct iommu_dma_cookie *cookie,
 	 * Model only. The kernel adds here unconditionally: it relies on the
 	 * flush it just finished to have released entries. But entries queued
 	 * after another flusher's start_cnt increment carry that count, and are
-	 * released only when that flusher finishes too. A kernel timer is not
-	 * preempted between the two increments (a vCPU can be, rarely); the
-	 * thread standing for it here can be, for milliseconds, and then this
-	 * ring stays full and fq_ring_add() would overwrite 255 live entries,
-	 * leaking their IOVAs. So wait for the flush in flight to finish.
+	 * released only when that flusher finishes too. A kernel flusher is not
+	 * preempted between the two increments (a vCPU can be, rarely); a
+	 * worker thread here can be, for milliseconds, and then this ring stays
+	 * full and fq_ring_add() would overwrite 255 live entries, leaking
+	 * their IOVAs. So wait for the flush in flight to finish.
 	 */
 	while (unlikely(fq_full(fq))) {
 		cpu_relax();
@@ -362,22 +386,6 @@ static inline bool valid_dma_direction(enum dma_data_direction dir)
 	return dir == DMA_BIDIRECTIONAL || dir == DMA_TO_DEVICE || dir == DMA_FROM_DEVICE;
 }
 
-/* dma_info_to_prot(): model devices are coherent; no privileged mappings */
-static int dma_info_to_prot(enum dma_data_direction dir, unsigned long attrs)
-{
-	(void)attrs;
-	switch (dir) {
-	case DMA_BIDIRECTIONAL:
-		return IOMMU_READ | IOMMU_WRITE;
-	case DMA_TO_DEVICE:
-		return IOMMU_READ;
-	case DMA_FROM_DEVICE:
-		return IOMMU_WRITE;
-	default:
-		return 0;
-	}
-}
-
 /* dma_map_page_attrs()'s checks (WARN_ON(!dev->dma_mask), BUG_ON(dir)) plus the model's */
 static inline bool dma_dev_ok(struct device *dev, enum dma_data_direction dir)
 {
@@ -420,8 +428,8 @@ static void iommu_dma_free_iova(struct iommu_dma_cookie *cookie, dma_addr_t iova
 		free_iova_fast(iovad, iova_pfn(iovad, iova), size >> iova_shift(iovad));
 }
 
-/* __iommu_dma_unmap(), v6.1, with the domain its caller looked up; 0 or -EINVAL */
-static int __iommu_dma_unmap(struct iommu_domain *domain, dma_addr_t dma_addr, size_t size)
+/* __iommu_dma_unmap(), v6.1, after its lookup; 0 or -EINVAL */
+int __iommu_dma_unmap_domain(struct iommu_domain *domain, dma_addr_t dma_addr, size_t size)
 {
 	struct iommu_dma_cookie *cookie = domain->iova_cookie;
 	struct iova_domain *iovad = &cookie->iovad;
@@ -454,49 +462,35 @@ static int __iommu_dma_unmap(struct iommu_domain *domain, dma_addr_t dma_addr, s
 	return 0;
 }
 
-/* __iommu_dma_map(), v6.1: the domain lookup (and deferred attach) is the strategy's */
-static dma_addr_t __iommu_dma_map(struct device *dev, phys_addr_t phys, size_t size,
-				  int prot, uint64_t dma_mask, struct iommu_domain *handed)
+/* __iommu_dma_map(), v6.1, after its lookup and deferred-attach check */
+dma_addr_t __iommu_dma_map_domain(struct iommu_domain *domain, phys_addr_t phys, size_t size,
+				  int prot, uint64_t dma_mask)
 {
-	const struct strategy *lookup = dev->dma_lookup;
-	struct iommu_domain *domain = lookup->map_get(dev, handed);
-	struct iommu_dma_cookie *cookie;
-	struct iova_domain *iovad;
-	size_t iova_off;
+	struct iommu_dma_cookie *cookie = domain->iova_cookie;
+	struct iova_domain *iovad = &cookie->iovad;
+	size_t iova_off = iova_offset(iovad, phys);
 	dma_addr_t iova;
 
-	if (unlikely(!domain))
+	size = iova_align(iovad, size + iova_off);
+	if (unlikely(!size))		/* size + offset wrapped around */
 		return DMA_MAPPING_ERROR;
 
-	cookie = domain->iova_cookie;
-	iovad = &cookie->iovad;
-	iova_off = iova_offset(iovad, phys);
-	size = iova_align(iovad, size + iova_off);
-	if (unlikely(!size)) {		/* size + offset wrapped around */
-		iova = DMA_MAPPING_ERROR;
-		goto out;
-	}
-
 	iova = iommu_dma_alloc_iova(domain, size, dma_mask);
-	if (!iova) {
-		iova = DMA_MAPPING_ERROR;
-		goto out;
-	}
+	if (!iova)
+		return DMA_MAPPING_ERROR;
 
 	if (iommu_map(domain, iova, phys - iova_off, size, prot)) {
 		iommu_dma_free_iova(cookie, iova, size, NULL);
-		iova = DMA_MAPPING_ERROR;
-		goto out;
+		return DMA_MAPPING_ERROR;
 	}
-	iova += iova_off;
-out:
-	lookup->map_put(dev, domain);
-	return iova;
+	return iova + iova_off;
 }
 
 /*
- * iommu_dma_map_page(), v6.1, behind dma_map_page_attrs(). No swiotlb
- * bounce and no cache maintenance: model devices are trusted and coherent.
+ * dma_map_page_attrs() -> dev->dma_ops->map_page(): the checks, then the one
+ * indirect call into the lookup design's instantiated path (dma-lookup.h).
+ * No swiotlb bounce and no cache maintenance: model devices are trusted and
+ * coherent.
  */
 dma_addr_t dma_map_page(struct device *dev, phys_addr_t phys, size_t offset,
 			size_t size, enum dma_data_direction dir,
@@ -504,42 +498,17 @@ dma_addr_t dma_map_page(struct device *dev, phys_addr_t phys, size_t offset,
 {
 	if (unlikely(!dma_dev_ok(dev, dir) || !size))
 		return DMA_MAPPING_ERROR;
-
-	return __iommu_dma_map(dev, phys + offset, size, dma_info_to_prot(dir, attrs),
-			       dev->dma_mask, handed);
+	return dev->dma_lookup->map_page(dev, phys, offset, size, dir, attrs, handed);
 }
 
-/*
- * iommu_dma_unmap_page(), v6.1. The kernel looks the domain up again in
- * __iommu_dma_unmap() (a second plain load of the cached pointer); the model
- * looks it up once, through the strategy, and hands it down.
- */
+/* dma_unmap_page_attrs() -> dev->dma_ops->unmap_page() */
 int dma_unmap_page(struct device *dev, dma_addr_t addr, size_t size,
 		   enum dma_data_direction dir, unsigned long attrs,
 		   struct iommu_domain *handed)
 {
-	const struct strategy *lookup;
-	struct iommu_domain *domain;
-	phys_addr_t phys;
-	int ret;
-
-	(void)attrs;
 	if (unlikely(!dma_dev_ok(dev, dir) || !size || addr == DMA_MAPPING_ERROR))
 		return -EINVAL;
-
-	lookup = dev->dma_lookup;
-	domain = lookup->unmap_get(dev, handed);
-	if (unlikely(!domain))
-		return -ENODEV;
-
-	phys = iommu_iova_to_phys(domain, addr);
-	if (unlikely(!phys))		/* the kernel: if (WARN_ON(!phys)) return; */
-		ret = -EINVAL;
-	else
-		ret = __iommu_dma_unmap(domain, addr, size);
-
-	lookup->unmap_put(dev, domain);
-	return ret;
+	return dev->dma_lookup->unmap_page(dev, addr, size, dir, attrs, handed);
 }
 
 /*
@@ -581,39 +550,20 @@ static void __invalidate_sg(struct scatterlist *sg, int nents)
 }
 
 /*
- * iommu_dma_map_sg(), v6.1: one IOVA range for the whole list, each segment
- * granule-aligned within it, mapped with iommu_map_sg(). No segment-boundary
- * padding (the model's boundary mask is the default ~0, where the kernel
- * pads nothing either).
+ * iommu_dma_map_sg(), v6.1, after its lookup: one IOVA range for the whole
+ * list, each segment granule-aligned within it, mapped with iommu_map_sg().
+ * No segment-boundary padding (the model's boundary mask is the default ~0,
+ * where the kernel pads nothing either).
  */
-int dma_map_sg(struct device *dev, struct scatterlist *sg, int nents,
-	       enum dma_data_direction dir, unsigned long attrs,
-	       struct iommu_domain *handed)
+int __iommu_dma_map_sg_domain(struct device *dev, struct iommu_domain *domain,
+			      struct scatterlist *sg, int nents, int prot)
 {
-	const struct strategy *lookup;
-	struct iommu_domain *domain;
-	struct iommu_dma_cookie *cookie;
-	struct iova_domain *iovad;
+	struct iommu_dma_cookie *cookie = domain->iova_cookie;
+	struct iova_domain *iovad = &cookie->iovad;
 	size_t iova_len = 0;
 	dma_addr_t iova;
 	ssize_t ret;
-	int prot, i;
-
-	if (unlikely(!dma_dev_ok(dev, dir) || !sg || nents <= 0))
-		return -EINVAL;
-	/* model: refuse what the kernel would BUG or WARN on, before touching the list */
-	for (i = 0; i < nents; i++)
-		if (unlikely(!sg[i].length || sg[i].offset >= PAGE_SIZE))
-			return -EINVAL;	/* unaligned scatterlist */
-
-	lookup = dev->dma_lookup;
-	domain = lookup->map_get(dev, handed);
-	if (unlikely(!domain))
-		return -EINVAL;		/* the kernel: a failed deferred attach -> -EINVAL */
-
-	cookie = domain->iova_cookie;
-	iovad = &cookie->iovad;
-	prot = dma_info_to_prot(dir, attrs);
+	int i;
 
 	/*
 	 * Work out how much IOVA space we need, and align the segments to
@@ -649,57 +599,83 @@ int dma_map_sg(struct device *dev, struct scatterlist *sg, int nents,
 	if (ret < 0 || (size_t)ret < iova_len)
 		goto out_free_iova;
 
-	ret = __finalise_sg(sg, nents, iova);
-	lookup->map_put(dev, domain);
-	return ret;
+	return __finalise_sg(sg, nents, iova);
 
 out_free_iova:
 	iommu_dma_free_iova(cookie, iova, iova_len, NULL);
 out_restore_sg:
 	__invalidate_sg(sg, nents);
-	lookup->map_put(dev, domain);
 	if (ret != -ENOMEM)
 		return -EINVAL;
 	return ret;
 }
 
-/*
- * iommu_dma_unmap_sg(), v6.1: the segments sit in one IOVA range; unmap
- * from the first segment's address to the end of the last mapped one.
- */
-int dma_unmap_sg(struct device *dev, struct scatterlist *sg, int nents,
-		 enum dma_data_direction dir, unsigned long attrs,
-		 struct iommu_domain *handed)
+/* dma_map_sg_attrs() -> dev->dma_ops->map_sg() */
+int dma_map_sg(struct device *dev, struct scatterlist *sg, int nents,
+	       enum dma_data_direction dir, unsigned long attrs,
+	       struct iommu_domain *handed)
 {
-	const struct strategy *lookup;
-	struct iommu_domain *domain;
-	dma_addr_t start, end = 0;
-	int i, ret = 0;
-
-	(void)attrs;
 	if (unlikely(!dma_dev_ok(dev, dir) || !sg || nents <= 0))
 		return -EINVAL;
+	/* model: refuse what the kernel would BUG or WARN on, before touching the list */
+	for (int i = 0; i < nents; i++)
+		if (unlikely(!sg[i].length || sg[i].offset >= PAGE_SIZE))
+			return -EINVAL;	/* unaligned scatterlist */
+	return dev->dma_lookup->map_sg(dev, sg, nents, dir, attrs, handed);
+}
 
-	lookup = dev->dma_lookup;
-	domain = lookup->unmap_get(dev, handed);
-	if (unlikely(!domain))
-		return -ENODEV;
+/*
+ * iommu_dma_unmap_sg(), v6.1, before its lookup: the segments sit in one IOVA
+ * range, from the first segment's address to the end of the last mapped one.
+ */
+dma_addr_t __iommu_dma_sg_range(struct scatterlist *sg, int nents, size_t *size)
+{
+	dma_addr_t start = sg_dma_address(&sg[0]), end = 0;
 
-	start = sg_dma_address(&sg[0]);
-	for (i = 0; i < nents; i++) {
+	for (int i = 0; i < nents; i++) {
 		if (sg_dma_len(&sg[i]) == 0)
 			break;
 		end = sg_dma_address(&sg[i]) + sg_dma_len(&sg[i]);
 	}
-
-	if (end && start != DMA_MAPPING_ERROR && end > start)
-		ret = __iommu_dma_unmap(domain, start, end - start);
-	else
-		ret = -EINVAL;
-
-	lookup->unmap_put(dev, domain);
-	return ret;
+	if (!end || start == DMA_MAPPING_ERROR || end <= start)
+		return 0;
+	*size = end - start;
+	return start;
 }
+
+/* dma_unmap_sg_attrs() -> dev->dma_ops->unmap_sg() */
+int dma_unmap_sg(struct device *dev, struct scatterlist *sg, int nents,
+		 enum dma_data_direction dir, unsigned long attrs,
+		 struct iommu_domain *handed)
+{
+	if (unlikely(!dma_dev_ok(dev, dir) || !sg || nents <= 0))
+		return -EINVAL;
+	return dev->dma_lookup->unmap_sg(dev, sg, nents, dir, attrs, handed);
+}
+
+/* The generic paths: the hooks called through dev->dma_lookup (dma-lookup.h). */
+static inline struct iommu_domain *generic_lookup(struct device *dev, struct iommu_domain *h)
+{
+	return dev->dma_lookup->lookup(dev, h);
+}
+
+static inline struct iommu_domain *generic_map_get(struct device *dev, struct iommu_domain *h)
+{
+	return dev->dma_lookup->map_get(dev, h);
+}
+
+static inline struct iommu_domain *generic_unmap_get(struct device *dev, struct iommu_domain *h)
+{
+	return dev->dma_lookup->unmap_get(dev, h);
+}
+
+static inline void generic_put(struct device *dev, struct iommu_domain *d)
+{
+	dev->dma_lookup->put(dev, d);
+}
+
+DEFINE_DMA_LOOKUP_PATHS(, dma_lookup_generic, generic_lookup, generic_map_get,
+			generic_unmap_get, generic_put)
 
 /*
  * ---- Model only ----
@@ -720,6 +696,22 @@ void iommu_dma_flush_queues(struct iommu_domain *domain)
 	do {
 		fq_flush_timeout(cookie);
 	} while (iommu_dma_fq_nr_queued(domain));
+	/* a timer that fired has nothing left to do */
+	for (unsigned int cpu = 0; cpu < cookie->model_nr_cpus; cpu++)
+		__atomic_store_n(&cookie->fq[cpu].timer_due, 0, __ATOMIC_RELAXED);
+}
+
+int iommu_dma_fq_timer_stats(struct iommu_domain *domain, struct iommu_dma_fq_timer_stats *st)
+{
+	struct iommu_dma_cookie *cookie = domain ? domain->iova_cookie : NULL;
+
+	if (!cookie || !cookie->fq_domain || !st)
+		return -EINVAL;
+	st->fired = __atomic_load_n(&cookie->model_timer_fired, __ATOMIC_RELAXED);
+	st->softirq_runs = __atomic_load_n(&cookie->model_timer_softirq_runs, __ATOMIC_RELAXED);
+	st->timer_thread_flushes = __atomic_load_n(&cookie->model_timer_thread_flushes,
+						   __ATOMIC_RELAXED);
+	return 0;
 }
 
 unsigned long iommu_dma_fq_nr_queued(struct iommu_domain *domain)

@@ -14,11 +14,12 @@
  * page (the unmap path, like the kernel's, takes a translation of 0 to mean
  * "not mapped").
  *
- * The lookup under test: every map calls dev->dma_lookup->map_get(dev,
- * handed) where the kernel gets its domain and checks a deferred attach, and
- * map_put(dev, domain) when done with it; every unmap calls unmap_get /
- * unmap_put likewise. `handed` is the domain the caller holds; only the
- * `none` strategy uses it.
+ * The lookup under test: dma_map_page() & co. check their input as
+ * dma_map_page_attrs() does, then make one indirect call into the device's
+ * struct dma_lookup_ops (dma-lookup.h), where the kernel calls
+ * dev->dma_ops->map_page(): a path instantiated per lookup design with its
+ * lookups inlined, two per map and two per unmap as in v6.1. `handed` is the
+ * domain the caller holds; only the `none` floor uses it.
  *
  * Thread rules: the four DMA calls may run on any thread concurrently, for
  * the same or different devices (each thread should say which CPU slot it
@@ -69,16 +70,23 @@ struct iova_fq_entry {
 struct iova_fq {
 	spinlock_t lock;
 	unsigned int head, tail;
+	int timer_due;			/* model: fq_timer fired for this CPU; its next call runs it */
 	struct iova_fq_entry entries[IOVA_FQ_SIZE];
 } ____cacheline_aligned;
 
 /*
- * The kernel's fq_timer (a timer_list armed with mod_timer, run in softirq)
- * is a thread here: it sleeps until armed, waits IOVA_FQ_TIMEOUT ms, then runs
- * fq_flush_timeout() as the CPU that armed it (mod_timer() queues a timer on
- * the local CPU), so the IOVAs it frees go to that CPU's range cache. It is
- * started with the flush queue and stopped (joined) at teardown, as
- * del_timer_sync() does. Only this thread reads a clock.
+ * The kernel's fq_timer (a timer_list armed with mod_timer, run in softirq
+ * on the CPU that armed it) is two halves here. A thread sleeps until armed,
+ * waits IOVA_FQ_TIMEOUT ms and only marks the arming CPU's queue
+ * (iova_fq.timer_due), as raising the timer softirq would; the worker on that
+ * CPU runs fq_flush_timeout() at its next call into the flush queue, as the
+ * softirq would run on its way out of an interrupt, so the IOVAs it frees go
+ * to that CPU's range cache and no extra runnable thread competes with the
+ * workers for their CPUs (nor holds a queue lock while descheduled). The
+ * thread is started with the flush queue and stopped (joined) at teardown,
+ * as del_timer_sync() does. Only this thread reads a clock. Model difference:
+ * a CPU that makes no further call does not run its due timeout; the other
+ * CPUs' queues still flush when full, and the final flush runs it.
  */
 struct model_fq_timer {
 	pthread_mutex_t lock;
@@ -106,6 +114,9 @@ struct iommu_dma_cookie {		/* v6.1 field order (no MSI cookie type) */
 	unsigned int		model_nr_cpus;
 	bool			model_fq_timer_started;
 	struct model_fq_timer	fq_timer;
+	unsigned long		model_timer_fired;		/* atomic: timeouts marked due */
+	unsigned long		model_timer_softirq_runs;	/* atomic: run by a worker */
+	unsigned long		model_timer_thread_flushes;	/* atomic: flushes on the timer thread (0) */
 };
 
 /* iommu_get_dma_cookie(): 0, -EEXIST (already has one), -ENOMEM */
@@ -156,6 +167,15 @@ int dma_unmap_sg(struct device *dev, struct scatterlist *sg, int nents,
 void iommu_dma_flush_queues(struct iommu_domain *domain);
 /* Model only: entries waiting in all flush queues (a snapshot). */
 unsigned long iommu_dma_fq_nr_queued(struct iommu_domain *domain);
+/*
+ * Model only: what the flush timer did (lazy domains): timeouts that fired
+ * (marked due), timeouts a worker then ran, and IOTLB flushes run on the timer
+ * thread itself (always 0: it never flushes). 0, or -EINVAL (no flush queue).
+ */
+struct iommu_dma_fq_timer_stats {
+	unsigned long fired, softirq_runs, timer_thread_flushes;
+};
+int iommu_dma_fq_timer_stats(struct iommu_domain *domain, struct iommu_dma_fq_timer_stats *st);
 /* Model only: the domain's IOVA allocator, for invariant checks (NULL: no cookie). */
 struct iova_domain *iommu_dma_iovad(struct iommu_domain *domain);
 

@@ -2,9 +2,10 @@
 #include "model/iommu.h"
 
 /*
- * Kept out of line on purpose: in the kernel these live in iommu.c and
- * kobject.c, a separate translation unit from dma-iommu.c, so the fast path
- * pays a real call. Never make them static inline in a header.
+ * kobject_get/put and the lookups are kept out of line on purpose: in the
+ * kernel they live in kobject.c and iommu.c, other translation units than
+ * dma-iommu.c, so the fast path pays a real call. Never make them static
+ * inline in a header.
  */
 
 void kobject_init(struct kobject *kobj, const struct kobj_type *ktype)
@@ -14,11 +15,31 @@ void kobject_init(struct kobject *kobj, const struct kobj_type *ktype)
 	kobj->state_initialized = 1;
 }
 
-/* lib/kobject.c: kobject_get() -> kref_get() -> refcount_inc(): a relaxed RMW */
+static long nr_uninitialized_uses;
+
+/* the kernel's WARN(1, "kobject: '%s' (%p): is not initialized, yet kobject_get() is being called.") */
+noinline void kobject_warn_uninitialized(void)
+{
+	__atomic_fetch_add(&nr_uninitialized_uses, 1, __ATOMIC_RELAXED);
+}
+
+long kobject_uninitialized_uses(void)
+{
+	return __atomic_load_n(&nr_uninitialized_uses, __ATOMIC_RELAXED);
+}
+
+/*
+ * lib/kobject.c: kobject_get() -> kref_get() -> refcount_inc() (v5.5+: one
+ * relaxed RMW with a saturation check the model leaves out), after the load
+ * of state_initialized (written once at init, on the refcount's line).
+ */
 noinline struct kobject *kobject_get(struct kobject *kobj)
 {
-	if (kobj)
+	if (kobj) {
+		if (unlikely(!kobj->state_initialized))
+			kobject_warn_uninitialized();
 		__atomic_fetch_add(&kobj->kref.refcount, 1, __ATOMIC_RELAXED);
+	}
 	return kobj;
 }
 
@@ -37,6 +58,8 @@ noinline void kobject_put(struct kobject *kobj)
 
 	if (!kobj)
 		return;
+	if (unlikely(!kobj->state_initialized))
+		kobject_warn_uninitialized();
 	if (__atomic_fetch_sub(&kobj->kref.refcount, 1, __ATOMIC_RELEASE) != 1)
 		return;
 	(void)__atomic_load_n(&kobj->kref.refcount, __ATOMIC_ACQUIRE);
@@ -45,8 +68,8 @@ noinline void kobject_put(struct kobject *kobj)
 		t->release(kobj);
 }
 
-/* drivers/iommu/iommu.c: iommu_group_get() */
-noinline struct iommu_group *iommu_group_get(struct device *dev)
+/* drivers/iommu/iommu.c: iommu_group_get(); inlined into its callers in this file */
+static __always_inline struct iommu_group *__iommu_group_get(struct device *dev)
 {
 	struct iommu_group *group = dev->iommu_group;
 
@@ -57,10 +80,20 @@ noinline struct iommu_group *iommu_group_get(struct device *dev)
 }
 
 /* drivers/iommu/iommu.c: iommu_group_put() */
-noinline void iommu_group_put(struct iommu_group *group)
+static __always_inline void __iommu_group_put(struct iommu_group *group)
 {
 	if (group)
 		kobject_put(group->devices_kobj);
+}
+
+struct iommu_group *iommu_group_get(struct device *dev)
+{
+	return __iommu_group_get(dev);
+}
+
+void iommu_group_put(struct iommu_group *group)
+{
+	__iommu_group_put(group);
 }
 
 /* drivers/iommu/iommu.c: iommu_get_domain_for_dev() — the reviewed-out lookup */
@@ -69,13 +102,13 @@ noinline struct iommu_domain *iommu_get_domain_for_dev(struct device *dev)
 	struct iommu_domain *domain;
 	struct iommu_group *group;
 
-	group = iommu_group_get(dev);
+	group = __iommu_group_get(dev);
 	if (!group)
 		return NULL;
 
 	domain = READ_ONCE(group->domain);	/* plain load in the kernel; same code */
 
-	iommu_group_put(group);
+	__iommu_group_put(group);
 
 	return domain;
 }
@@ -117,7 +150,7 @@ int iommu_attach_device(struct iommu_domain *domain, struct device *dev)
 
 	if (!domain || !dev)
 		return -EINVAL;
-	group = iommu_group_get(dev);
+	group = __iommu_group_get(dev);
 	if (!group)
 		return -ENODEV;
 
@@ -133,7 +166,7 @@ int iommu_attach_device(struct iommu_domain *domain, struct device *dev)
 
 out_unlock:
 	pthread_mutex_unlock(&group->mutex);
-	iommu_group_put(group);
+	__iommu_group_put(group);
 
 	return ret;
 }

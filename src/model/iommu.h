@@ -32,7 +32,7 @@ typedef uint64_t phys_addr_t;
 #define IOMMU_READ	(1 << 0)
 #define IOMMU_WRITE	(1 << 1)
 
-struct strategy;
+struct dma_lookup_ops;
 struct iommu_domain;
 struct iommu_group;
 struct device;
@@ -60,8 +60,16 @@ struct kobj_type {
 
 /* kref_init(): refcount 1, state_initialized set; ktype may be NULL (no release) */
 void kobject_init(struct kobject *kobj, const struct kobj_type *ktype);
+/*
+ * lib/kobject.c: out of line (another translation unit than their callers,
+ * as in the kernel). Each reads kobj->state_initialized, on the refcount's
+ * line, before the atomic; an uninitialised kobject is counted (the kernel
+ * WARNs) and used anyway.
+ */
 struct kobject *kobject_get(struct kobject *kobj);
 void kobject_put(struct kobject *kobj);
+long kobject_uninitialized_uses(void);	/* model only: the WARNs so far */
+void kobject_warn_uninitialized(void);	/* the WARN itself: counts one */
 static inline int kref_read(const struct kref *kref)
 {
 	return __atomic_load_n(&kref->refcount, __ATOMIC_RELAXED);
@@ -174,7 +182,7 @@ struct device {				/* include/linux/device.h, the fields used */
 	void *driver_data;
 	struct dev_iommu *iommu;
 	struct iommu_group *iommu_group;
-	const struct strategy *dma_lookup;	/* stands for dev->dma_ops */
+	const struct dma_lookup_ops *dma_lookup;	/* stands for dev->dma_ops (dma-lookup.h) */
 	uint64_t dma_mask;
 	uint64_t coherent_dma_mask;
 	int numa_node;
@@ -183,11 +191,19 @@ struct device {				/* include/linux/device.h, the fields used */
 	int model_id;
 };
 
-/* Refcounted lookup: kobject_get/put on group->devices_kobj. */
+/*
+ * Refcounted group: kobject_get/put on group->devices_kobj. Exported for
+ * other files; iommu.c's own callers (iommu_get_domain_for_dev) inline them,
+ * as the compiler may in the kernel, where they share that file.
+ */
 struct iommu_group *iommu_group_get(struct device *dev);
 void iommu_group_put(struct iommu_group *group);
 
-/* drivers/iommu/iommu.c: the two lookups the review is about. */
+/*
+ * drivers/iommu/iommu.c: the two lookups the review is about. Out of line,
+ * as every lookup of group->domain is in the kernel (struct iommu_group is
+ * private to iommu.c): the fast path pays a call and a return for each.
+ */
 struct iommu_domain *iommu_get_domain_for_dev(struct device *dev);
 struct iommu_domain *iommu_get_dma_domain(struct device *dev);
 

@@ -79,8 +79,12 @@ static size_t model_unmap_pages(struct iommu_domain *domain, unsigned long iova,
  */
 static void model_invalidate(struct model_iommu *iommu, unsigned long *done)
 {
+	uint64_t start;
+
 	spin_lock(&iommu->cmdq_lock);
-	for (unsigned long i = iommu->inv_spins; i; i--)
+	/* the hardware's time from submission to the wait descriptor's status write */
+	start = get_cycles();
+	while (get_cycles() - start < iommu->inv_ticks)
 		cpu_relax();
 	(*done)++;
 	spin_unlock(&iommu->cmdq_lock);
@@ -122,14 +126,14 @@ const struct iommu_ops model_iommu_ops = {
 	.pgsize_bitmap		= PAGE_SIZE,
 };
 
-struct model_iommu *model_iommu_create(unsigned long inv_spins)
+struct model_iommu *model_iommu_create(uint64_t inv_ticks)
 {
 	struct model_iommu *iommu = model_zalloc_shared(sizeof(*iommu));
 
 	if (!iommu)
 		return NULL;
 	spin_lock_init(&iommu->cmdq_lock);
-	iommu->inv_spins = inv_spins;
+	iommu->inv_ticks = inv_ticks;
 	return iommu;
 }
 

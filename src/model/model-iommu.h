@@ -7,9 +7,12 @@
  * One struct model_iommu stands for one IOMMU unit: every domain allocated
  * on it shares its invalidation command queue (cmdq_lock), as every domain
  * behind one VT-d unit shares its queued-invalidation ring. The cost of an
- * invalidation is modelled as `inv_spins` cpu_relax() iterations busy-waited
- * under cmdq_lock (the harness converts a time to spins; the model never
- * reads a clock). 0 spins: the lock round trip alone.
+ * invalidation is modelled as a busy-wait (cpu_relax) under cmdq_lock until
+ * get_cycles() (compiler.h) has advanced `inv_ticks` past the invalidation's start: a
+ * deadline, so the modelled time is exact to a tick read (~10-25 ns), not a
+ * count of `pause` iterations. The ticks are the TSC on x86 (the kernel's
+ * udelay() waits on it too), CLOCK_MONOTONIC ns elsewhere; the harness converts
+ * --inv-ns to ticks with its calibration. 0 ticks: the lock round trip alone.
  *
  * Thread rules: model_iommu_create/destroy, domain alloc/free and device
  * probe/release run with no worker alive. The ops run on any thread
@@ -19,6 +22,7 @@
 #define DMABENCH_MODEL_MODEL_IOMMU_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "model/iommu.h"
 
 struct model_iommu {
@@ -28,7 +32,7 @@ struct model_iommu {
 	 * the counters are written only under it, so they share its line.
 	 */
 	spinlock_t	cmdq_lock;
-	unsigned long	inv_spins;		/* modelled cost of one invalidation */
+	uint64_t	inv_ticks;		/* modelled cost of one invalidation */
 	unsigned long	nr_iotlb_sync;		/* range invalidations completed */
 	unsigned long	nr_flush_all;		/* global invalidations completed */
 } ____cacheline_aligned;
@@ -42,7 +46,8 @@ struct device_domain_info {
 extern const struct iommu_ops model_iommu_ops;
 
 /* NULL on allocation failure. */
-struct model_iommu *model_iommu_create(unsigned long inv_spins);
+struct model_iommu *model_iommu_create(uint64_t inv_ticks);
+
 void model_iommu_destroy(struct model_iommu *iommu);
 
 /*

@@ -4,9 +4,9 @@
 #include "model/alloc.h"
 #include "model/crash_dump.h"
 #include "model/dma-iommu.h"
+#include "model/dma-lookup.h"
 #include "model/io-pgtable.h"
 #include "model/model.h"
-#include "strategy/strategy.h"
 
 struct model_world {
 	struct model_world_config cfg;
@@ -19,10 +19,11 @@ struct model_world {
 	bool kdump_was;
 };
 
-static bool strategy_complete(const struct strategy *s)
+static bool lookup_complete(const struct dma_lookup_ops *l)
 {
-	return s && s->map_get && s->map_put && s->unmap_get && s->unmap_put &&
-	       s->group_init && s->group_release;
+	return l && l->lookup && l->map_get && l->unmap_get && l->put &&
+	       l->group_init && l->group_release && l->group_check &&
+	       l->map_page && l->unmap_page && l->map_sg && l->unmap_sg;
 }
 
 /* iommu_group_alloc(): the group and its devices kobject (refcount 1) */
@@ -108,7 +109,7 @@ static struct device *model_device_alloc(struct model_world *w, int id)
 	if (!dev)
 		return NULL;
 	dev->init_name = "model-pci-dev";
-	dev->dma_lookup = w->cfg.strategy;
+	dev->dma_lookup = w->cfg.lookup;
 	dev->dma_mask = ~0ULL;			/* DMA_BIT_MASK(64) */
 	dev->coherent_dma_mask = ~0ULL;
 	dev->numa_node = -1;			/* NUMA_NO_NODE: the harness places memory */
@@ -146,7 +147,7 @@ void model_world_destroy(struct model_world *w)
 		if (!group)
 			continue;
 		if (w->group_inited && w->group_inited[g])
-			w->cfg.strategy->group_release(group);
+			w->cfg.lookup->group_release(group);
 		while (group->model_nr_devices > 0) {
 			struct device *dev = group->model_devices[--group->model_nr_devices];
 
@@ -173,7 +174,7 @@ static int model_world_build(struct model_world *w)
 	int per_group = devices_per_group(w);
 	int ret;
 
-	w->iommu = model_iommu_create(w->cfg.inv_spins);
+	w->iommu = model_iommu_create(w->cfg.inv_ticks);
 	w->groups = model_zalloc_shared(w->nr_groups * sizeof(*w->groups));
 	w->devices = model_zalloc_shared(w->nr_devices * sizeof(*w->devices));
 	w->start_refs = model_zalloc_shared(w->nr_groups * sizeof(*w->start_refs));
@@ -207,7 +208,7 @@ static int model_world_build(struct model_world *w)
 			}
 		}
 
-		ret = w->cfg.strategy->group_init(group);
+		ret = w->cfg.lookup->group_init(group);
 		if (ret)
 			return ret;
 		w->group_inited[g] = true;
@@ -227,7 +228,7 @@ int model_world_create(const struct model_world_config *cfg, struct model_world 
 	if (!cfg || cfg->nr_threads < 1 || cfg->nr_threads > MODEL_MAX_THREADS ||
 	    (cfg->sharing != MODEL_SHARE_DEVICE && cfg->sharing != MODEL_SHARE_GROUP &&
 	     cfg->sharing != MODEL_SHARE_PRIVATE) ||
-	    !strategy_complete(cfg->strategy))
+	    !lookup_complete(cfg->lookup))
 		return -EINVAL;
 
 	w = model_zalloc_shared(sizeof(*w));
@@ -321,10 +322,10 @@ static void check_group(struct model_world *w, int g, struct model_check *c)
 		c->refcount_delta += ref - w->start_refs[g];
 		NOTE(c, "group %d refcount %d, started at %d", g, ref, w->start_refs[g]);
 	}
-	/* the strategy's own per-group count (percpu-ref), which the kobject does not see */
-	if (w->cfg.strategy->group_check && w->cfg.strategy->group_check(group)) {
+	/* the lookup design's own per-group count (percpu-ref), which the kobject does not see */
+	if (w->cfg.lookup->group_check(group)) {
 		c->refcount_bad_groups++;
-		NOTE(c, "group %d: the strategy's reference count did not return to its start", g);
+		NOTE(c, "group %d: the lookup's reference count did not return to its start", g);
 	}
 	if (domain->magic != DOMAIN_MAGIC || group->domain != domain) {
 		c->domains_poisoned++;

@@ -11,7 +11,8 @@
  * Every domain sits on the one struct model_iommu (one IOMMU unit, one
  * invalidation queue). Domains are IOMMU_DOMAIN_DMA (strict) or
  * IOMMU_DOMAIN_DMA_FQ (lazy: per-CPU flush queues and a timer thread each).
- * Devices are 64-bit PCI devices whose dma_lookup is the configured strategy.
+ * Devices are 64-bit PCI devices whose dma_lookup is the configured lookup
+ * design's struct dma_lookup_ops (dma-lookup.h).
  *
  * Normal mode: each device is attached to its group's domain at creation
  * (model_attach_count 1). kdump mode: model_set_kdump(true) (restored at
@@ -19,9 +20,9 @@
  * (dev->iommu->attach_deferred = 1, priv = DEFER_DEVICE_DOMAIN_INFO): the
  * strategy's first map attaches it.
  *
- * strategy->group_init runs for each group once it is built (domain set,
- * devices added), group_release before it is torn down; the strategy's
- * setup/teardown are the caller's. The group refcount's start value (1 +
+ * lookup->group_init runs for each group once it is built (domain set,
+ * devices added), group_release before it is torn down; whatever set the
+ * lookup design up is the caller's. The group refcount's start value (1 +
  * one per device, as iommu_group_add_device leaves it, plus whatever
  * group_init took) is recorded after group_init.
  *
@@ -40,7 +41,7 @@
 #include "model/iommu.h"
 #include "model/model-iommu.h"
 
-struct strategy;
+struct dma_lookup_ops;
 struct model_world;
 
 enum model_sharing {
@@ -56,13 +57,13 @@ struct model_world_config {
 	enum model_sharing sharing;
 	bool kdump;			/* is_kdump_kernel(); devices start deferred */
 	bool strict;			/* strict invalidation, else lazy (flush queue) */
-	unsigned long inv_spins;	/* cpu_relax() per modelled invalidation */
-	const struct strategy *strategy;	/* every hook non-NULL */
+	uint64_t inv_ticks;		/* modelled invalidation, get_cycles() ticks (model-iommu.h) */
+	const struct dma_lookup_ops *lookup;	/* every hook non-NULL */
 };
 
 /*
  * 0 and *@out set, or -EINVAL (bad config: threads out of range, unknown
- * sharing, no strategy or a NULL hook), -ENOMEM, or a strategy's
+ * sharing, no lookup or a NULL hook), -ENOMEM, or the lookup's
  * group_init error; then *@out is NULL and nothing is left allocated.
  */
 int model_world_create(const struct model_world_config *cfg, struct model_world **out);

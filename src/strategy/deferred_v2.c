@@ -3,7 +3,10 @@
  * (LKML, 2019-04-30) as posted: map AND unmap run handle_deferred_device(),
  * a refcounted iommu_get_domain_for_dev() plus the indirect
  * ops->is_attach_deferred() call, before the cached lookup. The review asked
- * for this to leave the fast path; this is what it cost.
+ * for this to leave the fast path; this is what it cost. In v6.1's shape
+ * (dma-lookup.h) it runs once per map (where the check sits,
+ * __iommu_dma_map()) and once per unmap (iommu_dma_unmap_page()); the other
+ * lookup of each is the cached one.
  */
 #include "strategy/strategy_impl.h"
 
@@ -19,42 +22,27 @@ static __always_inline int handle_deferred_device(struct device *dev)
 	return 0;
 }
 
-static __always_inline struct iommu_domain *deferred_v2_get(struct device *dev,
-							    struct iommu_domain *handed)
+STRATEGY_LOOKUP(deferred_v2, iommu_get_dma_domain)
+
+static __always_inline struct iommu_domain *deferred_v2_map_get(struct device *dev,
+								struct iommu_domain *handed)
 {
-	(void)handed;
 	/* the patch ignored the result: iommu_dma_map_page() maps regardless */
 	handle_deferred_device(dev);
-	return iommu_get_dma_domain(dev);
-}
-
-static __always_inline void deferred_v2_put(struct device *dev, struct iommu_domain *domain)
-{
-	(void)dev;
-	(void)domain;
-}
-
-static struct iommu_domain *deferred_v2_map_get(struct device *dev, struct iommu_domain *handed)
-{
-	return deferred_v2_get(dev, handed);
+	return deferred_v2_lookup(dev, handed);
 }
 
 /* iommu_dma_unmap_page()/unmap_sg() in the patch: the same call ("not necessary", said the review) */
-static struct iommu_domain *deferred_v2_unmap_get(struct device *dev, struct iommu_domain *handed)
+static __always_inline struct iommu_domain *deferred_v2_unmap_get(struct device *dev,
+								  struct iommu_domain *handed)
 {
-	return deferred_v2_get(dev, handed);
+	return deferred_v2_map_get(dev, handed);
 }
 
-DEFINE_LOOKUP_BATCH(deferred_v2_lookup_batch, deferred_v2_get, deferred_v2_put)
+STRATEGY_NO_PUT(deferred_v2)
 
-const struct strategy strategy_deferred_v2 = {
+DEFINE_STRATEGY(deferred_v2,
 	.name = "deferred-v2",
 	.description = "the patch as posted: refcounted lookup + indirect is_attach_deferred() in map and unmap",
-	.flags = STRATEGY_GATED,
-	STRATEGY_DEFAULT_HOOKS,
-	.map_get = deferred_v2_map_get,
-	.map_put = strategy_nop_put,
-	.unmap_get = deferred_v2_unmap_get,
-	.unmap_put = strategy_nop_put,
-	.lookup_batch = deferred_v2_lookup_batch,
-};
+	.class = STRATEGY_CLASS_SHARED_WRITE,
+	.flags = STRATEGY_GATED);

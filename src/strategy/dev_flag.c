@@ -20,46 +20,22 @@ static noinline int dev_flag_deferred_attach(struct device *dev, struct iommu_do
 	return ret;
 }
 
-static __always_inline struct iommu_domain *dev_flag_get(struct device *dev,
-							 struct iommu_domain *handed)
-{
-	struct iommu_domain *domain = iommu_get_dma_domain(dev);
+STRATEGY_LOOKUP(dev_flag, iommu_get_dma_domain)
 
-	(void)handed;
-	/* READ_ONCE: racing first maps in kdump mode read what the attach clears */
-	if (unlikely(READ_ONCE(dev->iommu->attach_deferred)) &&
-	    dev_flag_deferred_attach(dev, domain))
-		return NULL;
-	return domain;
+/* READ_ONCE: racing first maps in kdump mode read what the attach clears */
+static __always_inline int dev_flag_check(struct device *dev, struct iommu_domain *domain)
+{
+	return unlikely(READ_ONCE(dev->iommu->attach_deferred)) &&
+	       dev_flag_deferred_attach(dev, domain);
 }
 
-static __always_inline void dev_flag_put(struct device *dev, struct iommu_domain *domain)
-{
-	(void)dev;
-	(void)domain;
-}
+STRATEGY_CHECKED_MAP_GET(dev_flag, dev_flag_check)
 
-static struct iommu_domain *dev_flag_map_get(struct device *dev, struct iommu_domain *handed)
-{
-	return dev_flag_get(dev, handed);
-}
+STRATEGY_UNMAP_GET_IS_LOOKUP(dev_flag)
+STRATEGY_NO_PUT(dev_flag)
 
-static struct iommu_domain *dev_flag_unmap_get(struct device *dev, struct iommu_domain *handed)
-{
-	(void)handed;
-	return iommu_get_dma_domain(dev);
-}
-
-DEFINE_LOOKUP_BATCH(dev_flag_lookup_batch, dev_flag_get, dev_flag_put)
-
-const struct strategy strategy_dev_flag = {
+DEFINE_STRATEGY(dev_flag,
 	.name = "dev-flag",
 	.description = "latest form: cached lookup, then if (unlikely(dev->iommu->attach_deferred)) attach, map only",
-	.flags = STRATEGY_GATED,
-	STRATEGY_DEFAULT_HOOKS,
-	.map_get = dev_flag_map_get,
-	.map_put = strategy_nop_put,
-	.unmap_get = dev_flag_unmap_get,
-	.unmap_put = strategy_nop_put,
-	.lookup_batch = dev_flag_lookup_batch,
-};
+	.class = STRATEGY_CLASS_READ_MOSTLY,
+	.flags = STRATEGY_GATED);

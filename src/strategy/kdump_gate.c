@@ -1,7 +1,8 @@
 /*
- * kdump-gate: the reviewed form as merged, drivers/iommu/dma-iommu.c after commit 795bbbb9b6f8 (2019, after v5.3):
- * the cached lookup, then handle_deferred_device() behind is_kdump_kernel()
- * (a load of a global and a compare), in the map paths only.
+ * kdump-gate: the reviewed form as merged, drivers/iommu/dma-iommu.c after
+ * commit 795bbbb9b6f8 (2019, after v5.3): the cached lookup, then
+ * handle_deferred_device() behind is_kdump_kernel() (a load of a global and a
+ * compare), in the map paths only.
  */
 #include "model/crash_dump.h"
 #include "strategy/strategy_impl.h"
@@ -20,46 +21,17 @@ static __always_inline int handle_deferred_device(struct device *dev, struct iom
 	return 0;
 }
 
+STRATEGY_LOOKUP(kdump_gate, iommu_get_dma_domain)
+
 /* __iommu_dma_map() / iommu_dma_map_sg(), same commit: a failed attach fails the map */
-static __always_inline struct iommu_domain *kdump_gate_get(struct device *dev,
-							   struct iommu_domain *handed)
-{
-	struct iommu_domain *domain = iommu_get_dma_domain(dev);
-
-	(void)handed;
-	if (unlikely(handle_deferred_device(dev, domain)))
-		return NULL;
-	return domain;
-}
-
-static __always_inline void kdump_gate_put(struct device *dev, struct iommu_domain *domain)
-{
-	(void)dev;
-	(void)domain;
-}
-
-static struct iommu_domain *kdump_gate_map_get(struct device *dev, struct iommu_domain *handed)
-{
-	return kdump_gate_get(dev, handed);
-}
+STRATEGY_CHECKED_MAP_GET(kdump_gate, handle_deferred_device)
 
 /* unmap: the map already attached ("we can assume it's already been dealt with") */
-static struct iommu_domain *kdump_gate_unmap_get(struct device *dev, struct iommu_domain *handed)
-{
-	(void)handed;
-	return iommu_get_dma_domain(dev);
-}
+STRATEGY_UNMAP_GET_IS_LOOKUP(kdump_gate)
+STRATEGY_NO_PUT(kdump_gate)
 
-DEFINE_LOOKUP_BATCH(kdump_gate_lookup_batch, kdump_gate_get, kdump_gate_put)
-
-const struct strategy strategy_kdump_gate = {
+DEFINE_STRATEGY(kdump_gate,
 	.name = "kdump-gate",
 	.description = "merged form (2019): cached lookup, deferred-attach check behind is_kdump_kernel(), map only",
-	.flags = STRATEGY_GATED,
-	STRATEGY_DEFAULT_HOOKS,
-	.map_get = kdump_gate_map_get,
-	.map_put = strategy_nop_put,
-	.unmap_get = kdump_gate_unmap_get,
-	.unmap_put = strategy_nop_put,
-	.lookup_batch = kdump_gate_lookup_batch,
-};
+	.class = STRATEGY_CLASS_READ_MOSTLY,
+	.flags = STRATEGY_GATED);

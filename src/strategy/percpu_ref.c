@@ -2,8 +2,9 @@
  * percpu-ref: not in the kernel — the group refcount of iommu_get_domain_for_dev()
  * as a percpu_ref (percpu-refcount.h) instead of one shared kref: each CPU
  * counts on its own line. The reference is held for the whole use of the
- * domain (get in map_get, put in map_put), which is what a reference is for;
- * the lookup scenario pays one get and one put either way.
+ * domain (taken in the lookup, dropped in put), which is what a reference is
+ * for. The lookup is out of line as iommu.c's would be; percpu_ref_put() is
+ * inline, as the kernel's is.
  */
 #include "model/alloc.h"
 #include "strategy/percpu-refcount.h"
@@ -14,13 +15,12 @@ static __always_inline struct percpu_ref *group_ref(struct iommu_group *group)
 	return group->strategy_data;
 }
 
-static __always_inline struct iommu_domain *percpu_ref_strategy_get(struct device *dev,
-								    struct iommu_domain *handed)
+/* what iommu.c would have: iommu_get_domain_for_dev() on a percpu_ref, the reference kept */
+static noipa struct iommu_domain *percpu_ref_get_domain(struct device *dev)
 {
 	struct iommu_group *group = dev->iommu_group;
 	struct iommu_domain *domain;
 
-	(void)handed;
 	percpu_ref_get(group_ref(group));
 	domain = READ_ONCE(group->domain);
 	if (unlikely(!domain))
@@ -28,23 +28,16 @@ static __always_inline struct iommu_domain *percpu_ref_strategy_get(struct devic
 	return domain;
 }
 
-static __always_inline void percpu_ref_strategy_put(struct device *dev, struct iommu_domain *domain)
+/* prefix pcpu_ref: percpu_ref_put() is the library's */
+STRATEGY_LOOKUP(pcpu_ref, percpu_ref_get_domain)
+
+static __always_inline void pcpu_ref_put(struct device *dev, struct iommu_domain *domain)
 {
 	(void)domain;
 	percpu_ref_put(group_ref(dev->iommu_group));
 }
 
-static struct iommu_domain *percpu_ref_map_get(struct device *dev, struct iommu_domain *handed)
-{
-	return percpu_ref_strategy_get(dev, handed);
-}
-
-static void percpu_ref_map_put(struct device *dev, struct iommu_domain *domain)
-{
-	percpu_ref_strategy_put(dev, domain);
-}
-
-DEFINE_LOOKUP_BATCH(percpu_ref_lookup_batch, percpu_ref_strategy_get, percpu_ref_strategy_put)
+STRATEGY_GETS_ARE_LOOKUP(pcpu_ref)
 
 /* the group is freed by the model; the last reference only has to be gone */
 static void group_ref_release(struct percpu_ref *ref)
@@ -52,7 +45,7 @@ static void group_ref_release(struct percpu_ref *ref)
 	(void)ref;
 }
 
-static int percpu_ref_group_init(struct iommu_group *group)
+static int pcpu_ref_group_init(struct iommu_group *group)
 {
 	struct percpu_ref *ref = model_zalloc_shared(sizeof(*ref));
 	int ret;
@@ -68,7 +61,7 @@ static int percpu_ref_group_init(struct iommu_group *group)
 	return 0;
 }
 
-static void percpu_ref_group_release(struct iommu_group *group)
+static void pcpu_ref_group_release(struct iommu_group *group)
 {
 	struct percpu_ref *ref = group_ref(group);
 
@@ -81,7 +74,7 @@ static void percpu_ref_group_release(struct iommu_group *group)
 }
 
 /* every get has had its put: only the initial reference is left */
-static int percpu_ref_group_check(struct iommu_group *group)
+static int pcpu_ref_group_check(struct iommu_group *group)
 {
 	struct percpu_ref *ref = group_ref(group);
 
@@ -90,21 +83,10 @@ static int percpu_ref_group_check(struct iommu_group *group)
 	return percpu_ref_model_count(ref) == 1 ? 0 : -EBUSY;
 }
 
-const struct strategy strategy_percpu_ref = {
+DEFINE_STRATEGY(pcpu_ref,
 	.name = "percpu-ref",
 	.description = "not in the kernel: the group refcount as a per-CPU percpu_ref (one line per CPU)",
-	.setup = strategy_common_setup,
-	.teardown = strategy_common_teardown,
-	.thread_init = strategy_nop_thread_init,
-	.thread_exit = strategy_nop_void,
-	.quiescent = strategy_nop_void,
-	.group_init = percpu_ref_group_init,
-	.group_release = percpu_ref_group_release,
-	.group_check = percpu_ref_group_check,
-	.map_get = percpu_ref_map_get,
-	.map_put = percpu_ref_map_put,
-	.unmap_get = percpu_ref_map_get,
-	.unmap_put = percpu_ref_map_put,
-	.lookup_batch = percpu_ref_lookup_batch,
-	.note = strategy_nop_note,
-};
+	.class = STRATEGY_CLASS_PERCPU,
+	.ops.group_init = pcpu_ref_group_init,
+	.ops.group_release = pcpu_ref_group_release,
+	.ops.group_check = pcpu_ref_group_check);

@@ -1,13 +1,14 @@
 /*
  * rcu: not in the kernel — the lookup as an RCU reader of group->domain,
  * with liburcu (flavour from strategy_config.rcu_flavor, resolved in setup to
- * the flavour's own hooks: rcu_memb.c, rcu_qsbr.c). What it would take for
- * the group's domain to change under running maps without a refcount: the
- * updater publishes with rcu_xchg_pointer() and frees after a grace period.
+ * the flavour's own hooks: rcu_flavour.h, built as rcu_memb.c and
+ * rcu_qsbr.c). What it would take for the group's domain to change under
+ * running maps without a refcount: the updater publishes with
+ * rcu_xchg_pointer() and frees after a grace period.
  */
 #define _LGPL_SOURCE
 #include <urcu/pointer.h>
-#include "strategy/rcu_impl.h"
+#include "strategy/rcu.h"
 
 #ifdef STRATEGY_RCU_TSAN
 char rcu_tsan_gp;

@@ -18,55 +18,32 @@ DEFINE_STATIC_KEY_FALSE(iommu_deferred_attach_enabled);
 
 static bool fallback;		/* setup found no jump label patching */
 
-static __always_inline struct iommu_domain *static_key_get(struct device *dev,
-							   struct iommu_domain *handed)
-{
-	struct iommu_domain *domain = iommu_get_dma_domain(dev);
+STRATEGY_LOOKUP(static_key, iommu_get_dma_domain)
 
-	(void)handed;
-	if (static_branch_unlikely(&iommu_deferred_attach_enabled) &&
-	    iommu_deferred_attach(dev, domain))
-		return NULL;
-	return domain;
+static __always_inline int static_key_check(struct device *dev, struct iommu_domain *domain)
+{
+	return static_branch_unlikely(&iommu_deferred_attach_enabled) &&
+	       iommu_deferred_attach(dev, domain);
 }
 
-static __always_inline struct iommu_domain *static_key_fallback_get(struct device *dev,
-								    struct iommu_domain *handed)
-{
-	struct iommu_domain *domain = iommu_get_dma_domain(dev);
+STRATEGY_CHECKED_MAP_GET(static_key, static_key_check)
 
-	(void)handed;
-	if (unlikely(static_key_enabled(&iommu_deferred_attach_enabled)) &&
-	    iommu_deferred_attach(dev, domain))
-		return NULL;
-	return domain;
+STRATEGY_UNMAP_GET_IS_LOOKUP(static_key)
+STRATEGY_NO_PUT(static_key)
+
+/* the fallback: the same, with the key's flag loaded */
+#define static_key_fallback_lookup	static_key_lookup
+#define static_key_fallback_unmap_get	static_key_unmap_get
+#define static_key_fallback_put		static_key_put
+
+static __always_inline int static_key_fallback_check(struct device *dev,
+						      struct iommu_domain *domain)
+{
+	return unlikely(static_key_enabled(&iommu_deferred_attach_enabled)) &&
+	       iommu_deferred_attach(dev, domain);
 }
 
-static __always_inline void static_key_put(struct device *dev, struct iommu_domain *domain)
-{
-	(void)dev;
-	(void)domain;
-}
-
-static struct iommu_domain *static_key_map_get(struct device *dev, struct iommu_domain *handed)
-{
-	return static_key_get(dev, handed);
-}
-
-static struct iommu_domain *static_key_fallback_map_get(struct device *dev,
-							struct iommu_domain *handed)
-{
-	return static_key_fallback_get(dev, handed);
-}
-
-static struct iommu_domain *static_key_unmap_get(struct device *dev, struct iommu_domain *handed)
-{
-	(void)handed;
-	return iommu_get_dma_domain(dev);
-}
-
-DEFINE_LOOKUP_BATCH(static_key_lookup_batch, static_key_get, static_key_put)
-DEFINE_LOOKUP_BATCH(static_key_fallback_lookup_batch, static_key_fallback_get, static_key_put)
+STRATEGY_CHECKED_MAP_GET(static_key_fallback, static_key_fallback_check)
 
 static int static_key_setup(const struct strategy_config *cfg)
 {
@@ -98,32 +75,15 @@ static const struct strategy *static_key_resolve(const struct strategy_config *c
 #define STATIC_KEY_COMMON						\
 	.name = "static-key",						\
 	.description = "later form: cached lookup, deferred-attach check behind a jump label (NOP), map only", \
+	.class = STRATEGY_CLASS_READ_MOSTLY,				\
 	.flags = STRATEGY_GATED,					\
 	.setup = static_key_setup,					\
 	.teardown = static_key_teardown,				\
 	.resolve = static_key_resolve,					\
-	.thread_init = strategy_nop_thread_init,			\
-	.thread_exit = strategy_nop_void,				\
-	.quiescent = strategy_nop_void,					\
-	.group_init = strategy_nop_group_init,				\
-	.group_release = strategy_nop_group_release,			\
-	.group_check = strategy_nop_group_check,			\
-	.map_put = strategy_nop_put,					\
-	.unmap_get = static_key_unmap_get,				\
-	.unmap_put = strategy_nop_put,					\
 	.note = static_key_note
 
-const struct strategy strategy_static_key = {
-	STATIC_KEY_COMMON,
-	.map_get = static_key_map_get,
-	.lookup_batch = static_key_lookup_batch,
-};
-
-static const struct strategy strategy_static_key_fallback = {
-	STATIC_KEY_COMMON,
-	.map_get = static_key_fallback_map_get,
-	.lookup_batch = static_key_fallback_lookup_batch,
-};
+DEFINE_STRATEGY(static_key, STATIC_KEY_COMMON);
+DEFINE_STRATEGY_STATIC(static_key_fallback, STATIC_KEY_COMMON);
 
 static const struct strategy *static_key_resolve(const struct strategy_config *cfg)
 {

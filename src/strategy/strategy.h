@@ -2,34 +2,27 @@
  * src/strategy/strategy.h — one way for the DMA fast path to find its domain
  * and deal with a deferred attach. The subject of the comparison.
  *
- * A strategy is one file that fills in a const struct strategy; strategies.c
- * holds the one table. The model's dma_map_*() call dev->dma_lookup->map_get()
- * where the kernel gets its domain (and checks the deferred attach), and
- * map_put() when the map is done with it; unmap likewise. map_get returns the
- * domain, or NULL when a deferred attach failed (the map then fails as the
- * kernel's does, with DMA_MAPPING_ERROR). `handed` is the domain the caller
- * already holds: only `none` uses it.
- *
- * Pairing: map_put(dev, d) is called exactly once for each map_get() that
- * returned d != NULL, after the last use of d, and never after a NULL (a get
- * that fails drops whatever it took itself); unmap_get/unmap_put likewise.
- * Between a get and its put the domain stays valid (rcu: a read-side
- * critical section; percpu-ref: a group reference held).
+ * A strategy is one file (DEFINE_STRATEGY, strategy_impl.h) and one line of
+ * the table in strategies.c. It embeds the hooks the model calls, struct
+ * dma_lookup_ops (declared by the model, src/model/dma-lookup.h: the
+ * lookups, their put, the per-group hooks and the DMA paths instantiated with
+ * the lookups inlined); put &s->ops in dev->dma_lookup. Around them it adds
+ * what the harness needs: a life cycle, per-thread hooks, the lookup
+ * scenario's loop, and a note for the CSV.
  *
  * Life cycle: strategy_setup(s, cfg, &active) runs s->setup(cfg) and gives
  * the strategy to use from then on — s itself, or for `rcu` / `static-key`
  * the hook set setup chose (the liburcu flavour; the jump label or its
- * flag-load fallback), so the hot path never branches on configuration. Put
- * `active` in dev->dma_lookup and call every later hook through it, ending
- * with active->teardown(). The table entries' own hooks work too (rcu: memb;
+ * flag-load fallback), so the hot path never branches on configuration. Use
+ * `active` (its ops in dev->dma_lookup) for every later hook, ending with
+ * active->teardown(). The table entries' own hooks work too (rcu: memb;
  * static-key: the jump label), but only `active` honours cfg.
  *
  * Thread rules: setup/teardown run with no worker thread alive (setup patches
  * code and flips is_kdump_kernel()). thread_init/thread_exit run on each
- * worker that will call a get/put (liburcu registration); quiescent between
- * batches (QSBR: announces that the thread holds no domain). group_init/
- * group_release/group_check run with no get/put in flight on that group.
- * The get/put hooks and lookup_batch run on any registered worker,
+ * worker that will call a lookup (liburcu registration); quiescent between
+ * batches (QSBR: announces that the thread holds no domain). The ops' rules
+ * are dma-lookup.h's; lookup_batch runs on any registered worker,
  * concurrently. Every hook is non-NULL in every strategy, so the hot path
  * never tests.
  */
@@ -37,6 +30,7 @@
 #define DMABENCH_STRATEGY_H
 
 #include <stdbool.h>
+#include "model/dma-lookup.h"
 #include "model/iommu.h"
 
 enum rcu_flavor { RCU_FLAVOR_MEMB, RCU_FLAVOR_QSBR };
@@ -48,10 +42,32 @@ struct strategy_config {
 
 #define STRATEGY_GATED		(1u << 0)	/* has a deferred-attach check: runs in kdump mode too */
 
+/*
+ * What a lookup writes that other CPUs read, in the general (non-kdump)
+ * case: the class a contention model (predict, issue 9) needs.
+ *   FLOOR         nothing beyond the call shape: `none`, `call`;
+ *   READ_MOSTLY   plain loads of lines nobody writes while mapping
+ *                 (cached, the gates, rcu: its read side writes only its
+ *                 own thread's counter);
+ *   SHARED_WRITE  an atomic RMW on a line every CPU mapping for the group
+ *                 writes (the group refcount);
+ *   PERCPU        an RMW on a line of the calling CPU's own.
+ */
+enum strategy_class {
+	STRATEGY_CLASS_FLOOR,
+	STRATEGY_CLASS_READ_MOSTLY,
+	STRATEGY_CLASS_SHARED_WRITE,
+	STRATEGY_CLASS_PERCPU,
+};
+
+/* "floor", "read-mostly", "shared-write", "percpu"; NULL for a value out of range */
+const char *strategy_class_name(enum strategy_class c);
+
 struct strategy {
 	const char *name;
 	const char *description;	/* one line, for --list */
 	unsigned int flags;
+	enum strategy_class class;
 
 	/*
 	 * 0 or -errno. Sets is_kdump_kernel() to cfg->kdump (model_set_kdump);
@@ -63,32 +79,22 @@ struct strategy {
 	/*
 	 * Only `rcu` and `static-key` have one (NULL elsewhere; strategy_setup()
 	 * calls it after setup succeeded): the hook set that implements cfg. The
-	 * result has the same name, description, flags, setup and teardown.
+	 * result has the same name, description, flags, class, setup and teardown.
 	 */
 	const struct strategy *(*resolve)(const struct strategy_config *cfg);
 
 	int (*thread_init)(void);	/* 0 or -errno */
 	void (*thread_exit)(void);
 	void (*quiescent)(void);
-	/* the per-group state a strategy keeps (percpu-ref), made and freed with the group */
-	int (*group_init)(struct iommu_group *group);		/* 0 or -errno */
-	void (*group_release)(struct iommu_group *group);
-	/*
-	 * 0 if the strategy's own per-group state shows every reference taken
-	 * has been dropped, -EBUSY if not (a leak), for the model's invariant
-	 * check. Only with no get/put in flight.
-	 */
-	int (*group_check)(struct iommu_group *group);
 
-	struct iommu_domain *(*map_get)(struct device *dev, struct iommu_domain *handed);
-	void (*map_put)(struct device *dev, struct iommu_domain *domain);
-	struct iommu_domain *(*unmap_get)(struct device *dev, struct iommu_domain *handed);
-	void (*unmap_put)(struct device *dev, struct iommu_domain *domain);
+	/* what the model calls: src/model/dma-lookup.h */
+	struct dma_lookup_ops ops;
 
 	/*
-	 * The lookup scenario: n map-side lookups (get + put) in a loop with the
-	 * strategy's code inlined, each result consumed so none is optimised
-	 * away. Returns the number of calls whose get returned NULL.
+	 * The lookup scenario: n map-side lookups (map_get + put) in a loop with
+	 * the strategy's code inlined (its out-of-line lookup stays a call), each
+	 * result consumed so none is optimised away. Returns the number of calls
+	 * whose get returned NULL.
 	 */
 	unsigned long (*lookup_batch)(struct device *dev, struct iommu_domain *handed,
 				      unsigned long n);

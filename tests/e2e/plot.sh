@@ -100,16 +100,19 @@ else
 fi
 
 # --- colours come from the strategy table, not from the CSV's order ---
-# usl/ lists refcount, deferred-v2, cached; the table (dmabench --list)
-# starts none, refcount, cached, deferred-v2.
+# usl/ lists refcount, deferred-v2, cached; each gets the palette entry of
+# its position in the table (dmabench --list), whatever the table's order.
 cp -r "$FIX/usl" "$TMP/usl"
 if [ -x "$DMABENCH" ] && "$PLOT" "$TMP/usl" >"$TMP/out" 2>"$TMP/err"; then
 	svg=$TMP/usl/plots/throughput-lookup-compact-strict-device.svg
 	pos() { "$DMABENCH" --list | awk -v s="$1" '/^strategies:/ { on = 1; next } /^[^ ]/ { on = 0 } on && NF { if ($1 == s) print n; n++ }'; }
 	rc_pos=$(pos refcount) ca_pos=$(pos cached)
 	c_ref=$(svg_color "$svg" refcount) c_cached=$(svg_color "$svg" cached)
-	# palette entries 1 and 2 (scripts/plot-lib.sh): positions 1 and 2 in the table
-	if [ "$rc_pos" = 1 ] && [ "$ca_pos" = 2 ] && [ "$c_ref" = "rgb(228,26,28)" ] && [ "$c_cached" = "rgb(55,126,184)" ] &&
+	# the palette entry at each position (scripts/plot-lib.sh), as svg rgb()
+	want() { eval "$(grep '^PALETTE=' scripts/plot-lib.sh)"; local h=${PALETTE[$1 % ${#PALETTE[@]}]}
+		printf 'rgb(%d,%d,%d)' "0x${h:1:2}" "0x${h:3:2}" "0x${h:5:2}"; }
+	if [ -n "$rc_pos" ] && [ -n "$ca_pos" ] && [ "$rc_pos" != "$ca_pos" ] &&
+	   [ "$c_ref" = "$(want "$rc_pos")" ] && [ "$c_cached" = "$(want "$ca_pos")" ] &&
 	   [ "$(svg_color "$TMP/usl/plots/usl-lookup-compact-strict-device.svg" cached)" = "$c_cached" ]; then
 		pass plot_colours_follow_strategy_table
 	else
