@@ -25,43 +25,57 @@
 #include "harness/costmodel.h"
 #include "harness/csv.h"
 #include "harness/topo.h"
+#include "strategy/strategy.h"
 #include "runfile.h"
 
 #define PREDICT_MAX_THREADS 4096
 #define PREDICT_MAX_PLACEMENTS 8
 
 /*
- * The strategy classes, by name: the ONE name -> class map (the strategy
- * table in src/strategy/ is another engineer's to reshape; this table is
- * meant to move there as a field of struct strategy). rmw_per_call: the
- * atomic RMWs one call makes on the shared line (get + put), which turns
- * a run length in fetch-adds into one in calls. A strategy not listed is
- * predicted as "unknown" (no band) and said so.
+ * A strategy's class for the model comes from the strategy table (its
+ * `class` and `shared_rmws` fields): no second list of names here. The
+ * floors are flat like the read-mostly class. "shared-counter" is not a
+ * strategy: it is the bare shared counter that --c1-ns describes.
+ * rmw_per_call turns a run length in fetch-adds into one in calls.
  */
-static const struct predict_class {
-	const char *strategy;
+struct predict_class {
 	enum costmodel_class cls;
 	double rmw_per_call;
-} predict_classes[] = {
-	{ "none",          COSTMODEL_READ_MOSTLY,  0 },
-	{ "refcount",      COSTMODEL_SHARED_WRITE, 2 },
-	{ "refcount-full", COSTMODEL_SHARED_WRITE, 2 },
-	{ "deferred-v2",   COSTMODEL_SHARED_WRITE, 2 },
-	{ "cached",        COSTMODEL_READ_MOSTLY,  0 },
-	{ "kdump-gate",    COSTMODEL_READ_MOSTLY,  0 },
-	{ "static-key",    COSTMODEL_READ_MOSTLY,  0 },
-	{ "dev-flag",      COSTMODEL_READ_MOSTLY,  0 },
-	{ "rcu",           COSTMODEL_READ_MOSTLY,  0 },
-	{ "percpu-ref",    COSTMODEL_PER_CPU,      0 },
-	{ "shared-counter", COSTMODEL_SHARED_WRITE, 1 },	/* --c1-ns */
 };
 
 static const struct predict_class *class_of(const char *strategy)
 {
-	for (size_t i = 0; i < sizeof(predict_classes) / sizeof(predict_classes[0]); i++)
-		if (!strcmp(predict_classes[i].strategy, strategy))
-			return &predict_classes[i];
-	return NULL;
+	static const struct predict_class shared_counter = { COSTMODEL_SHARED_WRITE, 1 };
+	static struct predict_class *by_strategy;	/* one per table entry, made once */
+	const struct strategy *s;
+	unsigned int i;
+
+	if (!strcmp(strategy, "shared-counter"))
+		return &shared_counter;
+	s = strategy_find(strategy);
+	if (!s)
+		return NULL;
+	for (i = 0; i < strategy_count && strategy_table[i] != s; i++)
+		;
+	if (!by_strategy)
+		by_strategy = calloc(strategy_count, sizeof(*by_strategy));
+	if (!by_strategy)
+		return NULL;
+	switch (s->class) {
+	case STRATEGY_CLASS_SHARED_WRITE:
+		by_strategy[i] = (struct predict_class){ COSTMODEL_SHARED_WRITE, s->shared_rmws };
+		break;
+	case STRATEGY_CLASS_PERCPU:
+		by_strategy[i] = (struct predict_class){ COSTMODEL_PER_CPU, 0 };
+		break;
+	case STRATEGY_CLASS_FLOOR:
+	case STRATEGY_CLASS_READ_MOSTLY:
+		by_strategy[i] = (struct predict_class){ COSTMODEL_READ_MOSTLY, 0 };
+		break;
+	default:
+		return NULL;
+	}
+	return &by_strategy[i];
 }
 
 struct popts {

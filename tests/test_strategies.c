@@ -477,6 +477,9 @@ TEST(shared_write_strategies_touch_the_refcount_every_call_and_no_other_does)
 		const struct strategy *s = strategy_table[i];
 		struct touch_counts c = count_touches(s->name, false);
 
+		CHECK_MSG((s->class == STRATEGY_CLASS_SHARED_WRITE) == (s->shared_rmws > 0),
+			  "%s: shared_rmws %u in class %s", s->name, s->shared_rmws,
+			  strategy_class_name(s->class));
 		if (s->class == STRATEGY_CLASS_SHARED_WRITE) {
 			CHECK_MSG(c.map_touches == 100 && c.unmap_touches == 100,
 				  "%s: %d map, %d unmap touches of the group refcount in 100 each",

@@ -45,4 +45,5 @@ DEFINE_STRATEGY(deferred_v2,
 	.name = "deferred-v2",
 	.description = "the patch as posted: refcounted lookup + indirect is_attach_deferred() in map and unmap",
 	.class = STRATEGY_CLASS_SHARED_WRITE,
+	.shared_rmws = 2,
 	.flags = STRATEGY_GATED);

@@ -13,4 +13,5 @@ STRATEGY_PLAIN(refcount)
 DEFINE_STRATEGY(refcount,
 	.name = "refcount",
 	.description = "iommu_get_domain_for_dev(): get + put of the shared group refcount per call (pre-4.20)",
-	.class = STRATEGY_CLASS_SHARED_WRITE);
+	.class = STRATEGY_CLASS_SHARED_WRITE,
+	.shared_rmws = 2);

@@ -68,6 +68,12 @@ struct strategy {
 	const char *description;	/* one line, for --list */
 	unsigned int flags;
 	enum strategy_class class;
+	/*
+	 * shared-write only: the atomic RMWs one lookup makes on the shared
+	 * group refcount line (a get and a put: 2). dmabench predict divides a
+	 * run length measured in fetch-adds by it to get one in lookups.
+	 */
+	unsigned int shared_rmws;
 
 	/*
 	 * 0 or -errno. Sets is_kdump_kernel() to cfg->kdump (model_set_kdump);
