@@ -511,6 +511,12 @@ int sweep_run(struct plan *p, const struct options *o)
 	rc = report_summary(&sw.report, sw.c2c_refcount_model);
 	if (rc)
 		fprintf(stderr, "dmabench: cannot write summary.csv: %s\n", strerror(-rc));
+	/* results.json only for a run that finished or was interrupted cleanly */
+	if (!rc && (sig || !exit_rc)) {
+		rc = report_json(&sw.report, sig ? "interrupted" : "complete", topo_nr_allowed_pus(p->topo));
+		if (rc)
+			fprintf(stderr, "dmabench: cannot write results.json: %s\n", strerror(-rc));
+	}
 	write_machine(&sw, sig ? "interrupted" : exit_rc ? "failed" : "complete");
 	report_table(&sw.report, stdout);
 	printf("run directory: %s\n", sw.dir);
