@@ -3,7 +3,8 @@
 . "$(dirname "$0")/lib.sh"
 
 SYN="pack:2 numa:2 core:4 pu:2"	# PUs 0-31; node n holds PUs 8n..8n+7; core = PU pair
-# compact fills node 0 (one PU per core, then siblings) before node 1; scatter deals over nodes
+# compact fills node 0 (one PU per core, then siblings) before node 1; scatter deals over
+# nodes, alternating packages (nodes 0, 1 are package 0; 2, 3 package 1)
 
 # cpus= of the first configuration line for the given flags
 plan_cpus() {
@@ -22,8 +23,9 @@ export HWLOC_SYNTHETIC="$SYN"
 check compact-4   "4 0+2+4+6 1"            "$DMABENCH" --placement=compact --threads=4
 check compact-5   "5 0+2+4+6+1 1"          "$DMABENCH" --placement=compact --threads=5
 check compact-9   "9 0+2+4+6+1+3+5+7+8 2" "$DMABENCH" --placement=compact --threads=9
-check scatter-4   "4 0+8+16+24 4"          "$DMABENCH" --placement=scatter --threads=4
-check scatter-5   "5 0+8+16+24+2 4"        "$DMABENCH" --placement=scatter --threads=5
+check scatter-2   "2 0+16 2"               "$DMABENCH" --placement=scatter --threads=2	# two packages
+check scatter-4   "4 0+16+8+24 4"          "$DMABENCH" --placement=scatter --threads=4
+check scatter-5   "5 0+16+8+24+2 4"        "$DMABENCH" --placement=scatter --threads=5
 check smt-4       "4 0+1+2+3 1"            "$DMABENCH" --placement=smt --threads=4
 check cpus-list   "3 3+5+9 2"              "$DMABENCH" --placement=cpus:3,5,9 --threads=3
 check cpus-range  "4 8+9+10+11 1"          "$DMABENCH" --placement=cpus:8-11 --threads=4
