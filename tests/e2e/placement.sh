@@ -53,7 +53,7 @@ if command -v lstopo-no-graphics >/dev/null 2>&1; then
 	lstopo-no-graphics --of xml "$TMP/topo.xml" 2>/dev/null
 	unset HWLOC_SYNTHETIC
 	export HWLOC_XMLFILE="$TMP/topo.xml"
-	check xml-scatter-4 "4 0+8+16+24 4" "$DMABENCH" --placement=scatter --threads=4
+	check xml-scatter-4 "4 0+16+8+24 4" "$DMABENCH" --placement=scatter --threads=4
 	echo 'not xml' >"$TMP/bad.xml"
 	HWLOC_XMLFILE="$TMP/bad.xml" "$DMABENCH" --dry-run >"$TMP/out" 2>&1
 	rc=$?
