@@ -73,7 +73,10 @@ int main(int argc, char **argv)
 	if (opt.soak_ms)
 		plan.duration_ns = opt.soak_ms * 1000000ULL / plan.nr_configs;
 	if (opt.dry_run) {
-		plan_print(&plan, stdout);
+		if (opt.dry_run == DRY_RUN_SUMMARY)
+			plan_print_summary(&plan, stdout);
+		else
+			plan_print(&plan, stdout);
 		plan_free(&plan);
 		return 0;
 	}
