@@ -105,7 +105,7 @@ struct run {
 #define MAX_RUNS	64
 
 enum fail_on { FAIL_ON_NONE, FAIL_ON_SLOWER, FAIL_ON_FASTER, FAIL_ON_ANY };
-enum drift { DRIFT_FLOOR, DRIFT_NONE };
+enum drift { DRIFT_FLOOR, DRIFT_SCALE, DRIFT_NONE };
 
 /* The floor configuration (none, 1 thread) of a run between runs of one
  * machine: compared on raw ns, its verdict needs the interval beyond 1 +/-
@@ -160,6 +160,10 @@ static void usage(FILE *to)
 "              run cancels. The none/1-thread rows themselves are compared on raw ns\n"
 "              and need the interval beyond 1 +/- %.0f%% (or --min-effect). Between\n"
 "              machines the floor-normalised ratio is always the one judged\n"
+"  --drift=scale  B's repetitions are divided by the run-to-run drift of the floor:\n"
+"              the median over thread counts of median(B)/median(A) of strategy none\n"
+"              (same scenario, invalidation, sharing, placement, home node); the none\n"
+"              rows themselves as with floor (one machine only)\n"
 "  --drift=none   compare raw ns per call (one machine only)\n"
 "  --fail-on=K exit 1 when a verdict of kind K is found: slower, faster or any\n"
 "  --no-plot   no overlay plots\n"
@@ -223,10 +227,12 @@ static int parse_args(struct args *a, int argc, char **argv, struct failure *f)
 
 			if (v && !strcmp(v, "floor"))
 				a->drift = DRIFT_FLOOR;
+			else if (v && !strcmp(v, "scale"))
+				a->drift = DRIFT_SCALE;
 			else if (v && !strcmp(v, "none"))
 				a->drift = DRIFT_NONE;
 			else
-				return failf(f, 2, PROG ": --drift: invalid value '%.60s': expected floor or none",
+				return failf(f, 2, PROG ": --drift: invalid value '%.60s': expected floor, scale or none",
 					     v ? v : "");
 		} else if (!strcmp(s, "--no-plot")) {
 			a->plot = false;
@@ -553,8 +559,9 @@ static bool can_reach(size_t na, size_t nb)
  * between machines, "reference" (1 by definition: no verdict).
  */
 static int compare_cfg(struct row *w, uint64_t seed, double min_effect, bool use_floor, bool machines,
-		       struct failure *f)
+		       double scale, struct failure *f)
 {
+	double *scaled = NULL;
 	const struct cfg *a = w->a, *b = w->b;
 	const double *xa, *xb;
 	size_t na, nb;
@@ -590,13 +597,29 @@ static int compare_cfg(struct row *w, uint64_t seed, double min_effect, bool use
 		w->basis = "floor";
 		xa = a->x; na = a->nx;
 		xb = b->x; nb = b->nx;
+	} else if (!use_floor && scale > 0 && !machines) {
+		if (!strcmp(a->key[K_STRATEGY], "none") && !strcmp(a->key[K_MODE], "normal")) {
+			if (band < ANCHOR_BAND)
+				band = ANCHOR_BAND;
+		} else {
+			scaled = malloc(nb * sizeof(*scaled));
+			if (!scaled)
+				return failf(f, 1, PROG ": out of memory");
+			for (size_t i = 0; i < nb; i++)
+				scaled[i] = xb[i] / scale;
+			xb = scaled;
+			w->basis = "scale";
+		}
 	}
 	rc = stats_boot_median_ratio_ci(xa, na, xb, nb, LEVEL, 0, seed ^ key_hash(a), &w->ratio);
-	if (rc == -ENOMEM)
+	if (rc == -ENOMEM) {
+		free(scaled);
 		return failf(f, 1, PROG ": out of memory");
+	}
 	if (rc)
 		w->ratio.point = w->ratio.lo = w->ratio.hi = NAN;
 	rc = stats_mann_whitney(xa, na, xb, nb, STATS_MW_AUTO, &mw);
+	free(scaled);
 	if (rc == -ENOMEM)
 		return failf(f, 1, PROG ": out of memory");
 	w->p = rc ? NAN : mw.p;
@@ -703,7 +726,8 @@ static void print_table(FILE *to, const struct run *runs, int nruns, const struc
 			runs[k].dir, runs[k].machine, runs[k].run_id);
 	if (use_floor)
 		fprintf(to, "ratio (basis floor) = median over repetitions of ns / ns of none at 1 thread in the same run and "
-			"repetition, B over A: drift that moves a whole run cancels; basis raw = median ns B / A\n");
+			"repetition, B over A; (basis scale) = median B / median A / the none rows' drift: drift that moves "
+			"a whole run cancels; basis raw = median ns B / A\n");
 	else
 		fprintf(to, "ratio = median B / median A of ns per call (--drift=none)\n");
 	fprintf(to, "%.0f%% bootstrap interval (seed %llu); faster/slower when Mann-Whitney p < %.2g and the interval "
@@ -934,6 +958,34 @@ static int join_pair(struct run *A, struct run *B, int k, struct row *rows, size
 	return 0;
 }
 
+/*
+ * --drift=scale: the drift of row w's floor between A and B, the median over
+ * thread counts of median(B)/median(A) of strategy none, normal mode, with
+ * w's scenario, invalidation, sharing, placement and home node; NAN if none.
+ */
+static double drift_scale(const struct row *rows, size_t from, size_t n, const struct row *w)
+{
+	static const int same[] = { K_SCENARIO, K_INVALIDATION, K_SHARING, K_PLACEMENT };
+	double r[n - from + 1], m = NAN;
+	size_t k = 0;
+
+	if (!w->a || !w->b)
+		return NAN;
+	for (size_t i = from; i < n; i++) {
+		const struct row *x = &rows[i];
+		bool eq = x->a && x->b && x->a->n && x->b->n && x->a->home == w->a->home &&
+			  !strcmp(x->a->key[K_STRATEGY], "none") && !strcmp(x->a->key[K_MODE], "normal");
+
+		for (size_t j = 0; eq && j < sizeof(same) / sizeof(same[0]); j++)
+			eq = !strcmp(x->a->key[same[j]], w->a->key[same[j]]);
+		if (eq)
+			r[k++] = x->b->median / x->a->median;
+	}
+	if (k)
+		stats_median(r, k, &m);
+	return m;
+}
+
 static bool fails_on(enum fail_on fo, const struct row *rows, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -1007,7 +1059,8 @@ static int compare(const struct args *a, struct failure *f)
 			goto out;
 		for (size_t i = from; i < n; i++)
 			if ((rc = compare_cfg(&rows[i], a->seed, a->min_effect, a->drift == DRIFT_FLOOR || machines,
-					      machines, f)))
+					      machines, a->drift == DRIFT_SCALE ? drift_scale(rows, from, n, &rows[i]) : NAN,
+					      f)))
 				goto out;
 	}
 	if (to_stdout)
@@ -1016,7 +1069,7 @@ static int compare(const struct args *a, struct failure *f)
 		rc = write_csv(a->out, rows, n, norm, run, f);
 	if (rc)
 		goto out;
-	print_table(to, run, a->nruns, rows, n, norm, a->seed, a->drift == DRIFT_FLOOR || norm);
+	print_table(to, run, a->nruns, rows, n, norm, a->seed, a->drift != DRIFT_NONE || norm);
 	if (!to_stdout)
 		fprintf(to, "wrote %s\n", a->out);
 	if (a->plot && !to_stdout)

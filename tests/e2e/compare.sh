@@ -152,10 +152,12 @@ if "$BIN" compare "$A" "$TMP/B" --out="$TMP/plots-out/ab.csv" >"$TMP/out" 2>"$TM
 	n_png=$(ls "$d"/overlay-*.png 2>/dev/null | wc -l)
 	n_svg=$(ls "$d"/overlay-*.svg 2>/dev/null | wc -l)
 	if [ "$n_png" -eq 4 ] && [ "$n_svg" -eq 4 ] && [ -s "$d/overlay-lookup-compact-strict-device.png" ] &&
-	   grep -q '<title>rcu B</title>' "$d/overlay-lookup-compact-strict-device.svg"; then
+	   grep -q '>rcu<' "$d/overlay-lookup-compact-strict-device.svg" &&
+	   grep -q 'dashed: B: ' "$d/overlay-lookup-compact-strict-device.svg" &&
+	   [ "$(grep -c 'dashed: B' "$d/overlay-lookup-compact-strict-device.svg")" -eq 1 ]; then
 		pass compare_overlay_plots
 	else
-		fail compare_overlay_plots "$n_png png, $n_svg svg in $d"
+		fail compare_overlay_plots "$n_png png, $n_svg svg in $d (a panel per strategy, B named once)"
 	fi
 else
 	fail compare_overlay_plots "exit $?: $(cat "$TMP/err")"
@@ -298,4 +300,22 @@ if "$BIN" compare "$A" "$TMP/A2" "$TMP/B" --out="$TMP/three-runs.csv" --no-plot 
 	fi
 else
 	fail compare_three_runs "exit $?: $(head -c 300 "$TMP/err")"
+fi
+
+# --drift=scale: a whole-run drift of 4% cancels; rcu's 10% more is still found
+"$BIN" compare "$A" "$TMP/D" --out="$TMP/drifts.csv" --no-plot --drift=scale >/dev/null 2>&1
+n=$(col "$TMP/drifts.csv" verdict | grep -vc no-significant-difference)
+[ "$n" = 0 ] && pass compare_drift_scale_cancels || fail compare_drift_scale_cancels "$n rows flagged"
+"$BIN" compare "$A" "$TMP/DR" --out="$TMP/driftsr.csv" --no-plot --drift=scale >/dev/null 2>&1
+flagged=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["verdict"] != "no-significant-difference" { print $c["strategy"], $c["verdict"], $c["basis"] }' "$TMP/driftsr.csv" | sort | uniq -c | awk '{ $1 = $1; print }')
+[ "$flagged" = "12 rcu slower scale" ] && pass compare_drift_scale_finds_change || fail compare_drift_scale_finds_change "flagged: '$flagged'"
+# three runs with plots: one PNG per group, every run named once in its colour
+if "$BIN" compare "$A" "$TMP/A2" "$TMP/B" --out="$TMP/plots-out/three.csv" >"$TMP/out" 2>"$TMP/err" &&
+   [ "$(ls "$TMP/plots-out/three-plots"/overlay-*.png | wc -l)" -eq 4 ] &&
+   grep -q 'dashed: B1: ' "$TMP/plots-out/three-plots/overlay-lookup-compact-strict-device.svg" &&
+   grep -q 'dashed: B2: ' "$TMP/plots-out/three-plots/overlay-lookup-compact-strict-device.svg"; then
+	pass compare_three_runs_overlay
+else
+	fail compare_three_runs_overlay "exit $?: $(head -c 300 "$TMP/err")"
 fi
