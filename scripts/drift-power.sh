@@ -16,6 +16,7 @@
 #          slowdown when every normal-mode configuration of STRATEGY (every
 #          scenario and thread count) is called slower (goal: 9 of 10).
 #          Also counts other strategies called different in those pairs.
+#          Every comparison is made three ways: --drift=floor, scale, none.
 #          About 2 x N x the quick estimate (on the VM: 20 x 25 s, 8-9 minutes).
 # Environment: DMABENCH (default build/dmabench), STRATEGY, PCT, N, SKIP_AA=1,
 # SKIP_POWER=1, EXTRA (more flags for every sweep, e.g. --no-c2c).
@@ -51,38 +52,42 @@ if [ "${SKIP_AA:-0}" != 1 ]; then
 		echo "A/A sweep $k: $(( $(date +%s) - t0 )) s" | tee -a "$log"
 	done
 	echo
-	echo "| A/A pair | configurations | called different, --drift=floor (default) | called different, --drift=none |"
-	echo "| --- | --- | --- | --- |"
+	echo "| A/A pair | configurations | called different, --drift=floor (default) | --drift=scale | --drift=none |"
+	echo "| --- | --- | --- | --- | --- |"
 	for p in "1 2" "3 4"; do
 		set -- $p
 		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --out="$out/aa$1-$2.csv" >"$out/aa$1-$2.txt" 2>&1
+		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --drift=scale --out="$out/aa$1-$2-scale.csv" >/dev/null 2>&1
 		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --drift=none --out="$out/aa$1-$2-raw.csv" >/dev/null 2>&1
 		read -r f nconf < <(flagged "$out/aa$1-$2.csv")
+		read -r fs _ < <(flagged "$out/aa$1-$2-scale.csv")
 		read -r fr _ < <(flagged "$out/aa$1-$2-raw.csv")
-		echo "| $1 against $2 | $nconf | $f | $fr |"
+		echo "| $1 against $2 | $nconf | $f | $fs | $fr |"
 	done
 fi
 
 if [ "${SKIP_POWER:-0}" != 1 ]; then
 	echo
-	echo "| pair | $strategy configurations called slower ($pct% injected) | median ratio of those | other configurations called different |"
-	echo "| --- | --- | --- | --- |"
-	caught=0
+	echo "| pair | drift | $strategy configurations called slower ($pct% injected) | median ratio of those | other configurations called different |"
+	echo "| --- | --- | --- | --- | --- |"
+	caught_floor=0 caught_scale=0 caught_none=0
 	for k in $(seq 1 "$n"); do
 		sweep "$out/base$k" --quick --reps=5
 		DMABENCH_INJECT_NS="$strategy:$pct%" sweep "$out/inj$k" --quick --reps=5
-		"$bin" compare "$out/base$k" "$out/inj$k" --no-plot --out="$out/pow$k.csv" >/dev/null 2>&1
-		read -r s tot ratio other < <(awk -F, -v s="$strategy" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-			$c["in"] != "both" { next }
-			$c["strategy"] == s && $c["mode"] == "normal" { n++; if ($c["verdict"] == "slower") { k++; r[k] = $c["ratio"] } next }
-			$c["verdict"] == "faster" || $c["verdict"] == "slower" { o++ }
-			END { for (i = 2; i <= k; i++) for (j = i; j > 1 && r[j - 1] > r[j]; j--) { t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
-			      m = k ? (k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2) : 0
-			      printf "%d %d %.4f %d\n", k, n, m, o }' "$out/pow$k.csv")
-		[ "$s" = "$tot" ] && [ "$tot" -gt 0 ] && caught=$((caught + 1))
-		echo "| $k | $s of $tot | $ratio | $other |"
+		for d in floor scale none; do
+			"$bin" compare "$out/base$k" "$out/inj$k" --no-plot --drift=$d --out="$out/pow$k-$d.csv" >/dev/null 2>&1
+			read -r s tot ratio other < <(awk -F, -v s="$strategy" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+				$c["in"] != "both" { next }
+				$c["strategy"] == s && $c["mode"] == "normal" { n++; if ($c["verdict"] == "slower") { k++; r[k] = $c["raw_ratio"] } next }
+				$c["verdict"] == "faster" || $c["verdict"] == "slower" { o++ }
+				END { for (i = 2; i <= k; i++) for (j = i; j > 1 && r[j - 1] > r[j]; j--) { t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
+				      m = k ? (k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2) : 0
+				      printf "%d %d %.4f %d\n", k, n, m, o }' "$out/pow$k-$d.csv")
+			if [ "$s" = "$tot" ] && [ "$tot" -gt 0 ]; then eval "caught_$d=\$((caught_$d + 1))"; fi
+			echo "| $k | $d | $s of $tot | $ratio | $other |"
+		done
 	done
 	echo
-	echo "caught at every thread count in $caught of $n pairs ($strategy +$pct%)"
+	echo "caught at every thread count ($strategy +$pct%), of $n pairs: floor $caught_floor, scale $caught_scale, none $caught_none"
 fi
 echo "drift-power.sh: finished $(date -u +%FT%TZ)" >>"$log"

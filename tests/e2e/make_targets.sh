@@ -67,7 +67,7 @@ mk_error quick-args-unknown-strategy --strategy quick BENCH_ARGS="--strategy=nos
 [ "$before" = "$(find results -maxdepth 3 2>/dev/null | sort | md5sum)" ] && pass bench-args-write-nothing ||
 	fail bench-args-write-nothing "results/ changed"
 # make help: the comment block only, every line indented, exit 0
-out=$(make -s --no-print-directory help 2>&1); rc=$?
+out=$(MAKEFLAGS= make -s --no-print-directory help 2>&1); rc=$?
 if [ $rc -eq 0 ] && [ -n "$out" ] && ! printf '%s\n' "$out" | grep -qvE '^  '; then
 	pass make-help-clean
 else
