@@ -1,42 +1,50 @@
 /*
- * bench/compare.c — `dmabench compare A B [--out=FILE] [--seed=N] [--no-plot]`:
- * two run directories, from one machine or two, into one table of ratios
- * with their confidence, compare.csv, and overlay plots.
+ * bench/compare.c — `dmabench compare A B [RUN...] [--out=FILE|-] [--seed=N]
+ * [--min-effect=PCT] [--drift=floor|scale|none] [--fail-on=KIND] [--no-plot]`:
+ * run directories, from one machine or several, into one table of ratios
+ * with their confidence, compare.csv, and overlay plots. A is the baseline;
+ * every other run is compared with it (b_run says which).
  *
  * Join. Each run's results.csv (columns found by name; schema 1) is grouped
  * by the configuration key — scenario, strategy, mode, invalidation,
  * sharing, placement, home_node, threads — into the ns_per_op of its
- * repetitions (an empty cell, an unavailable figure, is left out and the
- * repetition count says so). For every configuration both runs have:
- *   - A's and B's median ns per call;
- *   - ratio = median(B) / median(A) and its 95% percentile-bootstrap
- *     interval (STATS_BOOT_DEFAULT_ITERS resamples of each side); the seed is
- *     --seed mixed with the configuration key, so a row's figures are the
- *     same whatever other rows the runs hold;
- *   - the two-sided Mann-Whitney U p-value (exact when the sides are small
- *     and untied, src/harness/stats.h);
+ * repetitions with their rep numbers (an empty cell, an unavailable figure,
+ * is left out and the repetition count says so). For every configuration
+ * both runs have:
+ *   - A's and B's median ns per call, and raw_ratio = median(B)/median(A);
+ *   - the basis of the verdict. floor (the default, and always between
+ *     machines): each repetition divided by the repetition of the same
+ *     number of its run's floor — strategy none, 1 thread, the same
+ *     scenario, invalidation, sharing, placement and home node (kdump rows
+ *     use the normal-mode floor) — so drift that moves a whole run cancels.
+ *     The floor rows themselves: raw, with the interval required beyond
+ *     1 +/- ANCHOR_BAND (one machine), or "reference" (no verdict, between
+ *     machines). scale (--drift=scale): B's repetitions divided by the
+ *     median over thread counts of the floor rows' median(B)/median(A).
+ *     raw (--drift=none, or a run without none rows): ns as measured;
+ *   - ratio = median(B)/median(A) of the basis and its 95% percentile-
+ *     bootstrap interval (STATS_BOOT_DEFAULT_ITERS resamples of each side);
+ *     the seed is --seed mixed with the configuration key;
+ *   - the two-sided Mann-Whitney U p-value on the basis (exact when the
+ *     sides are small and untied, src/harness/stats.h);
  *   - the verdict: "slower" (B takes longer per call) or "faster" only when
- *     p < 0.05 AND the interval excludes 1; otherwise
- *     "no-significant-difference". Both are required: the percentile
- *     bootstrap is optimistic with a handful of repetitions, and a rank test
- *     alone says nothing about the size. With 3 repetitions a side the
+ *     p < 0.05 AND the interval lies beyond 1 (+/- --min-effect);
+ *     otherwise "no-significant-difference". With 3 repetitions a side the
  *     smallest possible p is 0.1, so nothing can be significant; the table
  *     says how many rows were in that case;
- *   - when the runs come from different machines (their machine columns
- *     differ), each side's median divided by its own floor: strategy none,
- *     1 thread, the same scenario, mode, invalidation, sharing, placement and
- *     home node (none has no kdump rows, so kdump rows use the normal-mode
- *     floor), and the ratio of those.
+ *   - between machines, a_norm/b_norm: each median over its own run's floor.
  * A configuration only one run has is listed ("only in A", "only in B").
  *
  * Output: the table on stdout; compare.csv (--out, default ./compare.csv,
- * written under a temporary name and renamed; never inside A or B); overlay
- * plots next to it, in <out without .csv>-plots/, drawn by
- * scripts/compare-plot.sh (A solid, B dashed), unless --no-plot.
- * Exit: 0 done (whatever the verdicts), 2 bad input (one line on stderr: a
- * missing directory or file, a malformed CSV, a missing column, differing
- * schema versions, no configuration in common, a bad flag), 1 a failure at
- * run time (memory, writing, drawing).
+ * written under a temporary name and renamed; never inside a run); overlay
+ * plots beside it, in <out without .csv>-plots/, drawn by
+ * scripts/compare-plot.sh (a panel per strategy, a line per run), unless
+ * --no-plot. --out=-: the CSV on stdout, the table on stderr, no plots.
+ * Exit: 0 done; 1 a verdict of the --fail-on kind was found (slower,
+ * faster, any), or a failure at run time (memory, writing, drawing); 2 bad
+ * input (one line on stderr: a missing directory or file, a malformed CSV,
+ * a missing column, differing schema versions, a run with no configuration
+ * in common with A, a bad flag).
  */
 #include <errno.h>
 #include <limits.h>

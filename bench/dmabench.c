@@ -6,7 +6,9 @@
  * (finished rows kept, machine.txt says `status: interrupted`).
  * Test hooks (environment): DMABENCH_FAIL_BIND=1 (thread binding fails),
  * DMABENCH_FAIL_ALLOC_AFTER=N (the model's N-th allocation fails),
- * DMABENCH_PMU_DENY=1|kernel (perf_event_open refused).
+ * DMABENCH_PMU_DENY=1|kernel (perf_event_open refused),
+ * DMABENCH_INJECT_NS=STRATEGY:NS|P%[:odd] (one strategy slowed on purpose:
+ * the comparison's own test, bench/sweep.c).
  */
 #include <stdio.h>
 #include <string.h>

@@ -568,14 +568,14 @@ static void json_family(const struct config *c, char *buf, size_t len)
 }
 
 static void json_entry_head(FILE *f, bool *first, const char *name, const char *run_name,
-			    unsigned int family, const char *run_type, unsigned int reps,
-			    const struct config *c)
+			    unsigned int family, unsigned int instance, const char *run_type,
+			    unsigned int reps, const struct config *c)
 {
 	fprintf(f, "%s    {\"name\": ", *first ? "" : ",\n");
 	*first = false;
 	json_str(f, name);
-	fprintf(f, ", \"family_index\": %u, \"per_family_instance_index\": %d, \"run_name\": ",
-		family, c->threads);
+	fprintf(f, ", \"family_index\": %u, \"per_family_instance_index\": %u, \"run_name\": ",
+		family, instance);
 	json_str(f, run_name);
 	fprintf(f, ", \"run_type\": \"%s\", \"repetitions\": %u, \"threads\": %d",
 		run_type, reps, c->threads);
@@ -596,7 +596,7 @@ int report_json(const struct report *r, const char *status, int num_cpus)
 	bool first = true;
 	time_t now = time(NULL);
 	struct tm tm;
-	unsigned int family = 0;
+	unsigned int family = 0, instance = 0;
 	FILE *f;
 	int fd, rc = 0;
 
@@ -634,13 +634,27 @@ int report_json(const struct report *r, const char *status, int num_cpus)
 			continue;
 		json_family(c, fam, sizeof(fam));
 		snprintf(run_name, sizeof(run_name), "%s/threads:%d", fam, c->threads);
+		/* a family: the configurations that differ in threads only; its
+		 * index is its first configuration's, instances count from 0 */
 		family = ci;
+		instance = 0;
+		for (unsigned int k = 0; k < ci; k++) {
+			const struct config *o = &p->configs[k];
+
+			if (o->scenario == c->scenario && o->strategy == c->strategy && o->kdump == c->kdump &&
+			    o->strict == c->strict && o->sharing == c->sharing &&
+			    !strcmp(o->placement, c->placement) && o->home_node == c->home_node) {
+				if (family == ci)
+					family = k;
+				instance++;
+			}
+		}
 		for (unsigned int k = 0; k < p->reps; k++) {
 			const struct rep_result *rr = &r->reps[(size_t)ci * p->reps + k];
 
 			if (!rr->done)
 				continue;
-			json_entry_head(f, &first, run_name, run_name, family, "iteration", (unsigned int)o->n, c);
+			json_entry_head(f, &first, run_name, run_name, family, instance, "iteration", (unsigned int)o->n, c);
 			fprintf(f, ", \"repetition_index\": %u, \"iterations\": %llu", k,
 				(unsigned long long)rr->ops);
 			json_num(f, "real_time", rr->ns_per_op);
@@ -655,7 +669,7 @@ int report_json(const struct report *r, const char *status, int num_cpus)
 			if (!isfinite(v))
 				continue;
 			snprintf(name, sizeof(name), "%s_%s", run_name, aggs[a]);
-			json_entry_head(f, &first, name, run_name, family, "aggregate", (unsigned int)o->n, c);
+			json_entry_head(f, &first, name, run_name, family, instance, "aggregate", (unsigned int)o->n, c);
 			fprintf(f, ", \"aggregate_name\": \"%s\", \"aggregate_unit\": \"%s\", \"iterations\": %zu",
 				aggs[a], a == 3 ? "percentage" : "time", o->n);
 			json_num(f, "real_time", v);

@@ -14,7 +14,7 @@ clean=0
 for attempt in 1 2 3; do
 	rm -rf "$run"
 	DMABENCH_INJECT_NS=cached:3000:odd "$DMABENCH" --no-c2c --reps=5 --duration-ms=15 --warmup-ms=5 \
-		--scenario=lookup --strategy=none,cached,refcount --mode=normal --threads=1 \
+		--scenario=lookup --strategy=none,cached,refcount --mode=normal --threads=1,2 \
 		--out="$run" >"$TMP/stdout" 2>"$TMP/stderr"
 	rc=$?
 	[ $rc -eq 0 ] || break
@@ -32,8 +32,8 @@ slow=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	$c["strategy"] == "cached" && $c["rep"] % 2 == 1 && $c["ns_per_op"] > 2000 { n++ } END { print n + 0 }' "$run/results.csv")
 fast=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	$c["strategy"] == "cached" && $c["rep"] % 2 == 0 && $c["ns_per_op"] < 100 { n++ } END { print n + 0 }' "$run/results.csv")
-[ "$slow" -eq 3 ] && [ "$fast" -eq 2 ] && pass inject-slows-odd-reps ||
-	fail inject-slows-odd-reps "$slow slow odd, $fast fast even repetitions of cached (want 3, 2)"
+[ "$slow" -eq 6 ] && [ "$fast" -eq 4 ] && pass inject-slows-odd-reps ||
+	fail inject-slows-odd-reps "$slow slow odd, $fast fast even repetitions of cached (want 6, 4: two thread counts)"
 # the other strategies are not slowed
 other=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	$c["strategy"] != "cached" && $c["ns_per_op"] > 2000 { n++ } END { print n + 0 }' "$run/results.csv")
@@ -65,7 +65,7 @@ bad=$(awk -F, 'FNR == 1 { delete c; for (i = 1; i <= NF; i++) c[$i] = i; f++; ne
 if [ "$clean" = 1 ]; then
 	case $flags in *bimodal*) pass summary-flags-bimodal ;; *) fail summary-flags-bimodal "cached flags '$flags', ns_per_op: $(awk -F, 'NR > 1 && /,cached,/' "$run/results.csv" | cut -d, -f14,17 | tr "\n" " ")" ;; esac
 	row=$(grep -E '^  cached ' "$TMP/stdout")
-	case $row in *b) pass table-mark-bimodal ;; *) fail table-mark-bimodal "row '$row'" ;; esac
+	case "$row " in *b\ *) pass table-mark-bimodal ;; *) fail table-mark-bimodal "row '$row'" ;; esac
 	grep -q '^  marks:.*b bimodal' "$TMP/stdout" && pass table-legend || fail table-legend "no legend line for b"
 else
 	echo "SKIP summary-flags-bimodal table-mark-bimodal table-legend: three runs disturbed by the machine's load"
@@ -73,7 +73,8 @@ fi
 # a mark in the table <=> a noise flag in summary.csv, per strategy
 for s in none refcount cached; do
 	cell=$(grep -E "^  $s " "$TMP/stdout" | sed 's/ *$//')
-	f=$(awk -F, -v s="$s" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["strategy"] == s { print $c["flags"] }' "$run/summary.csv")
+	# the last cell of the row: 2 threads
+	f=$(awk -F, -v s="$s" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["strategy"] == s && $c["threads"] == 2 { print $c["flags"] }' "$run/summary.csv")
 	want=' '
 	case $f in *noisy*) want='~' ;; esac
 	case $f in *bimodal*) want=b ;; esac
@@ -131,6 +132,13 @@ for s in summ:
     assert abs(med[0]["real_time"] - float(s["ns_per_op_median"])) <= 1e-5 * float(s["ns_per_op_median"]), name
     names = sorted(a["aggregate_name"] for a in aggs if a["run_name"] == name)
     assert names == ["cv", "mean", "median", "stddev"], names
+fam = {}
+for b in d["benchmarks"]:
+    f = b["run_name"].rsplit("/threads:", 1)[0]
+    fam.setdefault(f, set()).add((b["family_index"], b["per_family_instance_index"], b["threads"]))
+for f, v in fam.items():
+    assert len({x[0] for x in v}) == 1, "family %s has several family_index" % f
+    assert len({x[1] for x in v}) == len({x[2] for x in v}), "family %s: instances and thread counts differ" % f
 print("ok", len(its), len(aggs))
 PY
 	if grep -q '^ok ' "$TMP/json.out"; then pass json-roundtrip; else fail json-roundtrip "$(tail -3 "$TMP/json.out")"; fi
