@@ -1008,7 +1008,7 @@ static bool fails_on(enum fail_on fo, const struct row *rows, size_t n)
 
 static int compare(const struct args *a, struct failure *f)
 {
-	static char labels[MAX_RUNS][8];
+	static char labels[MAX_RUNS][16];
 	struct run *run = calloc((size_t)a->nruns, sizeof(*run));
 	struct row *rows = NULL;
 	size_t n = 0, total = 0;
