@@ -4,7 +4,10 @@
 #   make bench      the default sweep on this machine, then the plots
 #   make asan/tsan  the test suite under AddressSanitizer+UBSan / ThreadSanitizer
 #   make MITIGATIONS=1 [target]  the mitigated-kernel flavour (retpolines, return thunks) in build/mitigations
-#   make plot RUN=dir, make compare A=dir B=dir [OUT=file.csv], make fuzz
+#   make plot RUN=dir, make fuzz
+#   make compare A=dir B=dir [MORE="dir..."] [OUT=file.csv] [ARGS=--fail-on=slower]
+#                   compare.csv (default results/compare-<A>-vs-<B>.csv) and its
+#                   overlay plots beside it (<OUT without .csv>-plots/)
 
 CC      ?= cc
 MITIGATIONS ?=
@@ -139,7 +142,7 @@ plot: $(DMABENCH)
 compare: $(DMABENCH)
 	@test -n "$(A)" || { echo "make compare: A=<run dir> is required" >&2; exit 2; }
 	@test -n "$(B)" || { echo "make compare: B=<run dir> is required" >&2; exit 2; }
-	$(DMABENCH) compare "$(A)" "$(B)" --out="$(or $(OUT),$(BUILD)/compare.csv)"
+	$(DMABENCH) compare "$(A)" "$(B)" $(MORE) $(ARGS) --out="$(or $(OUT),results/compare-$(notdir $(patsubst %/,%,$(A)))-vs-$(notdir $(patsubst %/,%,$(B))).csv)"
 
 # make fuzz: libFuzzer on the CSV reader (clang + Debian's libclang-rt-14-dev).
 # New corpus entries go to $(BUILD)/fuzz/corpus-csv; a crash is saved into
@@ -164,7 +167,7 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '2,8p' Makefile
+	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
 
 -include $(LIB_OBJS:.o=.d) $(BENCH_OBJS:.o=.d) $(TEST_BINS:=.d)
 .SECONDARY:

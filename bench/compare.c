@@ -1,42 +1,50 @@
 /*
- * bench/compare.c — `dmabench compare A B [--out=FILE] [--seed=N] [--no-plot]`:
- * two run directories, from one machine or two, into one table of ratios
- * with their confidence, compare.csv, and overlay plots.
+ * bench/compare.c — `dmabench compare A B [RUN...] [--out=FILE|-] [--seed=N]
+ * [--min-effect=PCT] [--drift=floor|scale|none] [--fail-on=KIND] [--no-plot]`:
+ * run directories, from one machine or several, into one table of ratios
+ * with their confidence, compare.csv, and overlay plots. A is the baseline;
+ * every other run is compared with it (b_run says which).
  *
  * Join. Each run's results.csv (columns found by name; schema 1) is grouped
  * by the configuration key — scenario, strategy, mode, invalidation,
  * sharing, placement, home_node, threads — into the ns_per_op of its
- * repetitions (an empty cell, an unavailable figure, is left out and the
- * repetition count says so). For every configuration both runs have:
- *   - A's and B's median ns per call;
- *   - ratio = median(B) / median(A) and its 95% percentile-bootstrap
- *     interval (STATS_BOOT_DEFAULT_ITERS resamples of each side); the seed is
- *     --seed mixed with the configuration key, so a row's figures are the
- *     same whatever other rows the runs hold;
- *   - the two-sided Mann-Whitney U p-value (exact when the sides are small
- *     and untied, src/harness/stats.h);
+ * repetitions with their rep numbers (an empty cell, an unavailable figure,
+ * is left out and the repetition count says so). For every configuration
+ * both runs have:
+ *   - A's and B's median ns per call, and raw_ratio = median(B)/median(A);
+ *   - the basis of the verdict. floor (the default, and always between
+ *     machines): each repetition divided by the repetition of the same
+ *     number of its run's floor — strategy none, 1 thread, the same
+ *     scenario, invalidation, sharing, placement and home node (kdump rows
+ *     use the normal-mode floor) — so drift that moves a whole run cancels.
+ *     The floor rows themselves: raw, with the interval required beyond
+ *     1 +/- ANCHOR_BAND (one machine), or "reference" (no verdict, between
+ *     machines). scale (--drift=scale): B's repetitions divided by the
+ *     median over thread counts of the floor rows' median(B)/median(A).
+ *     raw (--drift=none, or a run without none rows): ns as measured;
+ *   - ratio = median(B)/median(A) of the basis and its 95% percentile-
+ *     bootstrap interval (STATS_BOOT_DEFAULT_ITERS resamples of each side);
+ *     the seed is --seed mixed with the configuration key;
+ *   - the two-sided Mann-Whitney U p-value on the basis (exact when the
+ *     sides are small and untied, src/harness/stats.h);
  *   - the verdict: "slower" (B takes longer per call) or "faster" only when
- *     p < 0.05 AND the interval excludes 1; otherwise
- *     "no-significant-difference". Both are required: the percentile
- *     bootstrap is optimistic with a handful of repetitions, and a rank test
- *     alone says nothing about the size. With 3 repetitions a side the
+ *     p < 0.05 AND the interval lies beyond 1 (+/- --min-effect);
+ *     otherwise "no-significant-difference". With 3 repetitions a side the
  *     smallest possible p is 0.1, so nothing can be significant; the table
  *     says how many rows were in that case;
- *   - when the runs come from different machines (their machine columns
- *     differ), each side's median divided by its own floor: strategy none,
- *     1 thread, the same scenario, mode, invalidation, sharing, placement and
- *     home node (none has no kdump rows, so kdump rows use the normal-mode
- *     floor), and the ratio of those.
+ *   - between machines, a_norm/b_norm: each median over its own run's floor.
  * A configuration only one run has is listed ("only in A", "only in B").
  *
  * Output: the table on stdout; compare.csv (--out, default ./compare.csv,
- * written under a temporary name and renamed; never inside A or B); overlay
- * plots next to it, in <out without .csv>-plots/, drawn by
- * scripts/compare-plot.sh (A solid, B dashed), unless --no-plot.
- * Exit: 0 done (whatever the verdicts), 2 bad input (one line on stderr: a
- * missing directory or file, a malformed CSV, a missing column, differing
- * schema versions, no configuration in common, a bad flag), 1 a failure at
- * run time (memory, writing, drawing).
+ * written under a temporary name and renamed; never inside a run); overlay
+ * plots beside it, in <out without .csv>-plots/, drawn by
+ * scripts/compare-plot.sh (a panel per strategy, a line per run), unless
+ * --no-plot. --out=-: the CSV on stdout, the table on stderr, no plots.
+ * Exit: 0 done; 1 a verdict of the --fail-on kind was found (slower,
+ * faster, any), or a failure at run time (memory, writing, drawing); 2 bad
+ * input (one line on stderr: a missing directory or file, a malformed CSV,
+ * a missing column, differing schema versions, a run with no configuration
+ * in common with A, a bad flag).
  */
 #include <errno.h>
 #include <limits.h>
@@ -78,7 +86,12 @@ struct cfg {
 	unsigned int strat;		/* position in strategy_table; strategy_count if unknown */
 	size_t row;			/* first row, for messages */
 	const double *ns;		/* usable repetitions */
+	const long long *rep;		/* their repetition numbers */
 	size_t n;
+	long long rep_one;		/* while loading: this row's rep */
+	const struct cfg *floor_cfg;	/* the none/1-thread configuration of its run, or NULL */
+	double *x;			/* ns / the floor's ns in the same repetition */
+	size_t nx;
 	size_t nrows;			/* repetitions including empty cells */
 	double median;			/* NAN when n == 0 */
 	double floor;			/* the none/1-thread median of its run, or NAN */
@@ -94,10 +107,24 @@ struct run {
 	struct cfg *cfg;
 	size_t ncfg;
 	double *vals;
+	long long *repv;
 };
 
+#define MAX_RUNS	64
+
+enum fail_on { FAIL_ON_NONE, FAIL_ON_SLOWER, FAIL_ON_FASTER, FAIL_ON_ANY };
+enum drift { DRIFT_FLOOR, DRIFT_SCALE, DRIFT_NONE };
+
+/* The floor configuration (none, 1 thread) of a run between runs of one
+ * machine: compared on raw ns, its verdict needs the interval beyond 1 +/-
+ * this band (the drift between runs measured on an idle VM: 1-10%). */
+#define ANCHOR_BAND	0.05
+
 struct args {
-	const char *dir[2];
+	const char *dir[MAX_RUNS];
+	int nruns;
+	enum fail_on fail_on;
+	enum drift drift;
 	const char *out;
 	uint64_t seed;
 	bool plot;
@@ -126,20 +153,32 @@ static int failf(struct failure *f, int rc, const char *fmt, ...)
 static void usage(FILE *to)
 {
 	fprintf(to,
-"usage: dmabench compare A B [--out=FILE] [--seed=N] [--min-effect=PCT] [--no-plot]\n"
-"  A, B        run directories (each with results.csv), from one machine or two\n"
-"  --out=FILE  the joined table as CSV (default ./compare.csv; not inside A or B);\n"
-"              overlay plots go to FILE without .csv, plus -plots/\n"
+"usage: dmabench compare A B [RUN...] [--out=FILE|-] [--seed=N] [--min-effect=PCT]\n"
+"                        [--drift=floor|none] [--fail-on=slower|faster|any] [--no-plot]\n"
+"  A B RUN...  run directories (each with results.csv), from one machine or several;\n"
+"              A is the baseline every other run is compared with\n"
+"  --out=FILE  the joined table as CSV (default ./compare.csv; not inside a run);\n"
+"              overlay plots go beside it, in FILE without .csv, plus -plots/.\n"
+"              --out=- writes the CSV to stdout, the table to stderr, and no plots\n"
 "  --seed=N    seeds the bootstrap (default 1)\n"
 "  --min-effect=PCT  a difference must also be at least PCT%% with confidence: the\n"
-"              interval must lie wholly beyond 1 +/- PCT/100 (default 0). Runs taken\n"
-"              apart drift by a few per cent on shared or virtual machines, which\n"
-"              repetitions interleaved within one run cannot see\n"
+"              interval must lie wholly beyond 1 +/- PCT/100 (default 0)\n"
+"  --drift=floor  (default) each repetition is divided by strategy none, 1 thread, of\n"
+"              the same run and repetition before comparing: drift that moves a whole\n"
+"              run cancels. The none/1-thread rows themselves are compared on raw ns\n"
+"              and need the interval beyond 1 +/- %.0f%% (or --min-effect). Between\n"
+"              machines the floor-normalised ratio is always the one judged\n"
+"  --drift=scale  B's repetitions are divided by the run-to-run drift of the floor:\n"
+"              the median over thread counts of median(B)/median(A) of strategy none\n"
+"              (same scenario, invalidation, sharing, placement, home node); the none\n"
+"              rows themselves as with floor (one machine only)\n"
+"  --drift=none   compare raw ns per call (one machine only)\n"
+"  --fail-on=K exit 1 when a verdict of kind K is found: slower, faster or any\n"
 "  --no-plot   no overlay plots\n"
 "Verdict: faster/slower when the Mann-Whitney p < %.2g and the %.0f%% bootstrap interval\n"
-"of median(B)/median(A) excludes 1 (and the --min-effect band); otherwise\n"
-"no-significant-difference.\n",
-		ALPHA, LEVEL * 100);
+"of the ratio (B over A) excludes 1 (and any band); otherwise no-significant-difference.\n"
+"Exit: 0 done; 1 a --fail-on verdict was found, or a failure at run time; 2 bad input.\n",
+		ANCHOR_BAND * 100, ALPHA, LEVEL * 100);
 }
 
 static int parse_args(struct args *a, int argc, char **argv, struct failure *f)
@@ -149,6 +188,9 @@ static int parse_args(struct args *a, int argc, char **argv, struct failure *f)
 	a->out = "compare.csv";
 	a->seed = 1;
 	a->plot = true;
+	a->nruns = 0;
+	a->fail_on = FAIL_ON_NONE;
+	a->drift = DRIFT_FLOOR;
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
 
@@ -176,18 +218,43 @@ static int parse_args(struct args *a, int argc, char **argv, struct failure *f)
 				return failf(f, 2, PROG ": --min-effect: invalid value '%s': expected a percentage, 0 to 99",
 					     v ? v : "");
 			a->min_effect = x / 100.0;
+		} else if (!strncmp(s, "--fail-on=", 10) || !strcmp(s, "--fail-on")) {
+			const char *v = s[9] == '=' ? s + 10 : (i + 1 < argc ? argv[++i] : NULL);
+
+			if (v && !strcmp(v, "slower"))
+				a->fail_on = FAIL_ON_SLOWER;
+			else if (v && !strcmp(v, "faster"))
+				a->fail_on = FAIL_ON_FASTER;
+			else if (v && !strcmp(v, "any"))
+				a->fail_on = FAIL_ON_ANY;
+			else
+				return failf(f, 2, PROG ": --fail-on: invalid value '%.60s': expected slower, faster or any",
+					     v ? v : "");
+		} else if (!strncmp(s, "--drift=", 8) || !strcmp(s, "--drift")) {
+			const char *v = s[7] == '=' ? s + 8 : (i + 1 < argc ? argv[++i] : NULL);
+
+			if (v && !strcmp(v, "floor"))
+				a->drift = DRIFT_FLOOR;
+			else if (v && !strcmp(v, "scale"))
+				a->drift = DRIFT_SCALE;
+			else if (v && !strcmp(v, "none"))
+				a->drift = DRIFT_NONE;
+			else
+				return failf(f, 2, PROG ": --drift: invalid value '%.60s': expected floor, scale or none",
+					     v ? v : "");
 		} else if (!strcmp(s, "--no-plot")) {
 			a->plot = false;
 		} else if (s[0] == '-' && s[1]) {
 			return failf(f, 2, PROG ": unknown option %s (see dmabench compare --help)", s);
 		} else {
-			if (npos == 2)
-				return failf(f, 2, PROG ": one run directory too many: %s (want A B)", s);
+			if (npos == MAX_RUNS)
+				return failf(f, 2, PROG ": one run directory too many: %.200s (at most %d)", s, MAX_RUNS);
 			a->dir[npos++] = s;
 		}
 	}
 	if (npos < 2)
-		return failf(f, 2, PROG ": need two run directories: dmabench compare A B [--out=FILE]");
+		return failf(f, 2, PROG ": need two run directories or more: dmabench compare A B [RUN...] [--out=FILE]");
+	a->nruns = npos;
 	return 0;
 }
 
@@ -304,7 +371,7 @@ static bool key_ok(const char *s)
 /* Rows -> configurations, each with its usable ns_per_op values. */
 static int run_load(struct run *r, struct failure *f)
 {
-	int kc[NKEY], c_ns, c_machine, c_run_id;
+	int kc[NKEY], c_ns, c_machine, c_run_id, c_rep;
 	size_t n = csv_rows(&r->t), ncfg = 0, nvals = 0;
 	struct cfg *rows;
 	int rc;
@@ -313,14 +380,15 @@ static int run_load(struct run *r, struct failure *f)
 		if (col_or_fail(r, key_names[k], &kc[k], f))
 			return 2;
 	if (col_or_fail(r, "ns_per_op", &c_ns, f) || col_or_fail(r, "machine", &c_machine, f) ||
-	    col_or_fail(r, "run_id", &c_run_id, f))
+	    col_or_fail(r, "run_id", &c_run_id, f) || col_or_fail(r, "rep", &c_rep, f))
 		return 2;
 	r->machine = csv_cell(&r->t, 0, c_machine);
 	r->run_id = csv_cell(&r->t, 0, c_run_id);
 
 	rows = calloc(n, sizeof(*rows));
 	r->vals = calloc(n, sizeof(*r->vals));
-	if (!rows || !r->vals) {
+	r->repv = calloc(n, sizeof(*r->repv));
+	if (!rows || !r->vals || !r->repv) {
 		rc = failf(f, 1, PROG ": %s: out of memory", r->label);
 		free(rows);
 		return rc;
@@ -347,6 +415,12 @@ static int run_load(struct run *r, struct failure *f)
 			free(rows);	/* after the message: it quotes the rows */
 			return rc;
 		}
+		if (csv_cell_ll(&r->t, i, c_rep, &c->rep_one) || c->rep_one < 1) {
+			rc = failf(f, 2, PROG ": %s: %s: line %zu: rep: not a positive integer: '%.60s'",
+				   r->label, r->path, line, csv_cell(&r->t, i, c_rep));
+			free(rows);
+			return rc;
+		}
 		c->strat = strategy_pos(c->key[K_STRATEGY]);
 		rc = csv_cell_double(&r->t, i, c_ns, &v);
 		if (rc == -ENODATA) {
@@ -368,9 +442,12 @@ static int run_load(struct run *r, struct failure *f)
 		struct cfg c = rows[i];
 
 		for (; j < n && !cfg_cmp(&rows[j], &rows[i]); j++)
-			if (!isnan(rows[j].median))
+			if (!isnan(rows[j].median)) {
+				r->repv[nvals] = rows[j].rep_one;
 				r->vals[nvals++] = rows[j].median;
+			}
 		c.ns = r->vals + start;
+		c.rep = r->repv + start;
 		c.n = nvals - start;
 		c.nrows = j - i;
 		c.median = NAN;
@@ -390,13 +467,16 @@ static int run_load(struct run *r, struct failure *f)
 
 static void run_free(struct run *r)
 {
+	for (size_t i = 0; r->cfg && i < r->ncfg; i++)
+		free(r->cfg[i].x);
 	csv_free(&r->t);
 	free(r->cfg);
 	free(r->vals);
+	free(r->repv);
 }
 
 /* strategy none, 1 thread, the same scenario/mode/invalidation/sharing/placement/home */
-static double floor_of(const struct run *r, const struct cfg *c, const char *mode)
+static const struct cfg *floor_of(const struct run *r, const struct cfg *c, const char *mode)
 {
 	static const int same[] = { K_SCENARIO, K_INVALIDATION, K_SHARING, K_PLACEMENT };
 
@@ -408,27 +488,51 @@ static double floor_of(const struct run *r, const struct cfg *c, const char *mod
 		for (size_t k = 0; eq && k < sizeof(same) / sizeof(same[0]); k++)
 			eq = !strcmp(x->key[same[k]], c->key[same[k]]);
 		if (eq)
-			return x->median;
+			return x;
 	}
-	return NAN;
+	return NULL;
 }
 
-static void set_floors(struct run *r)
+/*
+ * Each configuration's floor (none, 1 thread, same scenario, invalidation,
+ * sharing, placement, home node; kdump rows use the normal-mode floor), its
+ * median, and its repetitions divided by the floor's repetition of the same
+ * number (x: drift that moves a whole run, or a whole round of repetitions,
+ * cancels in the ratio). 0 or -ENOMEM.
+ */
+static int set_floors(struct run *r)
 {
 	for (size_t i = 0; i < r->ncfg; i++) {
 		struct cfg *c = &r->cfg[i];
+		const struct cfg *fl = floor_of(r, c, c->key[K_MODE]);
 
-		c->floor = floor_of(r, c, c->key[K_MODE]);
-		if (isnan(c->floor))
-			c->floor = floor_of(r, c, "normal");
+		if (!fl)
+			fl = floor_of(r, c, "normal");
+		c->floor_cfg = fl;
+		c->floor = fl ? fl->median : NAN;
+		if (!fl || fl == c || !c->n)
+			continue;
+		c->x = calloc(c->n, sizeof(*c->x));
+		if (!c->x)
+			return -ENOMEM;
+		for (size_t k = 0; k < c->n; k++)
+			for (size_t j = 0; j < fl->n; j++)
+				if (fl->rep[j] == c->rep[k] && fl->ns[j] > 0) {
+					c->x[c->nx++] = c->ns[k] / fl->ns[j];
+					break;
+				}
 	}
+	return 0;
 }
 
 /* ---- comparing ---- */
 
 struct row {
 	const struct cfg *a, *b;	/* either may be NULL: only in the other */
-	struct stats_ci ratio;		/* NAN when not computed */
+	int brun;			/* which run is B: 1 .. nruns-1 */
+	const char *basis;		/* "floor": per-repetition floor-normalised; "raw": ns */
+	double raw_ratio;		/* median(B) / median(A) of ns, whatever the basis */
+	struct stats_ci ratio;		/* of the basis; NAN when not computed */
 	double p;
 	bool could_be_significant;	/* the rank test can reach p < ALPHA */
 	const char *verdict;
@@ -456,15 +560,28 @@ static bool can_reach(size_t na, size_t nb)
 	return 2.0 / comb < ALPHA;
 }
 
-static int compare_cfg(struct row *w, uint64_t seed, double min_effect, struct failure *f)
+/*
+ * The basis of a row: "floor" (x, the repetitions over their run's floor)
+ * when both sides have it and --drift=floor or the machines differ; the
+ * floor rows themselves are "raw" (one machine: judged with ANCHOR_BAND) or,
+ * between machines, "reference" (1 by definition: no verdict).
+ */
+static int compare_cfg(struct row *w, uint64_t seed, double min_effect, bool use_floor, bool machines,
+		       double scale, struct failure *f)
 {
+	double *scaled = NULL;
 	const struct cfg *a = w->a, *b = w->b;
+	const double *xa, *xb;
+	size_t na, nb;
+	double band = min_effect;
 	struct stats_mw mw;
 	int rc;
 
 	w->ratio.point = w->ratio.lo = w->ratio.hi = NAN;
 	w->p = NAN;
+	w->raw_ratio = NAN;
 	w->could_be_significant = false;
+	w->basis = "raw";
 	if (!a || !b) {
 		w->verdict = a ? "only in A" : "only in B";
 		return 0;
@@ -473,18 +590,50 @@ static int compare_cfg(struct row *w, uint64_t seed, double min_effect, struct f
 		w->verdict = "no-data";
 		return 0;
 	}
-	rc = stats_boot_median_ratio_ci(a->ns, a->n, b->ns, b->n, LEVEL, 0, seed ^ key_hash(a), &w->ratio);
-	if (rc == -ENOMEM)
+	w->raw_ratio = b->median / a->median;
+	xa = a->ns; na = a->n;
+	xb = b->ns; nb = b->n;
+	if (use_floor && a->floor_cfg == a && b->floor_cfg == b) {
+		if (machines) {
+			w->basis = "reference";
+			w->verdict = "reference";
+			return 0;
+		}
+		if (band < ANCHOR_BAND)
+			band = ANCHOR_BAND;
+	} else if (use_floor && a->nx && b->nx) {
+		w->basis = "floor";
+		xa = a->x; na = a->nx;
+		xb = b->x; nb = b->nx;
+	} else if (!use_floor && scale > 0 && !machines) {
+		if (!strcmp(a->key[K_STRATEGY], "none") && !strcmp(a->key[K_MODE], "normal")) {
+			if (band < ANCHOR_BAND)
+				band = ANCHOR_BAND;
+		} else {
+			scaled = malloc(nb * sizeof(*scaled));
+			if (!scaled)
+				return failf(f, 1, PROG ": out of memory");
+			for (size_t i = 0; i < nb; i++)
+				scaled[i] = xb[i] / scale;
+			xb = scaled;
+			w->basis = "scale";
+		}
+	}
+	rc = stats_boot_median_ratio_ci(xa, na, xb, nb, LEVEL, 0, seed ^ key_hash(a), &w->ratio);
+	if (rc == -ENOMEM) {
+		free(scaled);
 		return failf(f, 1, PROG ": out of memory");
+	}
 	if (rc)
 		w->ratio.point = w->ratio.lo = w->ratio.hi = NAN;
-	rc = stats_mann_whitney(a->ns, a->n, b->ns, b->n, STATS_MW_AUTO, &mw);
+	rc = stats_mann_whitney(xa, na, xb, nb, STATS_MW_AUTO, &mw);
+	free(scaled);
 	if (rc == -ENOMEM)
 		return failf(f, 1, PROG ": out of memory");
 	w->p = rc ? NAN : mw.p;
-	w->could_be_significant = can_reach(a->n, b->n);
+	w->could_be_significant = can_reach(na, nb);
 	w->verdict = "no-significant-difference";
-	if (w->p < ALPHA && (w->ratio.lo > 1 + min_effect || w->ratio.hi < 1 - min_effect))
+	if (w->p < ALPHA && (w->ratio.lo > 1 + band || w->ratio.hi < 1 - band))
 		w->verdict = w->ratio.point > 1 ? "slower" : "faster";
 	return 0;
 }
@@ -495,6 +644,7 @@ static const char *const out_cols[] = {
 	"scenario", "strategy", "mode", "invalidation", "sharing", "placement", "home_node", "threads",
 	"in", "a_reps", "b_reps", "a_median_ns", "b_median_ns", "ratio", "ratio_ci_lo", "ratio_ci_hi",
 	"p_value", "verdict", "a_floor_ns", "b_floor_ns", "a_norm", "b_norm", "norm_ratio",
+	"basis", "raw_ratio", "b_run", "b_machine",
 };
 
 static void add_num(struct csv_row *r, double v, int digits)
@@ -502,7 +652,8 @@ static void add_num(struct csv_row *r, double v, int digits)
 	csv_row_add_double_prec(r, v, digits);	/* NAN: an empty cell */
 }
 
-static int write_csv(const char *out, const struct row *rows, size_t n, bool norm, struct failure *f)
+static int write_csv(const char *out, const struct row *rows, size_t n, bool norm, const struct run *runs,
+		     struct failure *f)
 {
 	struct csv_writer *w;
 	struct csv_row r = CSV_ROW_INIT;
@@ -537,6 +688,10 @@ static int write_csv(const char *out, const struct row *rows, size_t n, bool nor
 		add_num(&r, an, 5);
 		add_num(&r, bn, 5);
 		add_num(&r, bn / an, 5);
+		csv_row_add_str(&r, x->basis);
+		add_num(&r, x->raw_ratio, 5);
+		csv_row_add_uint(&r, (unsigned int)x->brun);
+		csv_row_add_str(&r, runs[x->brun].machine);
 		rc = csv_writer_write_row(w, &r);
 	}
 	csv_row_free(&r);
@@ -564,24 +719,34 @@ static int width(const struct row *rows, size_t n, int k, int min)
 	return w;
 }
 
-static void print_table(const struct run *A, const struct run *B, const struct row *rows, size_t n,
-			bool norm, uint64_t seed)
+static void print_table(FILE *to, const struct run *runs, int nruns, const struct row *rows, size_t n,
+			bool norm, uint64_t seed, bool use_floor)
 {
+	const struct run *A = &runs[0];
 	int ws = width(rows, n, K_SCENARIO, 8), wp = width(rows, n, K_PLACEMENT, 9),
 	    wi = width(rows, n, K_INVALIDATION, 5), wh = width(rows, n, K_SHARING, 7),
 	    wm = width(rows, n, K_MODE, 4), wt = width(rows, n, K_STRATEGY, 8);
 	size_t nf = 0, ns = 0, nn = 0, na = 0, nb = 0, nd = 0, nweak = 0;
 
-	printf("A: %s (machine %s, run %s)\nB: %s (machine %s, run %s)\n",
-	       A->dir, A->machine, A->run_id, B->dir, B->machine, B->run_id);
-	printf("ratio = median B / median A of ns per call, %.0f%% bootstrap interval (seed %llu); "
-	       "faster/slower when Mann-Whitney p < %.2g and the interval excludes 1\n",
-	       LEVEL * 100, (unsigned long long)seed, ALPHA);
+	fprintf(to, "A: %s (machine %s, run %s)\n", A->dir, A->machine, A->run_id);
+	for (int k = 1; k < nruns; k++)
+		fprintf(to, "%s%.0d: %s (machine %s, run %s)\n", "B", nruns > 2 ? k : 0,
+			runs[k].dir, runs[k].machine, runs[k].run_id);
+	if (use_floor)
+		fprintf(to, "ratio (basis floor) = median over repetitions of ns / ns of none at 1 thread in the same run and "
+			"repetition, B over A; (basis scale) = median B / median A / the none rows' drift: drift that moves "
+			"a whole run cancels; basis raw = median ns B / A\n");
+	else
+		fprintf(to, "ratio = median B / median A of ns per call (--drift=none)\n");
+	fprintf(to, "%.0f%% bootstrap interval (seed %llu); faster/slower when Mann-Whitney p < %.2g and the interval "
+		"excludes 1 (raw none/1-thread rows: 1 +/- %.0f%%)\n",
+		LEVEL * 100, (unsigned long long)seed, ALPHA, ANCHOR_BAND * 100);
 	if (norm)
-		printf("different machines: A/floor and B/floor divide each median by its own run's none, 1-thread median\n");
-	printf("%-*s %-*s %-*s %-*s %4s %-*s %-*s %7s %10s %10s %7s %-16s %7s %s%s\n",
+		fprintf(to, "different machines: A/floor and B/floor divide each median by its own run's none, 1-thread median; "
+			"the verdict is on the floor basis\n");
+	fprintf(to, "%s%-*s %-*s %-*s %-*s %4s %-*s %-*s %7s %10s %10s %7s %-16s %7s %-5s %s%s\n", nruns > 2 ? "run " : "",
 	       ws, "scenario", wp, "placement", wi, "inval", wh, "sharing", "home", wm, "mode", wt, "strategy",
-	       "threads", "A ns", "B ns", "B/A", "[95% CI]", "p", norm ? "A/floor  B/floor  " : "", "verdict");
+	       "threads", "A ns", "B ns", "ratio", "[95% CI]", "p", "basis", norm ? "A/floor  B/floor  " : "", "verdict");
 	for (size_t i = 0; i < n; i++) {
 		const struct row *x = &rows[i];
 		const struct cfg *c = x->a ? x->a : x->b;
@@ -604,10 +769,13 @@ static void print_table(const struct run *A, const struct run *B, const struct r
 			if (!isnan(bn)) snprintf(sb, sizeof(sb), "%.3f", bn);
 			snprintf(nm, sizeof(nm), "%7s  %7s  ", sa, sb);
 		}
-		printf("%-*s %-*s %-*s %-*s %4s %-*s %-*s %7s %10s %10s %7s %-16s %7s %s%s\n",
+		if (nruns > 2)
+			fprintf(to, "B%-2d ", x->brun);
+		fprintf(to, "%-*s %-*s %-*s %-*s %4s %-*s %-*s %7s %10s %10s %7s %-16s %7s %-5s %s%s\n",
 		       ws, c->key[K_SCENARIO], wp, c->key[K_PLACEMENT], wi, c->key[K_INVALIDATION],
 		       wh, c->key[K_SHARING], c->key[K_HOME_NODE], wm, c->key[K_MODE], wt, c->key[K_STRATEGY],
-		       c->key[K_THREADS], a, b, r, ci, p, nm, x->verdict);
+		       c->key[K_THREADS], a, b, r, ci, p, x->basis[0] == 'r' && x->basis[2] == 'f' ? "ref" : x->basis,
+		       nm, x->verdict);
 		if (!x->a) nb++;
 		else if (!x->b) na++;
 		else if (!strcmp(x->verdict, "faster")) nf++;
@@ -617,10 +785,10 @@ static void print_table(const struct run *A, const struct run *B, const struct r
 		if (x->a && x->b && x->a->n && x->b->n && !x->could_be_significant)
 			nweak++;
 	}
-	printf("%zu configurations: %zu faster, %zu slower, %zu no significant difference, "
+	fprintf(to, "%zu configurations: %zu faster, %zu slower, %zu no significant difference, "
 	       "%zu only in A, %zu only in B%s\n", n, nf, ns, nn, na, nb, nd ? " (some without data)" : "");
 	if (nweak)
-		printf("note: %zu configurations have too few repetitions for p < %.2g to be possible "
+		fprintf(to, "note: %zu configurations have too few repetitions for p < %.2g to be possible "
 		       "(4 a side at least): they cannot be called faster or slower\n", nweak, ALPHA);
 }
 
@@ -658,11 +826,15 @@ static int check_out(const struct args *a, struct failure *f)
 	char d[PATH_MAX], r[PATH_MAX];
 	struct stat st;
 
+	if (!strcmp(a->out, "-"))
+		return 0;	/* stdout */
 	if (dir_of(a->out, d))
 		return failf(f, 2, PROG ": --out=%s: its directory does not exist", a->out);
 	if (!stat(a->out, &st) && S_ISDIR(st.st_mode))
 		return failf(f, 2, PROG ": --out=%s: is a directory (want a file name)", a->out);
-	for (int i = 0; i < 2; i++)
+	if (!strcmp(a->out, "-"))
+		return 0;	/* stdout */
+	for (int i = 0; i < a->nruns; i++)
 		if (realpath(a->dir[i], r) && inside(d, r))
 			return failf(f, 2, PROG ": --out=%s: inside run directory %s (%s); write it elsewhere",
 				     a->out, i ? "B" : "A", a->dir[i]);
@@ -695,15 +867,15 @@ static bool find_script(const char *exe, char *out, size_t len)
 	return !access(out, R_OK);
 }
 
-static int draw_plots(const struct args *a, const struct run *A, const struct run *B,
-		      struct failure *f)
+static int draw_plots(const struct args *a, const struct run *runs, struct failure *f)
 {
-	char exe[PATH_MAX], script[PATH_MAX + 32], plots[PATH_MAX], la[PATH_MAX + 256], lb[PATH_MAX + 256];
+	static char labels[MAX_RUNS][PATH_MAX + 256];
+	char exe[PATH_MAX], script[PATH_MAX + 32], plots[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	size_t l = strlen(a->out);
-	char *argv[7];
+	char *argv[MAX_RUNS + 5];
 	pid_t pid;
-	int st, rc;
+	int st, rc, ac = 0;
 
 	if (n > 0)
 		exe[n] = '\0';
@@ -714,18 +886,19 @@ static int draw_plots(const struct args *a, const struct run *A, const struct ru
 		snprintf(plots, sizeof(plots), "%.*s-plots", (int)(l - 4), a->out);
 	else
 		snprintf(plots, sizeof(plots), "%s-plots", a->out);
-	snprintf(la, sizeof(la), "A: %s (%s, run %s)", A->dir, A->machine, A->run_id);
-	snprintf(lb, sizeof(lb), "B: %s (%s, run %s)", B->dir, B->machine, B->run_id);
 	/* the script colours strategies by `dmabench --list`: this binary's table */
 	if (n > 0)
 		setenv("DMABENCH", exe, 1);
-	argv[0] = "bash";
-	argv[1] = script;
-	argv[2] = (char *)a->out;
-	argv[3] = plots;
-	argv[4] = la;
-	argv[5] = lb;
-	argv[6] = NULL;
+	argv[ac++] = "bash";
+	argv[ac++] = script;
+	argv[ac++] = (char *)a->out;
+	argv[ac++] = plots;
+	for (int k = 0; k < a->nruns; k++) {
+		snprintf(labels[k], sizeof(labels[k]), "%s: %s (%s, run %s)", runs[k].label, runs[k].dir,
+			 runs[k].machine, runs[k].run_id);
+		argv[ac++] = labels[k];
+	}
+	argv[ac] = NULL;
 	fflush(stdout);
 	rc = posix_spawnp(&pid, "bash", NULL, NULL, argv, environ);
 	if (rc)
@@ -740,74 +913,192 @@ static int draw_plots(const struct args *a, const struct run *A, const struct ru
 
 /* ---- the command ---- */
 
+/* --out=-: the CSV goes through a temporary file (the writer's atomic
+ * rename keeps it whole), then to stdout. */
+static int write_csv_stdout(const struct row *rows, size_t n, bool norm, const struct run *runs,
+			    struct failure *f)
+{
+	char tmp[] = "/tmp/dmabench-compare.XXXXXX", path[64], buf[65536];
+	int fd = mkstemp(tmp), rc;
+	size_t got;
+	FILE *in;
+
+	if (fd < 0)
+		return failf(f, 1, PROG ": --out=-: no temporary file: %s", strerror(errno));
+	close(fd);
+	snprintf(path, sizeof(path), "%s", tmp);
+	rc = write_csv(path, rows, n, norm, runs, f);
+	if (rc) {
+		unlink(path);
+		return rc;
+	}
+	in = fopen(path, "r");
+	unlink(path);
+	if (!in)
+		return failf(f, 1, PROG ": --out=-: %s", strerror(errno));
+	while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, got, stdout) != got)
+			break;
+	fclose(in);
+	if (fflush(stdout) || ferror(stdout))
+		return failf(f, 1, PROG ": --out=-: writing to stdout failed");
+	return 0;
+}
+
+/* Rows of A against run k, appended to rows[*n]; 0, or 2 when none in common. */
+static int join_pair(struct run *A, struct run *B, int k, struct row *rows, size_t *n, struct failure *f)
+{
+	size_t i = 0, j = 0, common = 0;
+
+	while (i < A->ncfg || j < B->ncfg) {
+		int d = i == A->ncfg ? 1 : j == B->ncfg ? -1 : cfg_cmp(&A->cfg[i], &B->cfg[j]);
+		struct row *w = &rows[(*n)++];
+
+		w->a = d <= 0 ? &A->cfg[i++] : NULL;
+		w->b = d >= 0 ? &B->cfg[j++] : NULL;
+		w->brun = k;
+		common += w->a && w->b;
+	}
+	if (!common)
+		return failf(f, 2, PROG ": no common configuration: A has %zu, %s (%.200s) has %zu, none in both "
+			     "(keys: scenario strategy mode invalidation sharing placement home_node threads)",
+			     A->ncfg, B->label, B->dir, B->ncfg);
+	return 0;
+}
+
+/*
+ * --drift=scale: the drift of row w's floor between A and B, the median over
+ * thread counts of median(B)/median(A) of strategy none, normal mode, with
+ * w's scenario, invalidation, sharing, placement and home node; NAN if none.
+ */
+static double drift_scale(const struct row *rows, size_t from, size_t n, const struct row *w)
+{
+	static const int same[] = { K_SCENARIO, K_INVALIDATION, K_SHARING, K_PLACEMENT };
+	double r[n - from + 1], m = NAN;
+	size_t k = 0;
+
+	if (!w->a || !w->b)
+		return NAN;
+	for (size_t i = from; i < n; i++) {
+		const struct row *x = &rows[i];
+		bool eq = x->a && x->b && x->a->n && x->b->n && x->a->home == w->a->home &&
+			  !strcmp(x->a->key[K_STRATEGY], "none") && !strcmp(x->a->key[K_MODE], "normal");
+
+		for (size_t j = 0; eq && j < sizeof(same) / sizeof(same[0]); j++)
+			eq = !strcmp(x->a->key[same[j]], w->a->key[same[j]]);
+		if (eq)
+			r[k++] = x->b->median / x->a->median;
+	}
+	if (k)
+		stats_median(r, k, &m);
+	return m;
+}
+
+static bool fails_on(enum fail_on fo, const struct row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool slower = !strcmp(rows[i].verdict, "slower"), faster = !strcmp(rows[i].verdict, "faster");
+
+		if ((fo == FAIL_ON_SLOWER && slower) || (fo == FAIL_ON_FASTER && faster) ||
+		    (fo == FAIL_ON_ANY && (slower || faster)))
+			return true;
+	}
+	return false;
+}
+
 static int compare(const struct args *a, struct failure *f)
 {
-	struct run run[2] = { { .label = "A", .dir = a->dir[0] }, { .label = "B", .dir = a->dir[1] } };
-	struct run *A = &run[0], *B = &run[1];
+	static char labels[MAX_RUNS][16];
+	struct run *run = calloc((size_t)a->nruns, sizeof(*run));
 	struct row *rows = NULL;
-	size_t n = 0, common = 0, i = 0, j = 0;
-	bool norm;
+	size_t n = 0, total = 0;
+	bool norm = false, to_stdout = !strcmp(a->out, "-");
+	FILE *to = to_stdout ? stderr : stdout;
 	int rc;
 
+	if (!run)
+		return failf(f, 1, PROG ": out of memory");
+	for (int k = 0; k < a->nruns; k++) {
+		if (k == 0)
+			snprintf(labels[k], sizeof(labels[k]), "A");
+		else if (a->nruns == 2)
+			snprintf(labels[k], sizeof(labels[k]), "B");
+		else
+			snprintf(labels[k], sizeof(labels[k]), "B%d", k);
+		run[k].label = labels[k];
+		run[k].dir = a->dir[k];
+	}
 	if ((rc = check_out(a, f)))
-		return rc;
-	if ((rc = run_open(A, f)) || (rc = run_open(B, f)))
 		goto out;
-	if (A->schema != B->schema) {
-		rc = failf(f, 2, PROG ": schema mismatch: A=%lld B=%lld", A->schema, B->schema);
+	for (int k = 0; k < a->nruns; k++)
+		if ((rc = run_open(&run[k], f)))
+			goto out;
+	for (int k = 1; k < a->nruns; k++)
+		if (run[k].schema != run[0].schema) {
+			rc = failf(f, 2, PROG ": schema mismatch: A=%lld %s=%lld", run[0].schema, run[k].label,
+				   run[k].schema);
+			goto out;
+		}
+	if (run[0].schema != SCHEMA) {
+		rc = failf(f, 2, PROG ": schema %lld in %s runs; this dmabench reads schema %d", run[0].schema,
+			   a->nruns == 2 ? "both" : "all", SCHEMA);
 		goto out;
 	}
-	if (A->schema != SCHEMA) {
-		rc = failf(f, 2, PROG ": schema %lld in both runs; this dmabench reads schema %d", A->schema, SCHEMA);
-		goto out;
+	for (int k = 0; k < a->nruns; k++) {
+		if ((rc = run_load(&run[k], f)))
+			goto out;
+		if (set_floors(&run[k])) {
+			rc = failf(f, 1, PROG ": out of memory");
+			goto out;
+		}
+		total += run[k].ncfg;
+		norm |= k > 0 && strcmp(run[0].machine, run[k].machine) != 0;
 	}
-	if ((rc = run_load(A, f)) || (rc = run_load(B, f)))
-		goto out;
-	norm = strcmp(A->machine, B->machine) != 0;
-	if (norm) {
-		set_floors(A);
-		set_floors(B);
-	}
-
-	rows = calloc(A->ncfg + B->ncfg, sizeof(*rows));
+	rows = calloc(total + run[0].ncfg * (size_t)a->nruns, sizeof(*rows));
 	if (!rows) {
 		rc = failf(f, 1, PROG ": out of memory");
 		goto out;
 	}
-	while (i < A->ncfg || j < B->ncfg) {
-		int d = i == A->ncfg ? 1 : j == B->ncfg ? -1 : cfg_cmp(&A->cfg[i], &B->cfg[j]);
-		struct row *w = &rows[n++];
+	for (int k = 1; k < a->nruns; k++) {
+		size_t from = n;
+		bool machines = strcmp(run[0].machine, run[k].machine) != 0;
 
-		w->a = d <= 0 ? &A->cfg[i++] : NULL;
-		w->b = d >= 0 ? &B->cfg[j++] : NULL;
-		common += w->a && w->b;
-	}
-	if (!common) {
-		rc = failf(f, 2, PROG ": no common configuration: A has %zu, B has %zu, none in both "
-			   "(keys: scenario strategy mode invalidation sharing placement home_node threads)",
-			   A->ncfg, B->ncfg);
-		goto out;
-	}
-	for (size_t k = 0; k < n; k++)
-		if ((rc = compare_cfg(&rows[k], a->seed, a->min_effect, f)))
+		if ((rc = join_pair(&run[0], &run[k], k, rows, &n, f)))
 			goto out;
-	if ((rc = write_csv(a->out, rows, n, norm, f)))
+		for (size_t i = from; i < n; i++)
+			if ((rc = compare_cfg(&rows[i], a->seed, a->min_effect, a->drift == DRIFT_FLOOR || machines,
+					      machines, a->drift == DRIFT_SCALE ? drift_scale(rows, from, n, &rows[i]) : NAN,
+					      f)))
+				goto out;
+	}
+	if (to_stdout)
+		rc = write_csv_stdout(rows, n, norm, run, f);
+	else
+		rc = write_csv(a->out, rows, n, norm, run, f);
+	if (rc)
 		goto out;
-	print_table(A, B, rows, n, norm, a->seed);
-	printf("wrote %s\n", a->out);
-	if (a->plot)
-		rc = draw_plots(a, A, B, f);
+	print_table(to, run, a->nruns, rows, n, norm, a->seed, a->drift != DRIFT_NONE || norm);
+	if (!to_stdout)
+		fprintf(to, "wrote %s\n", a->out);
+	if (a->plot && !to_stdout)
+		rc = draw_plots(a, run, f);
+	if (!rc && a->fail_on != FAIL_ON_NONE && fails_on(a->fail_on, rows, n)) {
+		fprintf(to, "--fail-on=%s: such a verdict was found: exit 1\n",
+			a->fail_on == FAIL_ON_SLOWER ? "slower" : a->fail_on == FAIL_ON_FASTER ? "faster" : "any");
+		rc = 1;
+	}
 out:
 	free(rows);
-	run_free(A);
-	run_free(B);
+	for (int k = 0; k < a->nruns; k++)
+		run_free(&run[k]);
+	free(run);
 	return rc;
 }
 
 int compare_main(int argc, char **argv)
 {
 	struct failure f = { "" };
-	struct args a = { .dir = { NULL, NULL }, .seed = 1, .plot = true };
+	struct args a = { .seed = 1, .plot = true };
 	int rc = parse_args(&a, argc, argv, &f);
 
 	if (rc < 0) {

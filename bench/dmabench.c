@@ -6,7 +6,9 @@
  * (finished rows kept, machine.txt says `status: interrupted`).
  * Test hooks (environment): DMABENCH_FAIL_BIND=1 (thread binding fails),
  * DMABENCH_FAIL_ALLOC_AFTER=N (the model's N-th allocation fails),
- * DMABENCH_PMU_DENY=1|kernel (perf_event_open refused).
+ * DMABENCH_PMU_DENY=1|kernel (perf_event_open refused),
+ * DMABENCH_INJECT_NS=STRATEGY:NS|P%[:odd] (one strategy slowed on purpose:
+ * the comparison's own test, bench/sweep.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -76,7 +78,10 @@ int main(int argc, char **argv)
 	if (opt.soak_ms)
 		plan.duration_ns = opt.soak_ms * 1000000ULL / plan.nr_configs;
 	if (opt.dry_run) {
-		plan_print(&plan, stdout);
+		if (opt.dry_run == DRY_RUN_SUMMARY)
+			plan_print_summary(&plan, stdout);
+		else
+			plan_print(&plan, stdout);
 		plan_free(&plan);
 		return 0;
 	}

@@ -36,7 +36,7 @@ static const struct option long_opts[] = {
 	{ "seed",		required_argument,	NULL, O_SEED },
 	{ "out",		required_argument,	NULL, O_OUT },
 	{ "quick",		no_argument,		NULL, O_QUICK },
-	{ "dry-run",		no_argument,		NULL, O_DRY_RUN },
+	{ "dry-run",		optional_argument,	NULL, O_DRY_RUN },
 	{ "oversubscribe",	no_argument,		NULL, O_OVERSUB },
 	{ "rcu-flavor",		required_argument,	NULL, O_RCU_FLAVOR },
 	{ "inv-ns",		required_argument,	NULL, O_INV_NS },
@@ -50,7 +50,7 @@ void options_usage(FILE *f)
 {
 	fprintf(f,
 "usage: dmabench [FLAGS]            run a sweep, write a run directory\n"
-"       dmabench compare A B        compare two run directories\n"
+"       dmabench compare A B [RUN...]  compare run directories (A the baseline)\n"
 "       dmabench c2c [FLAGS]        core-to-core latency only (--op=store|rmw|both)\n"
 "       dmabench predict [FLAGS]    the contention model's band on a target machine (--help)\n"
 "\n"
@@ -71,7 +71,8 @@ void options_usage(FILE *f)
 "  --seed=N               shuffles the repetition order and seeds the bootstrap (default 1)\n"
 "  --out=DIR              run directory (must not exist)   (default results/<machine>/<UTC stamp>)\n"
 "  --quick                a short sweep (under 30 s on 2 cores)\n"
-"  --dry-run              print the plan: configurations, each thread's PU and node, the time estimate\n"
+"  --dry-run[=summary]    print the plan: configurations, each thread's PU and node, the time estimate\n"
+"                         (windows, the c2c pass, the plots); =summary: the counts and the estimate only\n"
 "  --oversubscribe        allow more threads than allowed PUs (rows are marked)\n"
 "  --strict-binding       a failed thread or memory binding is fatal (default: recorded per row)\n"
 "  --rcu-flavor=F         memb or qsbr                     (default memb)\n"
@@ -79,7 +80,7 @@ void options_usage(FILE *f)
 "  --soak=DURATION        soak mode: map-unmap for every strategy, then check the model's invariants\n"
 "                         (DURATION: N, Ns, Nm or Nms; plain N is seconds)\n"
 "  --no-c2c               skip the core-to-core latency pass of a sweep\n"
-"  --help, --version\n"
+"  -h, --help, --version\n"
 "every LIST is comma-separated and accepts 'all'\n"
 "environment (hwloc's own; a topology that is not this machine allows --dry-run only):\n"
 "  HWLOC_XMLFILE=FILE     plan on an hwloc XML, e.g. a run directory's topology.xml (replay)\n"
@@ -412,7 +413,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
 		const char *a = optarg;
 		char flag[64], shownv[256];
 		int rc = 0;
@@ -491,7 +492,15 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			snprintf(o->out, sizeof(o->out), "%s", a);
 			break;
 		case O_QUICK: o->quick = true; break;
-		case O_DRY_RUN: o->dry_run = true; break;
+		case O_DRY_RUN:
+			if (!a)
+				o->dry_run = DRY_RUN_FULL;
+			else if (!strcmp(a, "summary"))
+				o->dry_run = DRY_RUN_SUMMARY;
+			else
+				return bad(err, errlen, "--dry-run", a, "expected no value or summary");
+			break;
+		case 'h': o->action = OPT_HELP; break;
 		case O_OVERSUB: o->oversubscribe = true; break;
 		case O_STRICT_BINDING: o->strict_binding = true; break;
 		case O_NO_C2C: o->no_c2c = true; break;

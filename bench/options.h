@@ -22,6 +22,7 @@
 struct scenario;
 
 enum opt_action { OPT_RUN, OPT_HELP, OPT_VERSION, OPT_LIST };
+enum { DRY_RUN_FULL = 1, DRY_RUN_SUMMARY = 2 };
 
 struct options {
 	enum opt_action action;
@@ -46,7 +47,8 @@ struct options {
 	bool events_given;
 	uint64_t seed;
 	char out[1024];			/* "" : results/<machine>/<stamp> */
-	bool quick, dry_run, oversubscribe, strict_binding;
+	bool quick, oversubscribe, strict_binding;
+	int dry_run;			/* 0, DRY_RUN_FULL, DRY_RUN_SUMMARY */
 	enum rcu_flavor rcu_flavor;
 	uint64_t inv_ns;		/* modelled cost of one IOTLB invalidation */
 	uint64_t soak_ms;		/* 0: no soak */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "harness/c2c.h"
 #include "harness/pmu.h"
 #include "plan.h"
 #include "scenario.h"
@@ -305,6 +306,7 @@ int plan_build(struct plan *p, const struct options *o, char *err, size_t errlen
 	}
 
 	p->reps = o->reps;
+	p->c2c = !o->no_c2c;
 	p->duration_ns = o->duration_ms * 1000000ULL;
 	p->warmup_ns = o->warmup_ms * 1000000ULL;
 	p->order = calloc((size_t)p->nr_configs * p->reps, sizeof(*p->order));
@@ -334,6 +336,111 @@ double plan_estimate_s(const struct plan *p)
 	return per * p->nr_configs * p->reps;
 }
 
+/* Configurations i and k are drawn on one plot (plot.sh's group and mode). */
+static bool same_plot(const struct config *a, const struct config *b)
+{
+	return a->scenario == b->scenario && a->strict == b->strict && a->sharing == b->sharing &&
+	       !strcmp(a->placement, b->placement) && a->home_node == b->home_node && a->kdump == b->kdump;
+}
+
+void plan_estimate(const struct plan *p, struct plan_estimate *e)
+{
+	unsigned int npus = (unsigned int)topo_nr_allowed_pus(p->topo);
+
+	memset(e, 0, sizeof(*e));
+	e->windows_s = plan_estimate_s(p);
+	if (p->c2c && npus > 1) {
+		e->c2c_pairs = npus * (npus - 1) / 2;
+		if (e->c2c_pairs > C2C_DEFAULT_MAX_PAIRS)
+			e->c2c_pairs = C2C_DEFAULT_MAX_PAIRS;
+		e->c2c_s = e->c2c_pairs * PLAN_C2C_PAIR_S;
+	}
+	/* plot.sh: per group and mode throughput, latency, overhead, usl; per
+	 * group with kdump rows one kdump plot; a fit per strategy curve with
+	 * four thread counts or more; the c2c heatmap */
+	for (unsigned int i = 0; i < p->nr_configs; i++) {
+		const struct config *c = &p->configs[i];
+		bool first_plot = true, first_curve = true, first_group = true;
+		unsigned int points = 0;
+
+		for (unsigned int k = 0; k < i; k++) {
+			const struct config *o = &p->configs[k];
+
+			if (same_plot(o, c)) {
+				first_plot = false;
+				if (o->strategy == c->strategy)
+					first_curve = false;
+			}
+			if (o->scenario == c->scenario && o->strict == c->strict && o->sharing == c->sharing &&
+			    !strcmp(o->placement, c->placement) && o->home_node == c->home_node && o->kdump)
+				first_group = false;
+		}
+		if (first_plot)
+			e->plots += 4;
+		if (first_group && c->kdump)
+			e->plots += 1;
+		if (!first_curve)
+			continue;
+		for (unsigned int k = 0; k < p->nr_configs; k++)
+			points += same_plot(&p->configs[k], c) && p->configs[k].strategy == c->strategy;
+		if (points >= 4)
+			e->fits++;
+	}
+	if (e->c2c_pairs)
+		e->plots++;
+	e->plots_s = e->plots * PLAN_PLOT_S + e->fits * PLAN_USL_FIT_S;
+	e->total_s = e->windows_s + e->c2c_s + e->plots_s;
+}
+
+static void print_estimate(const struct plan *p, FILE *f)
+{
+	struct plan_estimate e;
+
+	plan_estimate(p, &e);
+	fprintf(f, "estimated run time: %.0f s: windows %.0f s (plus about %.0f ms per window to set up), "
+		"c2c %.0f s (%u pairs%s), plots %.0f s (%u plots, %u USL fits)\n",
+		e.total_s, e.windows_s, ITEM_OVERHEAD_NS / 1e6, e.c2c_s, e.c2c_pairs,
+		p->c2c ? "" : ": --no-c2c", e.plots_s, e.plots, e.fits);
+}
+
+void plan_print_summary(const struct plan *p, FILE *f)
+{
+	int threads[256], nt = 0;
+	unsigned int nstrat = 0, nscen = 0;
+	char pl[512] = "";
+	size_t pn = 0;
+
+	for (unsigned int i = 0; i < p->nr_configs; i++) {
+		const struct config *c = &p->configs[i];
+		bool seen_t = false, seen_s = false, seen_sc = false, seen_p = false;
+
+		for (int t = 0; t < nt; t++)
+			seen_t |= threads[t] == c->threads;
+		if (!seen_t && nt < 256)
+			threads[nt++] = c->threads;
+		for (unsigned int k = 0; k < i; k++) {
+			seen_s |= p->configs[k].strategy == c->strategy && p->configs[k].kdump == c->kdump;
+			seen_sc |= p->configs[k].scenario == c->scenario;
+			seen_p |= !strcmp(p->configs[k].placement, c->placement);
+		}
+		nstrat += !seen_s;
+		nscen += !seen_sc;
+		if (!seen_p && pn < sizeof(pl))
+			pn += snprintf(pl + pn, sizeof(pl) - pn, "%s%s", pn ? "," : "", c->placement);
+	}
+	qsort(threads, nt, sizeof(int), cmp_int);
+	fprintf(f, "topology: %d allowed PUs, %d NUMA node(s) with allowed PUs%s\n",
+		topo_nr_allowed_pus(p->topo), topo_nr_numa_nodes(p->topo),
+		p->this_system ? "" : " (not this machine)");
+	fprintf(f, "plan: %u configurations (%u scenarios x %u strategy/mode pairs x %d thread counts (",
+		p->nr_configs, nscen, nstrat, nt);
+	for (int t = 0; t < nt; t++)
+		fprintf(f, "%s%d", t ? "," : "", threads[t]);
+	fprintf(f, ") x placements %s) x %u repetitions = %u windows of %.0f ms (+%.0f ms warm-up)\n",
+		pl, p->reps, p->nr_configs * p->reps, p->duration_ns / 1e6, p->warmup_ns / 1e6);
+	print_estimate(p, f);
+}
+
 void plan_print(const struct plan *p, FILE *f)
 {
 	fprintf(f, "topology: %d allowed PUs, %d NUMA node(s) with allowed PUs%s\n",
@@ -345,8 +452,7 @@ void plan_print(const struct plan *p, FILE *f)
 	fprintf(f, "plan: %u configurations x %u repetitions = %u windows of %.0f ms (+%.0f ms warm-up), interleaved\n",
 		p->nr_configs, p->reps, p->nr_configs * p->reps,
 		p->duration_ns / 1e6, p->warmup_ns / 1e6);
-	fprintf(f, "estimated run time: %.0f s (windows, plus about %.0f ms per window to set up)\n",
-		plan_estimate_s(p), ITEM_OVERHEAD_NS / 1e6);
+	print_estimate(p, f);
 	fprintf(f, "\nconfigurations:\n");
 	for (unsigned int i = 0; i < p->nr_configs; i++) {
 		const struct config *c = &p->configs[i];

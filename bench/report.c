@@ -3,6 +3,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include "harness/costmodel.h"
 #include "harness/stats.h"
 #include "report.h"
@@ -39,7 +42,7 @@ static const struct {
 };
 
 static void flags_string(const struct config *c, unsigned int mask, const char *note,
-			 char *buf, size_t len)
+			 const struct report_cfg *noise, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -52,6 +55,10 @@ static void flags_string(const struct config *c, unsigned int mask, const char *
 	for (size_t i = 0; i < ARRAY_SIZE(flag_words); i++)
 		if (mask & flag_words[i].bit)
 			ADD(flag_words[i].word);
+	if (noise && noise->noisy)
+		ADD("noisy");
+	if (noise && noise->bimodal)
+		ADD("bimodal");
 	if (note && *note)
 		ADD(note);
 #undef ADD
@@ -153,7 +160,7 @@ int report_row(struct report *r, const struct plan_item *it, const struct runner
 	}
 	pmu_totals_status(&res->pmu, status, sizeof(status));
 	csv_row_add_str(&row, status);
-	flags_string(c, flags_mask, note, flags, sizeof(flags));
+	flags_string(c, flags_mask, note, NULL, flags, sizeof(flags));
 	csv_row_add_str(&row, flags);
 
 	rc = csv_writer_write_row(r->results, &row);
@@ -162,6 +169,7 @@ int report_row(struct report *r, const struct plan_item *it, const struct runner
 		return rc;
 	rr->done = true;
 	rr->ns_per_op = res->ns_per_op;
+	rr->ops = res->ops;
 	rr->mops_per_s = res->mops_per_s;
 	rr->p50 = p50;
 	rr->p90 = p90;
@@ -231,68 +239,102 @@ static double median_of(const double *x, size_t n)
 	return m;
 }
 
+/* The figures of configuration ci over its finished repetitions, into *o. */
+static void summarize_config(const struct report *r, unsigned int ci, struct report_cfg *o)
+{
+	const struct plan *p = r->plan;
+	unsigned int R = p->reps;
+	double ns[R], mops[R], p50[R], p90[R], p99[R];
+	double fns[R], fm[R], f50[R], f90[R], f99[R];
+	struct stats_summary s;
+	struct stats_ci ci_med = { NAN, NAN, NAN }, ci_over = { NAN, NAN, NAN };
+	unsigned int fmask;
+	const char *note;
+	int floor = report_floor_config(p, ci);
+
+	memset(o, 0, sizeof(*o));
+	o->n = collect_note(r, ci, ns, mops, p50, p90, p99, &o->mask, &note);
+	if (o->n == 0)
+		return;
+	stats_summarize(ns, o->n, &s);
+	stats_boot_median_ci(ns, o->n, 0.95, 0, r->seed ^ ci, &ci_med);
+	o->median = s.median;
+	o->min = s.min;
+	o->max = s.max;
+	o->mean = s.mean;
+	o->sd = s.sd;
+	o->cv = s.cv;
+	o->ci_lo = ci_med.lo;
+	o->ci_hi = ci_med.hi;
+	o->mops_min = o->mops_max = mops[0];
+	for (size_t i = 1; i < o->n; i++) {
+		if (mops[i] < o->mops_min)
+			o->mops_min = mops[i];
+		if (mops[i] > o->mops_max)
+			o->mops_max = mops[i];
+	}
+	o->mops_median = median_of(mops, o->n);
+	o->p50 = median_of(p50, o->n);
+	o->p90 = median_of(p90, o->n);
+	o->p99 = median_of(p99, o->n);
+	if (floor >= 0) {
+		size_t fn = collect(r, (unsigned int)floor, fns, fm, f50, f90, f99, &fmask);
+
+		if (fn)
+			stats_boot_median_diff_ci(fns, fn, ns, o->n, 0.95, 0, r->seed ^ ci, &ci_over);
+	}
+	o->over = ci_over.point;
+	o->over_lo = ci_over.lo;
+	o->over_hi = ci_over.hi;
+	o->noisy = s.cv > REPORT_NOISY_CV;
+	if (stats_bimodal(ns, o->n, STATS_BIMODAL_REL_GAP, &o->bimodal))
+		o->bimodal = false;
+	flags_string(&p->configs[ci], o->mask, note, o, o->flags, sizeof(o->flags));
+}
+
 int report_summary(struct report *r, const double *model_refcount_ns)
 {
 	const struct plan *p = r->plan;
 	struct csv_writer *w;
 	char path[1200];
-	unsigned int R = p->reps;
-	double ns[R], mops[R], p50[R], p90[R], p99[R];
-	double fns[R], fm[R], f50[R], f90[R], f99[R];
 	int rc;
 
+	free(r->cfgs);
+	r->cfgs = calloc(p->nr_configs, sizeof(*r->cfgs));
+	if (!r->cfgs)
+		return -ENOMEM;
+	for (unsigned int ci = 0; ci < p->nr_configs; ci++)
+		summarize_config(r, ci, &r->cfgs[ci]);
 	snprintf(path, sizeof(path), "%s/summary.csv", r->dir);
 	rc = csv_writer_open(&w, path, summary_cols, ARRAY_SIZE(summary_cols), CSV_ATOMIC);
 	if (rc)
 		return rc;
 	for (unsigned int ci = 0; ci < p->nr_configs; ci++) {
 		const struct config *c = &p->configs[ci];
+		const struct report_cfg *o = &r->cfgs[ci];
 		struct csv_row row = CSV_ROW_INIT;
-		struct stats_summary s;
-		struct stats_ci ci_med = { NAN, NAN, NAN }, ci_over = { NAN, NAN, NAN };
-		unsigned int mask, fmask;
-		const char *note;
-		size_t n = collect_note(r, ci, ns, mops, p50, p90, p99, &mask, &note);
-		int floor = report_floor_config(p, ci);
-		double mmin = NAN, mmax = NAN;
-		char flags[512];
 
-		if (n == 0)
+		if (o->n == 0)
 			continue;	/* never measured (interrupted): no row */
-		stats_summarize(ns, n, &s);
-		stats_boot_median_ci(ns, n, 0.95, 0, r->seed ^ ci, &ci_med);
-		for (size_t i = 0; i < n; i++) {
-			if (i == 0 || mops[i] < mmin)
-				mmin = mops[i];
-			if (i == 0 || mops[i] > mmax)
-				mmax = mops[i];
-		}
-		if (floor >= 0) {
-			size_t fn = collect(r, (unsigned int)floor, fns, fm, f50, f90, f99, &fmask);
-
-			if (fn)
-				stats_boot_median_diff_ci(fns, fn, ns, n, 0.95, 0, r->seed ^ ci, &ci_over);
-		}
 		add_key(&row, r, c);
-		csv_row_add_uint(&row, n);
-		csv_row_add_double_prec(&row, s.median, 6);
-		csv_row_add_double_prec(&row, s.min, 6);
-		csv_row_add_double_prec(&row, s.max, 6);
-		csv_row_add_double_prec(&row, s.cv, 4);
-		csv_row_add_double_prec(&row, ci_med.lo, 6);
-		csv_row_add_double_prec(&row, ci_med.hi, 6);
-		csv_row_add_double_prec(&row, median_of(mops, n), 6);
-		csv_row_add_double_prec(&row, mmin, 6);
-		csv_row_add_double_prec(&row, mmax, 6);
-		csv_row_add_double_prec(&row, median_of(p50, n), 6);
-		csv_row_add_double_prec(&row, median_of(p90, n), 6);
-		csv_row_add_double_prec(&row, median_of(p99, n), 6);
-		csv_row_add_double_prec(&row, ci_over.point, 6);
-		csv_row_add_double_prec(&row, ci_over.lo, 6);
-		csv_row_add_double_prec(&row, ci_over.hi, 6);
+		csv_row_add_uint(&row, o->n);
+		csv_row_add_double_prec(&row, o->median, 6);
+		csv_row_add_double_prec(&row, o->min, 6);
+		csv_row_add_double_prec(&row, o->max, 6);
+		csv_row_add_double_prec(&row, o->cv, 4);
+		csv_row_add_double_prec(&row, o->ci_lo, 6);
+		csv_row_add_double_prec(&row, o->ci_hi, 6);
+		csv_row_add_double_prec(&row, o->mops_median, 6);
+		csv_row_add_double_prec(&row, o->mops_min, 6);
+		csv_row_add_double_prec(&row, o->mops_max, 6);
+		csv_row_add_double_prec(&row, o->p50, 6);
+		csv_row_add_double_prec(&row, o->p90, 6);
+		csv_row_add_double_prec(&row, o->p99, 6);
+		csv_row_add_double_prec(&row, o->over, 6);
+		csv_row_add_double_prec(&row, o->over_lo, 6);
+		csv_row_add_double_prec(&row, o->over_hi, 6);
 		csv_row_add_double_prec(&row, model_refcount_ns ? model_refcount_ns[ci] : NAN, 6);
-		flags_string(c, mask, note, flags, sizeof(flags));
-		csv_row_add_str(&row, flags);
+		csv_row_add_str(&row, o->flags);
 		rc = csv_writer_write_row(w, &row);
 		csv_row_free(&row);
 		if (rc) {
@@ -303,20 +345,115 @@ int report_summary(struct report *r, const double *model_refcount_ns)
 	return csv_writer_close(w);
 }
 
-/* ns per call, strategy (and mode) by threads, one table per scenario/invalidation/sharing/placement */
+/* v with a precision that suits its size, and "±half" in the same precision */
+static void fmt_pm(char *buf, size_t len, double v, double half, bool sign)
+{
+	double a = fabs(v) > fabs(half) ? fabs(v) : fabs(half);
+	int d = a < 1 ? 2 : a < 10 ? 1 : 0;
+
+	if (isnan(half))
+		snprintf(buf, len, sign ? "%+.*f" : "%.*f", d, v);
+	else
+		snprintf(buf, len, sign ? "%+.*f\u00b1%.*f" : "%.*f\u00b1%.*f", d, v, d, half);
+}
+
+static double half_width(double point, double lo, double hi)
+{
+	if (isnan(lo) || isnan(hi))
+		return NAN;
+	return fmax(hi - point, point - lo);
+}
+
+enum { MARK_NOISY = 1, MARK_BIMODAL = 2, MARK_FLAGGED = 4 };
+
+/* The cell's mark: one character, the strongest reason first. */
+static char cell_mark(const struct report_cfg *o, unsigned int *seen)
+{
+	if (o->mask) {
+		*seen |= MARK_FLAGGED;
+		return '!';
+	}
+	if (o->bimodal) {
+		*seen |= MARK_BIMODAL;
+		return 'b';
+	}
+	if (o->noisy) {
+		*seen |= MARK_NOISY;
+		return '~';
+	}
+	return ' ';
+}
+
+static bool same_table(const struct config *o, const struct config *c)
+{
+	return o->scenario == c->scenario && o->strict == c->strict && o->sharing == c->sharing &&
+	       !strcmp(o->placement, c->placement) && o->home_node == c->home_node;
+}
+
+/* The configuration of table c with this strategy, mode and thread count, or -1. */
+static int find_cell(const struct plan *p, const struct config *c, const struct strategy *s,
+		     bool kdump, int threads)
+{
+	for (unsigned int k = 0; k < p->nr_configs; k++) {
+		const struct config *o = &p->configs[k];
+
+		if (o->strategy == s && o->kdump == kdump && o->threads == threads && same_table(o, c))
+			return (int)k;
+	}
+	return -1;
+}
+
+/* Cell text of configuration k: the floor (or every row without one) as
+ * median ± CI; other rows as the overhead over the floor ± CI. */
+static void cell_text(const struct report *r, int k, bool over, char *buf, size_t len,
+		      unsigned int *seen)
+{
+	const struct report_cfg *o;
+	char num[48];
+
+	if (k < 0 || !r->cfgs[k].n) {
+		snprintf(buf, len, "- ");
+		return;
+	}
+	o = &r->cfgs[k];
+	if (over && !isnan(o->over))
+		fmt_pm(num, sizeof(num), o->over, half_width(o->over, o->over_lo, o->over_hi), true);
+	else
+		fmt_pm(num, sizeof(num), o->median, half_width(o->median, o->ci_lo, o->ci_hi), false);
+	snprintf(buf, len, "%s%c", num, cell_mark(o, seen));
+}
+
+/* printf width for a UTF-8 cell: "±" is two bytes, one column */
+static int cell_pad(const char *cell, int width)
+{
+	return width + (strstr(cell, "\u00b1") ? 1 : 0);
+}
+
+/*
+ * ns per call, strategy (and mode) by threads, one table per scenario /
+ * invalidation / sharing / placement / home node. Strategy none shows its
+ * median ± the 95% CI; every other row the overhead over none at the same
+ * thread count ± its 95% CI (the wider side of the bootstrap interval),
+ * which is summary.csv's overhead_ns [overhead_ci_lo, overhead_ci_hi]. A
+ * cell ends with a mark: ~ noisy, b bimodal, ! a repetition carries a flag.
+ */
 void report_table(const struct report *r, FILE *f)
 {
 	const struct plan *p = r->plan;
 	bool *shown = calloc(p->nr_configs, sizeof(bool));
 	int threads[256];
 	int nt;
-	unsigned int R = p->reps;
-	double ns[R], mops[R], p50[R], p90[R], p99[R];
 
-	if (!shown)
+	if (!shown || !r->cfgs) {
+		free(shown);
 		return;
+	}
 	for (unsigned int ci = 0; ci < p->nr_configs; ci++) {
 		const struct config *c = &p->configs[ci];
+		const struct strategy *floor_s = NULL;
+		unsigned int seen = 0;
+		int cw = 9, lw = 8;
+		char cell[64];
 
 		if (shown[ci])
 			continue;
@@ -325,9 +462,11 @@ void report_table(const struct report *r, FILE *f)
 			const struct config *o = &p->configs[k];
 			bool have = false;
 
-			if (o->scenario != c->scenario || o->strict != c->strict || o->sharing != c->sharing ||
-			    strcmp(o->placement, c->placement))
+			if (!same_table(o, c))
 				continue;
+			shown[k] = true;
+			if (report_floor_config(p, k) == (int)k)
+				floor_s = o->strategy;
 			for (int t = 0; t < nt; t++)
 				have |= threads[t] == o->threads;
 			if (!have && nt < 256)
@@ -340,11 +479,31 @@ void report_table(const struct report *r, FILE *f)
 				threads[k] = threads[k - 1];
 				threads[k - 1] = t;
 			}
-		fprintf(f, "\n%s, invalidation %s, sharing %s, placement %s: median ns per call (thread time)\n",
+		/* widths: the widest cell and label of this table */
+		for (unsigned int s = 0; s < strategy_count; s++)
+			for (int m = 0; m < 2; m++)
+				for (int t = 0; t < nt; t++) {
+					int k = find_cell(p, c, strategy_table[s], m, threads[t]);
+					unsigned int dummy = 0;
+
+					if (k < 0)
+						continue;
+					cell_text(r, k, strategy_table[s] != floor_s, cell, sizeof(cell), &dummy);
+					if ((int)strlen(cell) - 1 > cw)
+						cw = (int)strlen(cell) - 1;
+					if ((int)strlen(strategy_table[s]->name) + (m ? 8 : 0) > lw)
+						lw = (int)strlen(strategy_table[s]->name) + (m ? 8 : 0);
+				}
+		fprintf(f, "\n%s, invalidation %s, sharing %s, placement %s: ns per call (thread time)\n",
 			c->scenario->name, config_invalidation_name(c), config_sharing_name(c), c->placement);
-		fprintf(f, "  %-20s", "strategy");
+		if (floor_s)
+			fprintf(f, "  %s: median \u00b1 95%% CI; other rows: overhead over %s at the same threads \u00b1 95%% CI\n",
+				floor_s->name, floor_s->name);
+		else
+			fprintf(f, "  median \u00b1 95%% CI (no strategy none in this run: no overhead)\n");
+		fprintf(f, "  %-*s", lw, "strategy");
 		for (int t = 0; t < nt; t++)
-			fprintf(f, " %9d%s", threads[t], t == 0 ? "T" : " ");
+			fprintf(f, " %*d%s", cw - 1, threads[t], "T ");
 		fputc('\n', f);
 		/* rows in table order: strategy, then mode */
 		for (unsigned int s = 0; s < strategy_count; s++) {
@@ -352,46 +511,192 @@ void report_table(const struct report *r, FILE *f)
 				bool any = false;
 				char label[64];
 
-				snprintf(label, sizeof(label), "%s%s", strategy_table[s]->name, m ? " (kdump)" : "");
-				for (unsigned int k = 0; k < p->nr_configs; k++) {
-					const struct config *o = &p->configs[k];
-
-					if (o->strategy != strategy_table[s] || o->kdump != (m == 1) ||
-					    o->scenario != c->scenario || o->strict != c->strict ||
-					    o->sharing != c->sharing || strcmp(o->placement, c->placement))
-						continue;
-					any = true;
-					shown[k] = true;
-				}
+				for (int t = 0; t < nt && !any; t++)
+					any = find_cell(p, c, strategy_table[s], m, threads[t]) >= 0;
 				if (!any)
 					continue;
-				fprintf(f, "  %-20s", label);
+				snprintf(label, sizeof(label), "%s%s", strategy_table[s]->name, m ? " (kdump)" : "");
+				fprintf(f, "  %-*s", lw, label);
 				for (int t = 0; t < nt; t++) {
-					double med = NAN;
-					unsigned int mask;
+					int k = find_cell(p, c, strategy_table[s], m, threads[t]);
 
-					for (unsigned int k = 0; k < p->nr_configs; k++) {
-						const struct config *o = &p->configs[k];
-
-						if (o->strategy == strategy_table[s] && o->kdump == (m == 1) &&
-						    o->scenario == c->scenario && o->strict == c->strict &&
-						    o->sharing == c->sharing && !strcmp(o->placement, c->placement) &&
-						    o->threads == threads[t]) {
-							size_t n = collect(r, k, ns, mops, p50, p90, p99, &mask);
-
-							med = median_of(ns, n);
-						}
-					}
-					if (isnan(med))
-						fprintf(f, " %10s", "-");
-					else
-						fprintf(f, " %10.2f", med);
+					cell_text(r, k, strategy_table[s] != floor_s, cell, sizeof(cell), &seen);
+					fprintf(f, " %*s", cell_pad(cell, cw + 1), cell);
 				}
 				fputc('\n', f);
 			}
 		}
+		if (seen)
+			fprintf(f, "  marks:%s%s%s\n",
+				seen & MARK_NOISY ? " ~ noisy (CV of the repetitions above 10%);" : "",
+				seen & MARK_BIMODAL ? " b bimodal (the repetitions form two clusters);" : "",
+				seen & MARK_FLAGGED ? " ! a repetition carries a flag (summary.csv flags);" : "");
 	}
 	free(shown);
+}
+
+/* ---- results.json: Google Benchmark's JSON output format ---- */
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+/* ,"key": number — left out when the figure does not exist (JSON has no NaN) */
+static void json_num(FILE *f, const char *key, double v)
+{
+	if (isfinite(v))
+		fprintf(f, ", \"%s\": %.9g", key, v);
+}
+
+/* "lookup/refcount/mode:normal/inv:none/sharing:device/placement:compact/home:0" */
+static void json_family(const struct config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s/mode:%s/inv:%s/sharing:%s/placement:%s/home:%d",
+		 c->scenario->name, c->strategy->name, config_mode_name(c),
+		 config_invalidation_name(c), config_sharing_name(c), c->placement, c->home_node);
+}
+
+static void json_entry_head(FILE *f, bool *first, const char *name, const char *run_name,
+			    unsigned int family, unsigned int instance, const char *run_type,
+			    unsigned int reps, const struct config *c)
+{
+	fprintf(f, "%s    {\"name\": ", *first ? "" : ",\n");
+	*first = false;
+	json_str(f, name);
+	fprintf(f, ", \"family_index\": %u, \"per_family_instance_index\": %u, \"run_name\": ",
+		family, instance);
+	json_str(f, run_name);
+	fprintf(f, ", \"run_type\": \"%s\", \"repetitions\": %u, \"threads\": %d",
+		run_type, reps, c->threads);
+}
+
+/*
+ * One entry per finished repetition (run_type "iteration"), then the
+ * aggregates mean, median, stddev and cv over them (run_type "aggregate",
+ * as Google Benchmark writes with --benchmark_repetitions). real_time and
+ * cpu_time are both ns_per_op: the threads' time per call (dmabench does not
+ * read CPU time apart from it; the context says so). iterations: the calls
+ * of all threads. items_per_second: mops_per_s * 1e6.
+ */
+int report_json(const struct report *r, const char *status, int num_cpus)
+{
+	const struct plan *p = r->plan;
+	char path[1200], tmp[1240], date[64];
+	bool first = true;
+	time_t now = time(NULL);
+	struct tm tm;
+	unsigned int family = 0, instance = 0;
+	FILE *f;
+	int fd, rc = 0;
+
+	if (!r->cfgs)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "%s/results.json", r->dir);
+	snprintf(tmp, sizeof(tmp), "%s/.results.json.XXXXXX", r->dir);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		rc = -errno;
+		close(fd);
+		unlink(tmp);
+		return rc;
+	}
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+	fprintf(f, "{\n  \"context\": {\n    \"date\": \"%s\",\n    \"host_name\": ", date);
+	json_str(f, r->machine);
+	fprintf(f, ",\n    \"executable\": \"dmabench\",\n    \"num_cpus\": %d,\n", num_cpus);
+	fprintf(f, "    \"library_build_type\": \"release\",\n    \"dmabench_run_id\": ");
+	json_str(f, r->run_id);
+	fprintf(f, ",\n    \"dmabench_schema\": %d,\n    \"dmabench_status\": \"%s\",\n", SCHEMA_VERSION, status);
+	fprintf(f, "    \"dmabench_time\": \"real_time = cpu_time = ns_per_op: the threads' busy time per call (results.csv); "
+		   "iterations = calls of all threads\"\n  },\n  \"benchmarks\": [\n");
+	for (unsigned int ci = 0; ci < p->nr_configs; ci++) {
+		const struct config *c = &p->configs[ci];
+		const struct report_cfg *o = &r->cfgs[ci];
+		char fam[1024], run_name[1100], name[1200];
+		static const char *const aggs[] = { "mean", "median", "stddev", "cv" };
+
+		if (!o->n)
+			continue;
+		json_family(c, fam, sizeof(fam));
+		snprintf(run_name, sizeof(run_name), "%s/threads:%d", fam, c->threads);
+		/* a family: the configurations that differ in threads only; its
+		 * index is its first configuration's, instances count from 0 */
+		family = ci;
+		instance = 0;
+		for (unsigned int k = 0; k < ci; k++) {
+			const struct config *o = &p->configs[k];
+
+			if (o->scenario == c->scenario && o->strategy == c->strategy && o->kdump == c->kdump &&
+			    o->strict == c->strict && o->sharing == c->sharing &&
+			    !strcmp(o->placement, c->placement) && o->home_node == c->home_node) {
+				if (family == ci)
+					family = k;
+				instance++;
+			}
+		}
+		for (unsigned int k = 0; k < p->reps; k++) {
+			const struct rep_result *rr = &r->reps[(size_t)ci * p->reps + k];
+
+			if (!rr->done)
+				continue;
+			json_entry_head(f, &first, run_name, run_name, family, instance, "iteration", (unsigned int)o->n, c);
+			fprintf(f, ", \"repetition_index\": %u, \"iterations\": %llu", k,
+				(unsigned long long)rr->ops);
+			json_num(f, "real_time", rr->ns_per_op);
+			json_num(f, "cpu_time", rr->ns_per_op);
+			fprintf(f, ", \"time_unit\": \"ns\"");
+			json_num(f, "items_per_second", rr->mops_per_s * 1e6);
+			fputc('}', f);
+		}
+		for (size_t a = 0; a < ARRAY_SIZE(aggs) && o->n > 1; a++) {
+			double v = a == 0 ? o->mean : a == 1 ? o->median : a == 2 ? o->sd : o->cv;
+
+			if (!isfinite(v))
+				continue;
+			snprintf(name, sizeof(name), "%s_%s", run_name, aggs[a]);
+			json_entry_head(f, &first, name, run_name, family, instance, "aggregate", (unsigned int)o->n, c);
+			fprintf(f, ", \"aggregate_name\": \"%s\", \"aggregate_unit\": \"%s\", \"iterations\": %zu",
+				aggs[a], a == 3 ? "percentage" : "time", o->n);
+			json_num(f, "real_time", v);
+			json_num(f, "cpu_time", v);
+			fprintf(f, ", \"time_unit\": \"ns\"");
+			if (a == 1) {
+				json_num(f, "items_per_second", o->mops_median * 1e6);
+				json_num(f, "overhead_ns", o->over);
+				json_num(f, "overhead_ci_lo", o->over_lo);
+				json_num(f, "overhead_ci_hi", o->over_hi);
+			}
+			fputc('}', f);
+		}
+	}
+	fprintf(f, "\n  ]\n}\n");
+	if (fflush(f) || fsync(fileno(f)))
+		rc = errno ? -errno : -EIO;
+	if (fclose(f) && !rc)
+		rc = -EIO;
+	if (!rc && chmod(tmp, 0644))
+		rc = -errno;
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+	return rc;
 }
 
 void report_close(struct report *r)
@@ -401,6 +706,8 @@ void report_close(struct report *r)
 	r->results = NULL;
 	free(r->reps);
 	r->reps = NULL;
+	free(r->cfgs);
+	r->cfgs = NULL;
 }
 
 /* The contention model's figure for refcount lookups on shared groups. */

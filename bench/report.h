@@ -17,6 +17,7 @@
 struct rep_result {
 	bool done;
 	double ns_per_op, mops_per_s, p50, p90, p99;
+	uint64_t ops;
 	unsigned int flags_mask;
 	const char *note;		/* the strategy's note() for this window */
 };
@@ -29,6 +30,27 @@ struct rep_result {
 #define ROWFLAG_MIGRATED	(1u << 6)
 #define ROWFLAG_HOST_STEAL	(1u << 7)	/* the hypervisor stole CPU time during the window */
 
+/*
+ * Noise marks of a configuration, over its repetitions (summary.csv flags,
+ * the table's cell marks): "noisy" when the CV of ns per call is above
+ * REPORT_NOISY_CV, "bimodal" when the repetitions form two clusters
+ * (stats_bimodal() with STATS_BIMODAL_REL_GAP: each side two or more, the
+ * gap at least 10% of the median and twice the wider cluster's range).
+ */
+#define REPORT_NOISY_CV		0.10
+
+/* One configuration over its repetitions: what summary.csv, the table and
+ * results.json show. Filled by report_summary(). */
+struct report_cfg {
+	size_t n;			/* finished repetitions; 0: no row */
+	double median, min, max, mean, sd, cv, ci_lo, ci_hi;
+	double mops_median, mops_min, mops_max;
+	double p50, p90, p99;
+	double over, over_lo, over_hi;	/* over strategy none; NAN where none is missing */
+	unsigned int mask;		/* ROWFLAG_* of any repetition */
+	bool noisy, bimodal;
+	char flags[512];		/* summary.csv's flags cell */
+};
 struct report {
 	const struct plan *plan;
 	const struct pmu_events *events;
@@ -39,6 +61,7 @@ struct report {
 	struct rep_result *reps;	/* nr_configs * reps */
 	uint64_t seed;
 	double timer_overhead_ns;
+	struct report_cfg *cfgs;	/* nr_configs, after report_summary() */
 };
 
 int report_open(struct report *r, const struct plan *p, const struct pmu_events *ev,
@@ -46,8 +69,16 @@ int report_open(struct report *r, const struct plan *p, const struct pmu_events 
 		double timer_overhead_ns);
 int report_row(struct report *r, const struct plan_item *it, const struct runner_result *res,
 	       const char *binding, unsigned int flags_mask, const char *strategy_note);
+/* summary.csv, and r->cfgs for report_table() and report_json(). */
 int report_summary(struct report *r, const double *model_refcount_ns);
+/* The end-of-run table (after report_summary()). */
 void report_table(const struct report *r, FILE *f);
+/*
+ * results.json in Google Benchmark's JSON output format (after
+ * report_summary()): written under a temporary name and renamed, so it is
+ * whole or absent. status: "complete" or "interrupted".
+ */
+int report_json(const struct report *r, const char *status, int num_cpus);
 void report_close(struct report *r);
 int report_floor_config(const struct plan *p, unsigned int ci);
 

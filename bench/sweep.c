@@ -1,5 +1,6 @@
 /* Running a plan: see sweep.h. */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -143,6 +144,87 @@ static unsigned long w_batch(void *tctx, unsigned long n)
 	return t->scenario->batch(t, n);
 }
 
+/*
+ * Test hook: DMABENCH_INJECT_NS=STRATEGY:NS[:odd] or STRATEGY:P%[:odd] makes
+ * every call of STRATEGY (both modes, every scenario) NS ns slower, or P per
+ * cent slower: after each batch of n calls the thread spins for n * NS ns, or
+ * for P% of the time the batch took (two more clock reads per batch). With
+ * :odd only odd-numbered repetitions are slowed (two clusters: the noise
+ * marks' test). The choice is made once per window, before the runner
+ * starts: other strategies run the plain batch function and pay nothing.
+ * For measuring the comparison itself (false positives and power,
+ * METHODOLOGY), never the strategies.
+ */
+struct inject {
+	const struct strategy *strategy;	/* NULL: no injection */
+	double ns;				/* per call; or */
+	double frac;				/* of the batch's time */
+	bool odd_only;
+};
+static struct inject inject;
+static double inject_ns, inject_frac;		/* the current window's, read by workers */
+
+static unsigned long w_batch_inject_ns(void *tctx, unsigned long n)
+{
+	struct scenario_thread *t = tctx;
+	unsigned long failed = t->scenario->batch(t, n);
+
+	clock_spin_until(clock_now_ns() + (uint64_t)((double)n * inject_ns + 0.5));
+	return failed;
+}
+
+static unsigned long w_batch_inject_frac(void *tctx, unsigned long n)
+{
+	struct scenario_thread *t = tctx;
+	uint64_t t0 = clock_now_ns(), t1;
+	unsigned long failed = t->scenario->batch(t, n);
+
+	t1 = clock_now_ns();
+	clock_spin_until(t1 + (uint64_t)((double)(t1 - t0) * inject_frac + 0.5));
+	return failed;
+}
+
+/* 0, or -EINVAL with the one-line reason in err */
+static int inject_parse(char *err, size_t len)
+{
+	const char *v = getenv("DMABENCH_INJECT_NS");
+	char name[64], *colon, *end, q[256];
+	const char *num;
+	double x;
+
+	memset(&inject, 0, sizeof(inject));
+	if (!v || !*v)
+		return 0;
+	colon = strchr(v, ':');
+	if (!colon || (size_t)(colon - v) >= sizeof(name))
+		goto bad;
+	snprintf(name, sizeof(name), "%.*s", (int)(colon - v), v);
+	inject.strategy = strategy_find(name);
+	if (!inject.strategy)
+		goto bad;
+	num = colon + 1;
+	errno = 0;
+	x = strtod(num, &end);
+	if (errno || end == num || !(x >= 0) || x > 1e6 || *num == '+' || *num == '-')
+		goto bad;
+	if (*end == '%') {
+		inject.frac = x / 100;
+		end++;
+	} else {
+		inject.ns = x;
+	}
+	if (!strcmp(end, ":odd"))
+		inject.odd_only = true;
+	else if (*end)
+		goto bad;
+	return 0;
+bad:
+	memset(&inject, 0, sizeof(inject));
+	snprintf(err, len, "dmabench: DMABENCH_INJECT_NS: invalid value '%s': expected STRATEGY:NS or STRATEGY:P%% "
+		 "(a name from --list), optionally :odd", options_quote(v, q, sizeof(q)));
+	return -EINVAL;
+}
+
 static void w_thread_exit(void *tctx)
 {
 	struct scenario_thread *t = tctx;
@@ -207,7 +289,7 @@ static void fill_threads(struct scenario_thread *th, int n, struct model_world *
  * teardown. Returns the runner's result (0, -ECANCELED, -errno); *note is
  * the active strategy's note.
  */
-static int run_window(struct sweep *sw, const struct config *c, uint64_t warmup_ns,
+static int run_window(struct sweep *sw, const struct config *c, unsigned int rep, uint64_t warmup_ns,
 		      const struct pmu_events *events, bool use_arena,
 		      struct runner_result *res, struct model_check *check, int *check_rc,
 		      const char **note)
@@ -253,6 +335,11 @@ static int run_window(struct sweep *sw, const struct config *c, uint64_t warmup_
 		goto out_world;
 	}
 	fill_threads(wctx.threads, c->threads, world, c->scenario, s);
+	if (inject.strategy == c->strategy && (!inject.odd_only || rep % 2 == 1)) {
+		inject_ns = inject.ns;
+		inject_frac = inject.frac;
+		work.batch = inject.frac > 0 ? w_batch_inject_frac : w_batch_inject_ns;
+	}
 	rc = runner_run(&rcfg, &work, res);
 	if (!rc || rc == -ECANCELED)
 		*check_rc = model_world_check(world, check);
@@ -296,7 +383,7 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 	long long steal = host_steal_ticks();
 	int rc, check_rc;
 
-	rc = run_window(sw, c, sw->plan->warmup_ns, &sw->events, sw->arena_ok, &res, &check,
+	rc = run_window(sw, c, it->rep, sw->plan->warmup_ns, &sw->events, sw->arena_ok, &res, &check,
 			&check_rc, &note);
 	if (rc == -ECANCELED) {
 		/* an interrupted window is not a finished measurement: drop it */
@@ -391,6 +478,10 @@ static int write_machine(struct sweep *sw, const char *status)
 	fprintf(f, "home_memory: %s\n", sw->arena_ok && sw->arena.bound ? "bound" : "not bound");
 	fprintf(f, "rcu_flavor: %s\n", sw->opt->rcu_flavor == RCU_FLAVOR_QSBR ? "qsbr" : "memb");
 	fprintf(f, "seed: %llu\n", (unsigned long long)sw->opt->seed);
+	if (inject.strategy)
+		fprintf(f, "injected: %s slowed by %g%s per call on purpose (DMABENCH_INJECT_NS%s): not a measurement\n",
+			inject.strategy->name, inject.frac > 0 ? inject.frac * 100 : inject.ns,
+			inject.frac > 0 ? "%" : " ns", inject.odd_only ? ", odd repetitions" : "");
 	for (int i = 0; i < sw->plan->nr_notes; i++)
 		fprintf(f, "note: %s\n", sw->plan->notes[i]);
 	if (sw->have_c2c)
@@ -559,6 +650,13 @@ int sweep_run(struct plan *p, const struct options *o)
 		fprintf(stderr, "dmabench: the topology is not this machine's (HWLOC_SYNTHETIC or HWLOC_XMLFILE set): only --dry-run can use it\n");
 		return 2;
 	}
+	if (inject_parse(err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	if (inject.strategy)
+		fprintf(stderr, "dmabench: DMABENCH_INJECT_NS: %s is slowed on purpose (a test of the comparison, not a measurement)\n",
+			inject.strategy->name);
 	install_signals();
 	rc = pmu_init();
 	if (!rc)
@@ -659,6 +757,12 @@ int sweep_run(struct plan *p, const struct options *o)
 	rc = report_summary(&sw.report, sw.c2c_refcount_model);
 	if (rc)
 		fprintf(stderr, "dmabench: cannot write summary.csv: %s\n", strerror(-rc));
+	/* results.json only for a run that finished or was interrupted cleanly */
+	if (!rc && (sig || !exit_rc)) {
+		rc = report_json(&sw.report, sig ? "interrupted" : "complete", topo_nr_allowed_pus(p->topo));
+		if (rc)
+			fprintf(stderr, "dmabench: cannot write results.json: %s\n", strerror(-rc));
+	}
 	write_machine(&sw, sig ? "interrupted" : exit_rc ? "failed" : "complete");
 	report_table(&sw.report, stdout);
 	printf("run directory: %s\n", sw.dir);
@@ -680,7 +784,7 @@ static int soak_item(struct sweep *sw, const struct config *c, struct model_chec
 {
 	const char *note;
 	int check_rc;
-	int rc = run_window(sw, c, 0, NULL, false, res, check, &check_rc, &note);
+	int rc = run_window(sw, c, 0, 0, NULL, false, res, check, &check_rc, &note);
 
 	/* an interrupted window is checked too: a broken invariant outranks it */
 	*checked = check_rc != -ENODATA;

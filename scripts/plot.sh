@@ -12,11 +12,17 @@
 #
 # Plots, per scenario x placement x invalidation x sharing (x home node when
 # the run has several) and per mode (normal; kdump where the run has it):
-#   throughput-*   Mops/s against threads, a line per strategy
+#   throughput-*   Mops/s against threads, a line per strategy, whiskers
+#                  min-max of repetitions; log y where the medians span more
+#                  than 20x (lookup: none against refcount)
 #   latency-*      ns per call against threads, log y, min-max whiskers, the
 #                  contention model dotted where summary.csv has one
-#   overhead-*     ns per call over strategy none, with the 95% CI
-#   usl-*          Universal Scalability Law fit per strategy (usl-fit.gp)
+#   overhead-*     ns per call over strategy none, with the 95% CI; the cheap
+#                  strategies in a panel of their own, with its own scale:
+#                  ordered by their largest |median overhead|, split
+#                  at the widest ratio between neighbours when it is 5x or more
+#   usl-*          Universal Scalability Law fit per strategy (usl-fit.gp);
+#                  drawn only where one strategy at least has a fit
 #   kdump-*        normal (solid) against kdump mode (dashed), gated strategies
 #   c2c-heatmap    core-to-core round trips, when c2c.csv exists
 # A strategy has the same colour on every plot: its position in
@@ -34,6 +40,8 @@ set -uo pipefail
 prog=plot.sh
 here=$(cd "$(dirname "$0")" && pwd)
 MIN_USL_POINTS=4
+CHEAP_GAP=5
+nousl=0
 . "$here/plot-lib.sh"
 
 [ $# -eq 1 ] || die "usage: scripts/plot.sh RUN_DIR (a run directory holding summary.csv)"
@@ -178,7 +186,11 @@ while read -r gid scen plc inv shar home; do
 		mapfile -t P < <(gp_points "${S[@]}")
 
 		n=throughput-$stem$name_sfx
-		{ params "$n" "Throughput against threads: $desc_m"; common; } >"$work/p/$n.gp"
+		# a log y axis where the strategies' medians span more than 20x (lookup:
+		# none at thousands of Mops/s against refcount's tens)
+		logy=$(for s in "${S[@]}"; do cat "$ddir/$s.dat"; done |
+			awk '$2 > 0 { if (!lo || $2 < lo) lo = $2; if ($2 > hi) hi = $2 } END { print (lo > 0 && hi / lo > 20) ? 1 : 0 }')
+		{ params "$n" "Throughput against threads: $desc_m"; common; printf 'logy = %d\n' "$logy"; } >"$work/p/$n.gp"
 		draw "$n" plot-throughput.gp "$work/p/$n.gp"
 
 		n=latency-$stem$name_sfx
@@ -190,10 +202,34 @@ while read -r gid scen plc inv shar home; do
 		mapfile -t O < <(strategies "$gid" "$mode" '$5 == 1')
 		if [ "${#O[@]}" -gt 0 ]; then
 			n=overhead-$stem$name_sfx
-			mapfile -t OC < <(gp_colors "${O[@]}")
-			mapfile -t OP < <(gp_points "${O[@]}")
+			# the cheap strategies get a panel of their own: by their largest
+			# |median overhead|,
+			big=$(for s in "${O[@]}"; do awk -v s="$s" 'function a(x) { return x < 0 ? -x : x }
+				$8 != "?" && a($8) > m { m = a($8) }
+				END { print s, m + 0 }' "$ddir/$s.dat"; done)
+			# split at the widest gap when the strategies
+			# above it cost CHEAP_GAP times more than those below (none, 0, is
+			# with the cheap ones)
+			split=$(printf '%s\n' "$big" | sort -k2,2gr | awk -v g="$CHEAP_GAP" '
+				{ n[NR] = $1; v[NR] = $2 }
+				END { best = 0; at = 0
+				      for (i = 1; i < NR; i++) if (v[i + 1] > 0 && v[i] / v[i + 1] > best) { best = v[i] / v[i + 1]; at = i }
+				      if (best < g) at = NR
+				      for (i = 1; i <= NR; i++) print n[i], (i <= at ? "B" : "K") }')
+			OB=() OK=()
+			for s in "${O[@]}"; do
+				case $(printf '%s\n' "$split" | awk -v s="$s" '$1 == s { print $2 }') in
+				K) OK+=("$s") ;;
+				*) OB+=("$s") ;;
+				esac
+			done
+			if [ "${#OB[@]}" -eq 0 ]; then OB=("${OK[@]}"); OK=(); fi
+			mapfile -t OC < <(gp_colors "${OB[@]}"); mapfile -t OP < <(gp_points "${OB[@]}")
+			mapfile -t KC < <(gp_colors "${OK[@]}"); mapfile -t KP < <(gp_points "${OK[@]}")
 			{ params "$n" "Overhead over strategy none: $desc_m"
-			  gp_array S "${O[@]}"; gp_array C "${OC[@]}"; gp_narray P "${OP[@]}"
+			  gp_array S "${OB[@]}"; gp_array C "${OC[@]}"; gp_narray P "${OP[@]}"
+			  gp_array K "${OK[@]}"; gp_array KC "${KC[@]}"; gp_narray KP "${KP[@]}"
+			  printf 'cheap_gap = %s\n' "$CHEAP_GAP"
 			  printf 'datadir = %s\nmaxthreads = %d\n' "$(gq "$ddir")" "$maxt"; } >"$work/p/$n.gp"
 			draw "$n" plot-overhead.gp "$work/p/$n.gp"
 		fi
@@ -248,6 +284,10 @@ while read -r gid scen plc inv shar home; do
 			[ "${#F[@]}" -eq 0 ] && note="No USL fit: fewer than $MIN_USL_POINTS\nthread counts for every strategy"
 		fi
 		n=usl-$stem$name_sfx
+		if [ "${#F[@]}" -eq 0 ]; then
+			nousl=$((nousl + 1))	# no fit, no plot: usl.csv says why
+			continue
+		fi
 		ymax=$(cat "$ddir"/*.dat | awk '$2 > y { y = $2 } END { print 2 * y }')
 		mapfile -t FC < <(gp_colors "${F[@]}")
 		mapfile -t FP < <(gp_points "${F[@]}")
@@ -293,4 +333,4 @@ usl_tmp=$(mktemp "$run/.usl.csv.XXXXXX") || die "$run: cannot write into the run
 in_run+=("$usl_tmp")
 cp "$work/usl.csv" "$usl_tmp" && chmod 644 "$usl_tmp" || die "$run: writing usl.csv failed" 1
 mv -f -- "$usl_tmp" "$run/usl.csv" || die "$run/usl.csv: cannot rename into place" 1
-echo "$prog: $nplots plots (png+svg) in $run/plots; usl.csv: $nfit fitted, $nfew with too few points, $nfail failed"
+echo "$prog: $nplots plots (png+svg) in $run/plots; usl.csv: $nfit fitted, $nfew with too few points, $nfail failed; $nousl USL plots not drawn (no fit)"

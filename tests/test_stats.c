@@ -525,3 +525,29 @@ TEST(hist_out_of_range_empty_and_bad_values)
 	CHECK_NEAR(stats_hist_mean(&h), (0 + 20 + 1e13) / 4, 1e-3);
 	CHECK_EQ_INT(stats_hist_quantile(&h, 1.01, &q), -EINVAL);
 }
+
+/* The issue's case: two clusters of repetitions (60 and 103 ns) are bimodal;
+ * one cluster with spread, a single outlier, or fewer than 4 values are not. */
+TEST(bimodal_two_clusters_only)
+{
+	double two[] = { 102.8, 59.9, 103.1, 60.2, 102.5 };
+	double one[] = { 100, 101, 99, 102, 100.5 };
+	double outlier[] = { 100, 100.5, 101, 99.5, 160 };
+	double close[] = { 100, 100.2, 103, 103.2 };	/* gap 2.8%: under 10% */
+	double few[] = { 60, 103, 104 };
+	bool b;
+
+	REQUIRE(stats_bimodal(two, 5, STATS_BIMODAL_REL_GAP, &b) == 0);
+	CHECK(b);
+	REQUIRE(stats_bimodal(one, 5, STATS_BIMODAL_REL_GAP, &b) == 0);
+	CHECK(!b);
+	REQUIRE(stats_bimodal(outlier, 5, STATS_BIMODAL_REL_GAP, &b) == 0);
+	CHECK(!b);
+	REQUIRE(stats_bimodal(close, 4, STATS_BIMODAL_REL_GAP, &b) == 0);
+	CHECK(!b);
+	REQUIRE(stats_bimodal(close, 4, 0.01, &b) == 0);
+	CHECK(b);
+	REQUIRE(stats_bimodal(few, 3, STATS_BIMODAL_REL_GAP, &b) == 0);
+	CHECK(!b);
+	CHECK(stats_bimodal(two, 0, 0.1, &b) == -EINVAL);
+}

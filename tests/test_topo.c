@@ -75,9 +75,11 @@ static const int syn_compact[32] = {
 	0, 2, 4, 6, 1, 3, 5, 7,  8, 10, 12, 14, 9, 11, 13, 15,
 	16, 18, 20, 22, 17, 19, 21, 23,  24, 26, 28, 30, 25, 27, 29, 31,
 };
+/* nodes 0, 1 on package 0, nodes 2, 3 on package 1: dealt 0, 2, 1, 3 so
+ * that threads 0 and 1 are on different packages */
 static const int syn_scatter[32] = {
-	0, 8, 16, 24,  2, 10, 18, 26,  4, 12, 20, 28,  6, 14, 22, 30,
-	1, 9, 17, 25,  3, 11, 19, 27,  5, 13, 21, 29,  7, 15, 23, 31,
+	0, 16, 8, 24,  2, 18, 10, 26,  4, 20, 12, 28,  6, 22, 14, 30,
+	1, 17, 9, 25,  3, 19, 11, 27,  5, 21, 13, 29,  7, 23, 15, 31,
 };
 static const int syn_smt[32] = {
 	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
@@ -213,6 +215,29 @@ TEST(scatter_deals_round_robin_over_nodes)
 	topo_close(t);
 }
 
+/* One NUMA node over two packages: scatter still puts threads 0 and 1 on
+ * different packages (a queue per node and package). */
+TEST(scatter_first_two_on_different_packages)
+{
+	static const int one_node[4] = { 0, 8, 2, 10 };
+	struct topo *t = open_syn("numa:1 pack:2 core:4 pu:2");
+	struct topo_placement p;
+	struct topo_slot s[2];
+
+	REQUIRE(t);
+	check_plan(t, "scatter", 4, one_node);
+	REQUIRE(topo_parse_placement(t, "scatter", &p) == 0);
+	REQUIRE(topo_plan(t, &p, 2, false, s) == 0);
+	CHECK(s[0].package != s[1].package);
+	topo_close(t);
+	t = open_syn(SYN);
+	REQUIRE(t);
+	REQUIRE(topo_plan(t, &p, 2, false, s) == 0);
+	CHECK(s[0].package != s[1].package);
+	CHECK(s[0].numa_node != s[1].numa_node);
+	topo_close(t);
+}
+
 TEST(smt_fills_siblings_first)
 {
 	struct topo *t = open_syn(SYN);
@@ -226,7 +251,7 @@ TEST(smt_fills_siblings_first)
 TEST(placements_follow_topology_not_os_numbering)
 {
 	static const int compact[10] = { 0, 1, 2, 3, 16, 17, 18, 19, 4, 5 };
-	static const int scatter[10] = { 0, 4, 8, 12, 1, 5, 9, 13, 2, 6 };
+	static const int scatter[10] = { 0, 8, 4, 12, 1, 9, 5, 13, 2, 10 };
 	static const int smt[10] = { 0, 16, 1, 17, 2, 18, 3, 19, 4, 20 };
 	struct topo *t = open_syn(SYN_LINUX);
 
@@ -367,7 +392,7 @@ TEST(cpus_outside_allowed_set_refused)
 TEST(topo_allowed_restricts_placements)
 {
 	static const int compact[4] = { 1, 9, 10, 17 };
-	static const int scatter[4] = { 1, 9, 17, 10 };
+	static const int scatter[4] = { 1, 17, 9, 10 };
 	struct topo *t = NULL;
 	struct topo_counts a;
 
@@ -380,7 +405,7 @@ TEST(topo_allowed_restricts_placements)
 	CHECK_EQ_INT(topo_nr_numa_nodes_total(t), 4);
 	CHECK_EQ_INT(topo_pus_per_core(t), 2);
 	check_plan(t, "compact", 4, compact);
-	check_plan(t, "scatter", 4, scatter);	/* node 2 is full after one */
+	check_plan(t, "scatter", 4, scatter);	/* packages alternate; node 2 is full after one */
 	topo_close(t);
 
 	REQUIRE(open_env("HWLOC_SYNTHETIC", SYN, "1", &t) == 0);

@@ -114,6 +114,34 @@ int stats_summarize(const double *x, size_t n, struct stats_summary *o)
 	return 0;
 }
 
+int stats_bimodal(const double *x, size_t n, double rel_gap, bool *out)
+{
+	double *s, gap = 0, med;
+	size_t at = 0;
+	int err;
+
+	if (!out || !(rel_gap >= 0))
+		return -EINVAL;
+	*out = false;
+	err = sorted_copy(x, n, &s);
+	if (err)
+		return err;
+	med = stats_quantile_sorted(s, n, 0.5);
+	for (size_t k = 2; n >= 4 && k + 2 <= n; k++)	/* s[0..k-1] | s[k..n-1] */
+		if (s[k] - s[k - 1] > gap) {
+			gap = s[k] - s[k - 1];
+			at = k;
+		}
+	if (at) {
+		double lo = s[at - 1] - s[0], hi = s[n - 1] - s[at];
+		double wide = lo > hi ? lo : hi;
+
+		*out = gap >= rel_gap * fabs(med) && gap > 2 * wide;
+	}
+	free(s);
+	return 0;
+}
+
 /* ---- RNG ---- */
 
 uint64_t stats_splitmix64(uint64_t *state)

@@ -25,6 +25,7 @@
 #ifndef DMABENCH_HARNESS_STATS_H
 #define DMABENCH_HARNESS_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,15 @@ int stats_quantile(const double *x, size_t n, double p, double *out);
 /* Several quantiles with one sort: out[i] = quantile(ps[i]). */
 int stats_quantiles(const double *x, size_t n, const double *ps, size_t np,
 		    double *out);
+/*
+ * Two clusters in a handful of repetitions: sorted, the widest gap between
+ * neighbours splits x into two groups of at least 2 each, the gap is at
+ * least rel_gap times the median, and it is more than twice the wider
+ * group's own range (max - min). Sets *out (needs n >= 4; fewer: false).
+ * A single outlier is not bimodal: each side needs two values.
+ */
+#define STATS_BIMODAL_REL_GAP	0.10
+int stats_bimodal(const double *x, size_t n, double rel_gap, bool *out);
 /* Type-7 quantile of an already ascending-sorted, non-empty array; no checks,
  * no allocation (for callers that sort once themselves). */
 double stats_quantile_sorted(const double *sorted, size_t n, double p);

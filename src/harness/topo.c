@@ -725,28 +725,80 @@ static int cmp_smt(const void *a, const void *b)
 	return x->where.pu_logical - y->where.pu_logical;
 }
 
-/* scatter: compact order cut into one queue per node, dealt round-robin */
+/*
+ * scatter: compact order cut into one queue per (node, package), dealt
+ * round-robin. The queues are dealt in the order (their rank among the
+ * queues of their package, package), so that with two packages or more the
+ * first two threads are on different packages (a 2-thread cross-socket
+ * point), then on different nodes of those, and so on.
+ */
 static int deal_scatter(const struct topo *t, const struct topo_pu **order)
 {
-	int nq = t->nr_node_ranks + 1;	/* + the "no node" rank */
-	int *start = calloc(nq + 1, sizeof(int)), *taken = calloc(nq, sizeof(int));
-	const struct topo_pu **sorted = malloc(t->nr_pus * sizeof(*sorted));
-	int n = 0, rc = -ENOMEM;
+	int n = t->nr_pus, nq = 0, done = 0, rc = -ENOMEM;
+	int *qof = malloc(n * sizeof(int)), *qnode = malloc(n * sizeof(int)), *qpkg = malloc(n * sizeof(int));
+	int *qrank = malloc(n * sizeof(int)), *qorder = malloc(n * sizeof(int)), *taken = calloc(n, sizeof(int));
+	const struct topo_pu **sorted = malloc(n * sizeof(*sorted));
 
-	if (!start || !taken || !sorted)
+	if (!qof || !qnode || !qpkg || !qrank || !qorder || !taken || !sorted)
 		goto out;
-	memcpy(sorted, order, t->nr_pus * sizeof(*sorted));
-	for (int i = 0; i < t->nr_pus; i++)
-		start[sorted[i]->node_rank + 1]++;
+	memcpy(sorted, order, n * sizeof(*sorted));
+	for (int i = 0; i < n; i++) {
+		int q;
+
+		for (q = 0; q < nq; q++)
+			if (qnode[q] == sorted[i]->node_rank && qpkg[q] == sorted[i]->where.package)
+				break;
+		if (q == nq) {
+			qnode[nq] = sorted[i]->node_rank;
+			qpkg[nq] = sorted[i]->where.package;
+			qrank[nq] = 0;
+			for (int k = 0; k < nq; k++)
+				qrank[nq] += qpkg[k] == qpkg[nq];
+			nq++;
+		}
+		qof[i] = q;
+	}
+	/* queue order: (rank within the package, package, first appearance) */
 	for (int q = 0; q < nq; q++)
-		start[q + 1] += start[q];
-	while (n < t->nr_pus)
-		for (int q = 0; q < nq && n < t->nr_pus; q++)
-			if (start[q] + taken[q] < start[q + 1])
-				order[n++] = sorted[start[q] + taken[q]++];
+		qorder[q] = q;
+	for (int a = 1; a < nq; a++)
+		for (int b = a; b > 0; b--) {
+			int x = qorder[b - 1], y = qorder[b];
+
+			if (qrank[x] < qrank[y] || (qrank[x] == qrank[y] &&
+			    (qpkg[x] < qpkg[y] || (qpkg[x] == qpkg[y] && x < y))))
+				break;
+			qorder[b - 1] = y;
+			qorder[b] = x;
+		}
+	while (done < n) {
+		bool any = false;
+
+		for (int k = 0; k < nq && done < n; k++) {
+			int q = qorder[k];
+
+			/* the next PU of queue q in compact order */
+			for (int i = 0, seen = 0; i < n; i++) {
+				if (qof[i] != q)
+					continue;
+				if (seen++ == taken[q]) {
+					order[done++] = sorted[i];
+					taken[q]++;
+					any = true;
+					break;
+				}
+			}
+		}
+		if (!any)
+			break;
+	}
 	rc = 0;
 out:
-	free(start);
+	free(qof);
+	free(qnode);
+	free(qpkg);
+	free(qrank);
+	free(qorder);
 	free(taken);
 	free(sorted);
 	return rc;

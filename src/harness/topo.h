@@ -39,10 +39,13 @@
  *            siblings are used only when the current node has no free core.
  *            (Not: one PU per core on every node before any sibling — that
  *            would spread over nodes while a node still has free PUs.)
- *   scatter  deals threads round-robin over the NUMA nodes in node order
- *            (thread i to node i mod nodes, skipping nodes that are full);
- *            within a node, the same order as compact (one PU per core,
- *            then siblings). Uses as many nodes as possible.
+ *   scatter  deals threads round-robin over the (NUMA node, package)
+ *            pairs, skipping those that are full, in the order (rank among
+ *            the pairs of its package, package): with two packages or more
+ *            threads 0 and 1 are on different packages (nodes 0, 1 on
+ *            package 0 and 2, 3 on package 1 deal 0, 2, 1, 3); within a
+ *            pair, the same order as compact (one PU per core, then
+ *            siblings). Uses as many nodes as possible.
  *   smt      fills SMT siblings first: every allowed PU of a core, then the
  *            next core, in node order then core order.
  *   cpus:L   exactly the listed OS indexes, in the listed order.

@@ -115,7 +115,7 @@ u out-too-long --out "--out=/tmp/$LONG"
 for f in quick dry-run oversubscribe strict-binding no-c2c list help version; do
 	u "$f-given-a-value" "--$f" "--$f=yes"
 done
-u short-flag -h -h
+u short-flag -q -q	# -h is --help (placement.sh dash-h)
 u short-flags-clustered -x -xyz
 u ambiguous-prefix --s --s=1
 u control-char-argument 'x0a' "$(printf 'a\nb')"

@@ -149,10 +149,12 @@ if "$BIN" compare "$A" "$TMP/B" --out="$TMP/plots-out/ab.csv" >"$TMP/out" 2>"$TM
 	n_png=$(ls "$d"/overlay-*.png 2>/dev/null | wc -l)
 	n_svg=$(ls "$d"/overlay-*.svg 2>/dev/null | wc -l)
 	if [ "$n_png" -eq 4 ] && [ "$n_svg" -eq 4 ] && [ -s "$d/overlay-lookup-compact-strict-device.png" ] &&
-	   grep -q '<title>rcu B</title>' "$d/overlay-lookup-compact-strict-device.svg"; then
+	   grep -q '>rcu<' "$d/overlay-lookup-compact-strict-device.svg" &&
+	   grep -q 'dashed: B: ' "$d/overlay-lookup-compact-strict-device.svg" &&
+	   [ "$(grep -c 'dashed: B' "$d/overlay-lookup-compact-strict-device.svg")" -eq 1 ]; then
 		pass compare_overlay_plots
 	else
-		fail compare_overlay_plots "$n_png png, $n_svg svg in $d"
+		fail compare_overlay_plots "$n_png png, $n_svg svg in $d (a panel per strategy, B named once)"
 	fi
 else
 	fail compare_overlay_plots "exit $?: $(cat "$TMP/err")"
@@ -212,7 +214,10 @@ bad compare_out_inside_b "--out=.*inside run directory B" "$A" "$TMP/A2" --out="
 bad compare_out_missing_dir "--out=.*directory does not exist" "$A" "$TMP/A2" --out="$TMP/no/such/x.csv"
 bad compare_out_is_dir "--out=.*is a directory" "$A" "$TMP/A2" --out="$TMP"
 bad compare_one_dir "need two run directories" "$A"
-bad compare_three_dirs "one run directory too many" "$A" "$A" "$A"
+bad compare_fail_on_bad "--fail-on: invalid value 'sometimes'" "$A" "$A" --fail-on=sometimes
+bad compare_drift_bad "--drift: invalid value 'x'" "$A" "$A" --drift=x
+bad compare_three_no_common "no common configuration.*B2" "$A" "$A" "$TMP/other"
+bad compare_three_schema "schema mismatch: A=1 B2=2" "$A" "$A" "$TMP/s2"
 bad compare_unknown_flag "unknown option --bogus" "$A" "$A" --bogus
 bad compare_bad_seed "--seed: invalid value 'abc'" "$A" "$A" --seed=abc
 bad compare_negative_seed "--seed: invalid value '-1'" "$A" "$A" --seed=-1
@@ -227,3 +232,81 @@ else
 	fail compare_crlf_accepted "$(cat "$TMP/err")"
 fi
 expect_exit compare_help 0 "$BIN" compare --help
+
+# --- --fail-on: exit 1 when a verdict of that kind is found, 0 otherwise ---
+expect_exit compare_fail_on_slower_found 1 "$BIN" compare "$A" "$TMP/B" --out="$TMP/fo.csv" --no-plot --fail-on=slower
+expect_exit compare_fail_on_faster_absent 0 "$BIN" compare "$A" "$TMP/B" --out="$TMP/fo.csv" --no-plot --fail-on=faster
+expect_exit compare_fail_on_any_found 1 "$BIN" compare "$A" "$TMP/F" --out="$TMP/fo.csv" --no-plot --fail-on=any
+expect_exit compare_fail_on_faster_found 1 "$BIN" compare "$A" "$TMP/F" --out="$TMP/fo.csv" --no-plot --fail-on=faster
+expect_exit compare_fail_on_a_a 0 "$BIN" compare "$A" "$TMP/A2" --out="$TMP/fo.csv" --no-plot --fail-on=any
+[ -s "$TMP/fo.csv" ] && pass compare_fail_on_still_writes || fail compare_fail_on_still_writes "no compare.csv"
+
+# --- --out=-: the CSV on stdout (parseable, same as a file), the table on stderr, no file named - ---
+rm -f "$W/-"
+if (cd "$W" && "$BIN" compare "$A" "$TMP/B" --out=- >"$TMP/stdout.csv" 2>"$TMP/err"); then
+	if [ ! -e "$W/-" ] && cmp -s "$TMP/stdout.csv" "$TMP/slow.csv" && grep -q 'configurations:' "$TMP/err"; then
+		pass compare_out_stdout
+	else
+		fail compare_out_stdout "file '-' exists, or stdout differs from --out=FILE, or no table on stderr"
+	fi
+else
+	fail compare_out_stdout "exit $?: $(head -c 300 "$TMP/err")"
+fi
+
+# --- drift: B is A with every row 4% slower (a whole run moved), plus rcu 10% more ---
+scale_run "$A" "$TMP/D" '1' 1.04
+scale_run "$TMP/D" "$TMP/DR" '$c["strategy"] == "rcu"' 1.10
+"$BIN" compare "$A" "$TMP/D" --out="$TMP/drift.csv" --no-plot >/dev/null 2>&1
+n=$(col "$TMP/drift.csv" verdict | grep -vc no-significant-difference)
+[ "$n" = 0 ] && pass compare_drift_floor_cancels || fail compare_drift_floor_cancels "$n rows flagged for a whole-run drift of 4%"
+"$BIN" compare "$A" "$TMP/D" --out="$TMP/drift0.csv" --no-plot --drift=none >/dev/null 2>&1
+n=$(col "$TMP/drift0.csv" verdict | grep -c slower)
+[ "$n" = 150 ] && pass compare_drift_none_sees_drift || fail compare_drift_none_sees_drift "$n of 150 rows slower with --drift=none"
+"$BIN" compare "$A" "$TMP/DR" --out="$TMP/driftr.csv" --no-plot >/dev/null 2>&1
+flagged=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["verdict"] != "no-significant-difference" { print $c["strategy"], $c["verdict"], $c["basis"] }' "$TMP/driftr.csv" | sort | uniq -c | awk '{ $1 = $1; print }')
+[ "$flagged" = "12 rcu slower floor" ] && pass compare_drift_real_change_found || fail compare_drift_real_change_found "flagged: '$flagged'"
+# the none/1-thread rows are the raw anchor
+b=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["strategy"] == "none" && $c["threads"] == 1 { print $c["basis"] }' "$TMP/drift.csv" | sort -u)
+[ "$b" = raw ] && pass compare_floor_rows_raw || fail compare_floor_rows_raw "basis '$b'"
+
+# --- between machines: the verdict is on the normalised ratio (B is 2x slower overall, rcu 1.2x more) ---
+edit_run "$A" "$TMP/M2" '{ $c["machine"] = "other-box"; $c["ns_per_op"] = $c["ns_per_op"] * ($c["strategy"] == "rcu" ? 2.4 : 2); print }'
+"$BIN" compare "$A" "$TMP/M2" --out="$TMP/m2.csv" --no-plot >/dev/null 2>&1
+flagged=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["verdict"] == "slower" || $c["verdict"] == "faster" { print $c["strategy"], $c["verdict"] }' "$TMP/m2.csv" | sort | uniq -c | awk '{ $1 = $1; print }')
+ref=$(col "$TMP/m2.csv" verdict | grep -c reference)
+[ "$flagged" = "12 rcu slower" ] && [ "$ref" -gt 0 ] && pass compare_machines_verdict_normalised ||
+	fail compare_machines_verdict_normalised "flagged '$flagged', reference rows $ref"
+
+# --- three runs: A the baseline, one table, a b_run per row ---
+if "$BIN" compare "$A" "$TMP/A2" "$TMP/B" --out="$TMP/three-runs.csv" --no-plot >"$TMP/out" 2>"$TMP/err"; then
+	r1=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["b_run"] == 1' "$TMP/three-runs.csv" | wc -l)
+	r2=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["b_run"] == 2 && $c["verdict"] == "slower" { print $c["strategy"] }' "$TMP/three-runs.csv" | sort | uniq -c | awk '{ $1 = $1; print }')
+	s1=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["b_run"] == 1 && $c["verdict"] != "no-significant-difference"' "$TMP/three-runs.csv" | wc -l)
+	if [ "$r1" = 150 ] && [ "$s1" = 0 ] && [ "$r2" = "12 rcu" ] && grep -q '^B2: ' "$TMP/out"; then
+		pass compare_three_runs
+	else
+		fail compare_three_runs "B1 rows $r1 (flagged $s1), B2 slower '$r2'"
+	fi
+else
+	fail compare_three_runs "exit $?: $(head -c 300 "$TMP/err")"
+fi
+
+# --drift=scale: a whole-run drift of 4% cancels; rcu's 10% more is still found
+"$BIN" compare "$A" "$TMP/D" --out="$TMP/drifts.csv" --no-plot --drift=scale >/dev/null 2>&1
+n=$(col "$TMP/drifts.csv" verdict | grep -vc no-significant-difference)
+[ "$n" = 0 ] && pass compare_drift_scale_cancels || fail compare_drift_scale_cancels "$n rows flagged"
+"$BIN" compare "$A" "$TMP/DR" --out="$TMP/driftsr.csv" --no-plot --drift=scale >/dev/null 2>&1
+flagged=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["verdict"] != "no-significant-difference" { print $c["strategy"], $c["verdict"], $c["basis"] }' "$TMP/driftsr.csv" | sort | uniq -c | awk '{ $1 = $1; print }')
+[ "$flagged" = "12 rcu slower scale" ] && pass compare_drift_scale_finds_change || fail compare_drift_scale_finds_change "flagged: '$flagged'"
+# three runs with plots: one PNG per group, every run named once in its colour
+if "$BIN" compare "$A" "$TMP/A2" "$TMP/B" --out="$TMP/plots-out/three.csv" >"$TMP/out" 2>"$TMP/err" &&
+   [ "$(ls "$TMP/plots-out/three-plots"/overlay-*.png | wc -l)" -eq 4 ] &&
+   grep -q 'dashed: B1: ' "$TMP/plots-out/three-plots/overlay-lookup-compact-strict-device.svg" &&
+   grep -q 'dashed: B2: ' "$TMP/plots-out/three-plots/overlay-lookup-compact-strict-device.svg"; then
+	pass compare_three_runs_overlay
+else
+	fail compare_three_runs_overlay "exit $?: $(head -c 300 "$TMP/err")"
+fi

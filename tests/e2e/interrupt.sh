@@ -81,8 +81,15 @@ check_interrupted() {
 	if ! grep -qx 'status: interrupted' "$dir/machine.txt"; then
 		fail "$name" "machine.txt: $(grep '^status' "$dir/machine.txt")"; return
 	fi
-	if ls -A "$dir" | grep -q 'tmp'; then
+	if ls -A "$dir" | grep -qE 'tmp|^\.results\.json'; then
 		fail "$name" "temporary files left: $(ls -A "$dir" | tr '\n' ' ')"; return
+	fi
+	# results.json: whole, says interrupted, one iteration entry per row
+	if ! python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+its = [b for b in d["benchmarks"] if b["run_type"] == "iteration"]
+sys.exit(0 if d["context"]["dmabench_status"] == "interrupted" and len(its) == int(sys.argv[2]) else 1)' "$dir/results.json" "$got" 2>/dev/null; then
+		fail "$name" "results.json missing, torn, or not the rows: $(head -c 200 "$dir/results.json" 2>&1)"; return
 	fi
 	if ! grep -q "^dmabench: interrupted by SIG.*: $got of [0-9]* windows measured" "$TMP/$name.err"; then
 		fail "$name" "no 'interrupted' line on stderr: $(tail -1 "$TMP/$name.err")"; return
@@ -156,6 +163,8 @@ elif [ "$(($(wc -l <"$dir/results.csv") - 1))" -ne 1 ]; then
 elif ! grep -qx 'status: interrupted' "$dir/machine.txt" ||
      ! grep -q '^exit: at once, on a second signal' "$dir/machine.txt"; then
 	fail second-signal "machine.txt: $(tail -2 "$dir/machine.txt" | tr '\n' ' ')"
+elif [ -e "$dir/results.json" ] && ! python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$dir/results.json" 2>/dev/null; then
+	fail second-signal "results.json torn"
 else
 	pass second-signal
 fi

@@ -58,3 +58,10 @@ mk_error bench-args-stray stray bench BENCH_ARGS="stray --dry-run"
 mk_error quick-args-unknown-strategy --strategy quick BENCH_ARGS="--strategy=nosuch --dry-run"
 [ "$before" = "$(find results -maxdepth 3 2>/dev/null | sort | md5sum)" ] && pass bench-args-write-nothing ||
 	fail bench-args-write-nothing "results/ changed"
+# make help: the comment block only, every line indented, exit 0
+out=$(MAKEFLAGS= make -s --no-print-directory help 2>&1); rc=$?
+if [ $rc -eq 0 ] && [ -n "$out" ] && ! printf '%s\n' "$out" | grep -qvE '^  '; then
+	pass make-help-clean
+else
+	fail make-help-clean "exit $rc: $(printf '%s' "$out" | tail -n 2)"
+fi

@@ -7,11 +7,11 @@ run=$TMP/run
 rc=$?
 [ $rc -eq 0 ] && pass quick-exit || { fail quick-exit "exit $rc: $(tail -3 "$TMP/stderr")"; exit 0; }
 
-for f in results.csv summary.csv machine.txt; do
+for f in results.csv summary.csv machine.txt results.json; do
 	[ -s "$run/$f" ] && pass "has-$f" || fail "has-$f" "missing or empty"
 done
 grep -q "^run directory: $run\$" "$TMP/stdout" && pass prints-run-dir || fail prints-run-dir "no 'run directory:' line"
-grep -q 'median ns per call' "$TMP/stdout" && pass prints-table || fail prints-table "no table on stdout"
+grep -q ': ns per call (thread time)' "$TMP/stdout" && pass prints-table || fail prints-table "no table on stdout"
 grep -q '^status: complete$' "$run/machine.txt" && pass machine-status || fail machine-status "no 'status: complete'"
 
 # same field count on every line, no quoting needed, numbers parse

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# scripts/drift-power.sh [OUT_DIR] — measures the between-run comparison on
+# this machine (run it idle): the A/A false-positive rate of `dmabench
+# compare` at its default settings, and its power against a known slowdown.
+#
+#   A/A:   four default sweeps (build/dmabench, no flags but --out), compared
+#          as two pairs (1 against 2, 3 against 4) with the default
+#          --drift=floor and, for reference, --drift=none. Counts the
+#          configurations called faster or slower (goal: at most 1 of 52 over
+#          both pairs together). About 4 x the `--dry-run=summary` estimate
+#          (on the 2-vCPU VM: 4 x 110 s, 7-8 minutes).
+#   power: N (default 10) pairs of short sweeps, `--quick --reps=5` (five
+#          repetitions: three can never reach p < 0.05), each pair a baseline
+#          and a run with DMABENCH_INJECT_NS=STRATEGY:PCT% (default cached,
+#          5%), taken back to back; each pair compared. A pair "catches" the
+#          slowdown when every normal-mode configuration of STRATEGY (every
+#          scenario and thread count) is called slower (goal: 9 of 10).
+#          Also counts other strategies called different in those pairs.
+#          Every comparison is made three ways: --drift=floor, scale, none.
+#          About 2 x N x the quick estimate (on the VM: 20 x 25 s, 8-9 minutes).
+# Environment: DMABENCH (default build/dmabench), STRATEGY, PCT, N, SKIP_AA=1,
+# SKIP_POWER=1, EXTRA (more flags for every sweep, e.g. --no-c2c).
+# Prints two markdown tables for docs/METHODOLOGY.md; keeps every run under
+# OUT_DIR (default a new directory under /tmp).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${DMABENCH:-$here/../build/dmabench}
+strategy=${STRATEGY:-cached}
+pct=${PCT:-5}
+n=${N:-10}
+extra=${EXTRA:-}
+out=${1:-$(mktemp -d /tmp/dmabench-drift.XXXXXX)}
+mkdir -p "$out" || exit 1
+[ -x "$bin" ] || { echo "drift-power.sh: $bin: not built (make)" >&2; exit 1; }
+log=$out/log
+echo "drift-power.sh: runs in $out; started $(date -u +%FT%TZ) on $(uname -n), load $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$log"
+
+# flagged CSV: "faster"/"slower" rows among those both runs have
+flagged() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["in"] == "both" { n++; if ($c["verdict"] == "faster" || $c["verdict"] == "slower") f++ }
+	END { printf "%d %d\n", f + 0, n + 0 }' "$1"; }
+sweep() {	# sweep DIR [FLAGS...]
+	local dir=$1; shift
+	rm -rf "$dir"
+	"$bin" --out="$dir" $extra "$@" >"$dir.out" 2>"$dir.err" || { echo "drift-power.sh: sweep $dir failed: $(tail -1 "$dir.err")" >&2; exit 1; }
+}
+
+if [ "${SKIP_AA:-0}" != 1 ]; then
+	for k in 1 2 3 4; do
+		t0=$(date +%s)
+		sweep "$out/aa$k"
+		echo "A/A sweep $k: $(( $(date +%s) - t0 )) s" | tee -a "$log"
+	done
+	echo
+	echo "| A/A pair | configurations | called different, --drift=floor (default) | --drift=scale | --drift=none |"
+	echo "| --- | --- | --- | --- | --- |"
+	for p in "1 2" "3 4"; do
+		set -- $p
+		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --out="$out/aa$1-$2.csv" >"$out/aa$1-$2.txt" 2>&1
+		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --drift=scale --out="$out/aa$1-$2-scale.csv" >/dev/null 2>&1
+		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --drift=none --out="$out/aa$1-$2-raw.csv" >/dev/null 2>&1
+		read -r f nconf < <(flagged "$out/aa$1-$2.csv")
+		read -r fs _ < <(flagged "$out/aa$1-$2-scale.csv")
+		read -r fr _ < <(flagged "$out/aa$1-$2-raw.csv")
+		echo "| $1 against $2 | $nconf | $f | $fs | $fr |"
+	done
+fi
+
+if [ "${SKIP_POWER:-0}" != 1 ]; then
+	echo
+	echo "| pair | drift | $strategy configurations called slower ($pct% injected) | median ratio of those | other configurations called different |"
+	echo "| --- | --- | --- | --- | --- |"
+	caught_floor=0 caught_scale=0 caught_none=0
+	for k in $(seq 1 "$n"); do
+		sweep "$out/base$k" --quick --reps=5
+		DMABENCH_INJECT_NS="$strategy:$pct%" sweep "$out/inj$k" --quick --reps=5
+		for d in floor scale none; do
+			"$bin" compare "$out/base$k" "$out/inj$k" --no-plot --drift=$d --out="$out/pow$k-$d.csv" >/dev/null 2>&1
+			read -r s tot ratio other < <(awk -F, -v s="$strategy" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+				$c["in"] != "both" { next }
+				$c["strategy"] == s && $c["mode"] == "normal" { n++; if ($c["verdict"] == "slower") { k++; r[k] = $c["raw_ratio"] } next }
+				$c["verdict"] == "faster" || $c["verdict"] == "slower" { o++ }
+				END { for (i = 2; i <= k; i++) for (j = i; j > 1 && r[j - 1] > r[j]; j--) { t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
+				      m = k ? (k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2) : 0
+				      printf "%d %d %.4f %d\n", k, n, m, o }' "$out/pow$k-$d.csv")
+			if [ "$s" = "$tot" ] && [ "$tot" -gt 0 ]; then eval "caught_$d=\$((caught_$d + 1))"; fi
+			echo "| $k | $d | $s of $tot | $ratio | $other |"
+		done
+	done
+	echo
+	echo "caught at every thread count ($strategy +$pct%), of $n pairs: floor $caught_floor, scale $caught_scale, none $caught_none"
+fi
+echo "drift-power.sh: finished $(date -u +%FT%TZ)" >>"$log"
