@@ -307,13 +307,16 @@ void report_table(const struct report *r, FILE *f)
 {
 	const struct plan *p = r->plan;
 	bool *shown = calloc(p->nr_configs, sizeof(bool));
-	int threads[256];
+	int *threads = calloc(p->nr_configs, sizeof(int));	/* at most one count per config */
 	int nt;
 	unsigned int R = p->reps;
 	double ns[R], mops[R], p50[R], p90[R], p99[R];
 
-	if (!shown)
+	if (!shown || !threads) {
+		free(shown);
+		free(threads);
 		return;
+	}
 	for (unsigned int ci = 0; ci < p->nr_configs; ci++) {
 		const struct config *c = &p->configs[ci];
 
@@ -329,7 +332,7 @@ void report_table(const struct report *r, FILE *f)
 				continue;
 			for (int t = 0; t < nt; t++)
 				have |= threads[t] == o->threads;
-			if (!have && nt < 256)
+			if (!have)
 				threads[nt++] = o->threads;
 		}
 		for (int i = 1; i < nt; i++)
@@ -391,6 +394,7 @@ void report_table(const struct report *r, FILE *f)
 		}
 	}
 	free(shown);
+	free(threads);
 }
 
 void report_close(struct report *r)
