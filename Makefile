@@ -77,11 +77,14 @@ $(LIB): $(LIB_OBJS)
 
 # bench/ sees the git revision and the flags it was built with (machine.txt, --version)
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+# A temp name of its own (mktemp) and an atomic rename: two makes at once
+# (make bench twice) each write their own file and never mv the other's.
 $(BUILD)/gen/version.h: FORCE
 	@mkdir -p $(dir $@)
-	@printf '#define DMABENCH_VERSION "0.1"\n#define DMABENCH_GIT_REVISION "%s"\n#define DMABENCH_CC "%s"\n#define DMABENCH_CFLAGS "%s"\n' \
-		'$(GIT_REV)' '$(CC)' '-std=gnu11 $(CFLAGS) $(WARN) $(SAN_CFLAGS)' > $@.tmp
-	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+	@tmp=$$(mktemp $@.XXXXXX) || exit 1; \
+	printf '#define DMABENCH_VERSION "0.1"\n#define DMABENCH_GIT_REVISION "%s"\n#define DMABENCH_CC "%s"\n#define DMABENCH_CFLAGS "%s"\n' \
+		'$(GIT_REV)' '$(CC)' '-std=gnu11 $(CFLAGS) $(WARN) $(SAN_CFLAGS)' > "$$tmp" || { rm -f "$$tmp"; exit 1; }; \
+	if cmp -s "$$tmp" $@; then rm -f "$$tmp"; else chmod 644 "$$tmp" && mv -f "$$tmp" $@ || { rm -f "$$tmp"; exit 1; }; fi
 FORCE:
 
 $(BENCH_OBJS): $(BUILD)/gen/version.h

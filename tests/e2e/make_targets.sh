@@ -66,3 +66,23 @@ mk_error bench-args-stray stray bench BENCH_ARGS="stray --dry-run"
 mk_error quick-args-unknown-strategy --strategy quick BENCH_ARGS="--strategy=nosuch --dry-run"
 [ "$before" = "$(find results -maxdepth 3 2>/dev/null | sort | md5sum)" ] && pass bench-args-write-nothing ||
 	fail bench-args-write-nothing "results/ changed"
+
+# build/gen/version.h under concurrent makes (two make bench at once): each
+# make writes its own temp file and renames it; none fails with "mv: cannot
+# stat", none leaves a temp file. 8 makes at once on a fresh dir, 6 times.
+vfail=0
+for round in 1 2 3 4 5 6; do
+	vb=$TMP/vrace$round
+	pids=()
+	for k in 1 2 3 4 5 6 7 8; do
+		make -s --no-print-directory BUILD="$vb" "$vb/gen/version.h" >"$TMP/v$k.out" 2>&1 &
+		pids+=($!)
+	done
+	for k in "${!pids[@]}"; do
+		wait "${pids[$k]}" || { vfail=1; cat "$TMP/v$((k + 1)).out" >>"$TMP/verr"; }
+	done
+	ls "$vb/gen" | grep -qv '^version\.h$' && { vfail=1; ls "$vb/gen" >>"$TMP/verr"; }
+	grep -q DMABENCH_GIT_REVISION "$vb/gen/version.h" || vfail=1
+done
+[ "$vfail" -eq 0 ] && pass version-h-concurrent-makes ||
+	fail version-h-concurrent-makes "$(head -c 300 "$TMP/verr" 2>/dev/null)"
