@@ -3,6 +3,9 @@
 #   scripts/bench.sh build/dmabench [dmabench flags...]
 # The run directory is the one dmabench prints last ("run directory: DIR").
 set -uo pipefail
+# every number written or read (awk, gnuplot's sprintf, printf, sort -g) in
+# the C locale, whatever the user's: a comma-decimal LANG corrupted usl.csv
+export LC_ALL=C
 bin=$1
 shift
 log=$(mktemp)

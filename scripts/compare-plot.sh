@@ -8,6 +8,9 @@
 # PLOT_DIR is replaced as a whole (drawn elsewhere, copied beside it under a
 # temporary name, renamed). Exit 2 on a bad compare.csv, 1 when drawing fails.
 set -uo pipefail
+# every number written or read (awk, gnuplot's sprintf, printf, sort -g) in
+# the C locale, whatever the user's: a comma-decimal LANG corrupted usl.csv
+export LC_ALL=C
 prog=compare-plot.sh
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/plot-lib.sh"

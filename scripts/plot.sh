@@ -31,6 +31,9 @@
 # "fit", "too-few-points (n<4)" (no figures: a fit needs four thread counts)
 # or "fit-failed" (gnuplot's fit did not converge; no figures).
 set -uo pipefail
+# every number written or read (awk, gnuplot's sprintf, printf, sort -g) in
+# the C locale, whatever the user's: a comma-decimal LANG corrupted usl.csv
+export LC_ALL=C
 prog=plot.sh
 here=$(cd "$(dirname "$0")" && pwd)
 MIN_USL_POINTS=4
