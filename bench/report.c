@@ -35,7 +35,24 @@ static const struct {
 	{ ROWFLAG_INTERRUPTED, "interrupted" },
 	{ ROWFLAG_BIND_FAILED, "binding-failed" },
 	{ ROWFLAG_MIGRATED, "migrated" },
+	{ ROWFLAG_DESCHEDULED, "desched" },
+	{ ROWFLAG_OVERRAN, "overran" },
 };
+
+void report_count_flagged(const struct report *r, unsigned int mask, unsigned int *rows,
+			  unsigned int *flagged)
+{
+	size_t n = (size_t)r->plan->nr_configs * r->plan->reps;
+
+	*rows = *flagged = 0;
+	for (size_t i = 0; r->reps && i < n; i++) {
+		if (!r->reps[i].done)
+			continue;
+		(*rows)++;
+		if (r->reps[i].flags_mask & mask)
+			(*flagged)++;
+	}
+}
 
 static void flags_string(const struct config *c, unsigned int mask, const char *note,
 			 char *buf, size_t len)

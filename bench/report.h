@@ -27,6 +27,8 @@ struct rep_result {
 #define ROWFLAG_INTERRUPTED	(1u << 3)
 #define ROWFLAG_BIND_FAILED	(1u << 5)
 #define ROWFLAG_MIGRATED	(1u << 6)
+#define ROWFLAG_DESCHEDULED	(1u << 7)	/* runner_window_marks(): RUNNER_DESCHEDULED */
+#define ROWFLAG_OVERRAN		(1u << 8)	/* runner_window_marks(): RUNNER_OVERRAN */
 
 struct report {
 	const struct plan *plan;
@@ -48,6 +50,9 @@ int report_row(struct report *r, const struct plan_item *it, const struct runner
 int report_summary(struct report *r, const double *model_refcount_ns);
 void report_table(const struct report *r, FILE *f);
 void report_close(struct report *r);
+/* Windows (results.csv rows) written, and how many carry any of the bits in mask. */
+void report_count_flagged(const struct report *r, unsigned int mask, unsigned int *rows,
+			  unsigned int *flagged);
 int report_floor_config(const struct plan *p, unsigned int ci);
 
 struct c2c_matrix;

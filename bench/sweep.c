@@ -273,6 +273,10 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 		flags |= ROWFLAG_BIND_FAILED;
 	if (res.migrations)
 		flags |= ROWFLAG_MIGRATED;
+	if (runner_window_marks(&res, sw->plan->duration_ns) & RUNNER_DESCHEDULED)
+		flags |= ROWFLAG_DESCHEDULED;
+	if (runner_window_marks(&res, sw->plan->duration_ns) & RUNNER_OVERRAN)
+		flags |= ROWFLAG_OVERRAN;
 	if (!sw->plan->this_system)
 		snprintf(binding, sizeof(binding), "unbound");
 	else if (res.bind_failures)
@@ -405,6 +409,21 @@ static void c2c_pass(struct sweep *sw)
 		fprintf(stderr, "dmabench: cannot write %s\n", path);
 }
 
+/* One line: how many windows the scheduler took from (results/README.md: flags). */
+static void print_flagged(const struct report *r)
+{
+	unsigned int rows, d, o, any;
+
+	report_count_flagged(r, ROWFLAG_DESCHEDULED, &rows, &d);
+	report_count_flagged(r, ROWFLAG_OVERRAN, &rows, &o);
+	report_count_flagged(r, ROWFLAG_DESCHEDULED | ROWFLAG_OVERRAN, &rows, &any);
+	printf("\nflagged windows: %u of %u (desched: task clock under %.0f%% of wall time: %u; "
+	       "overran: over the asked window by more than %.0f%% + %llu ms: %u)%s\n",
+	       any, rows, RUNNER_DESCHED_CPU_FRACTION * 100, d, RUNNER_OVERRUN_FRACTION * 100,
+	       RUNNER_OVERRUN_SLACK_NS / 1000000ULL, o,
+	       any ? ": their ns_per_op counts time off CPU; see flags in results.csv" : "");
+}
+
 int sweep_run(struct plan *p, const struct options *o)
 {
 	struct sweep sw = { .plan = p, .opt = o };
@@ -513,6 +532,7 @@ int sweep_run(struct plan *p, const struct options *o)
 		fprintf(stderr, "dmabench: cannot write summary.csv: %s\n", strerror(-rc));
 	write_machine(&sw, sig ? "interrupted" : exit_rc ? "failed" : "complete");
 	report_table(&sw.report, stdout);
+	print_flagged(&sw.report);
 	printf("run directory: %s\n", sw.dir);
 	report_close(&sw.report);
 	free(sw.c2c_refcount_model);
