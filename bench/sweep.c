@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "harness/arena.h"
+#include "harness/atomic_file.h"
 #include "harness/c2c.h"
 #include "harness/clock.h"
 #include "harness/costmodel.h"
@@ -55,7 +56,7 @@ static void on_signal(int sig)
 		long off = __atomic_load_n(&machine_status_off, __ATOMIC_ACQUIRE);
 
 		if (off >= 0) {
-			int fd = open(machine_path, O_WRONLY | O_CLOEXEC);
+			int fd = open(machine_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 
 			if (fd >= 0) {
 				if (pwrite(fd, patch, sizeof(patch) - 1, off) < 0)
@@ -156,7 +157,42 @@ struct sweep {
 	double *c2c_refcount_model;	/* per config, NAN where none */
 	struct c2c_matrix c2c;
 	bool have_c2c;
+	/* the run directory as made: a write failure after start-up ends the run */
+	dev_t dir_dev;
+	ino_t dir_ino;
+	int werr;			/* the first write failure: -errno, 0 */
+	char werr_path[1200];		/* and the file (or directory) it was on */
 };
+
+/* Remember the first write failure after start-up; later ones follow from it. */
+static void write_failed(struct sweep *sw, const char *path, int err)
+{
+	if (sw->werr)
+		return;
+	sw->werr = err;
+	snprintf(sw->werr_path, sizeof(sw->werr_path), "%s", path);
+}
+
+/*
+ * The run directory still there, the same one: removed, or removed and
+ * made again, a directory is a failure (results.csv would go on into an
+ * unlinked file and the summary into a stranger's directory). One stat per
+ * window.
+ */
+static int check_run_dir(struct sweep *sw)
+{
+	struct stat st;
+
+	if (stat(sw->dir, &st)) {
+		write_failed(sw, sw->dir, -errno);
+		return sw->werr;
+	}
+	if (st.st_dev != sw->dir_dev || st.st_ino != sw->dir_ino) {
+		write_failed(sw, sw->dir, -ESTALE);
+		return sw->werr;
+	}
+	return 0;
+}
 
 static void fill_threads(struct scenario_thread *th, int n, struct model_world *world,
 			 const struct scenario *sc, const struct strategy *s)
@@ -291,6 +327,12 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 	}
 	rc = report_row(&sw->report, it, &res, binding, flags, note);
 	runner_result_free(&res);
+	if (rc) {
+		char path[1200];
+
+		snprintf(path, sizeof(path), "%s/results.csv", sw->dir);
+		write_failed(sw, path, rc);
+	}
 	return rc;
 }
 
@@ -312,17 +354,26 @@ static double now_s(void)
 
 /* ---- machine.txt ---- */
 
+/*
+ * machine.txt through a temp file (atomic_file.h: mkstemp beside it, then a
+ * rename; nothing left behind on failure). 0 or -errno; a failure is also
+ * recorded as the run's write failure.
+ */
 static int write_machine(struct sweep *sw, const char *status)
 {
-	char path[1200], tmp[1240];
+	struct atomic_file af;
+	char path[1200];
 	long status_off;
 	FILE *f;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/machine.txt", sw->dir);
-	snprintf(tmp, sizeof(tmp), "%s/.machine.txt.tmp", sw->dir);
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
+	rc = atomic_file_open(&af, path);
+	if (rc) {
+		write_failed(sw, path, rc);
+		return rc;
+	}
+	f = af.f;
 	machine_describe(f, DMABENCH_CC " " DMABENCH_CFLAGS, DMABENCH_GIT_REVISION);
 	fprintf(f, "run_id: %s\n", sw->run_id);
 	fprintf(f, "timer_overhead_ns: %.2f\n", sw->timer_overhead_ns);
@@ -340,17 +391,43 @@ static int write_machine(struct sweep *sw, const char *status)
 		fprintf(f, "c2c: not measured\n");
 	status_off = ftell(f);
 	fprintf(f, "status: %s\n", status);
-	if (fclose(f))
-		return -EIO;
-	/* the signal handler must not patch this file at the old file's offset */
+	/* the signal handler must not patch the new file at the old file's offset */
 	__atomic_store_n(&machine_status_off, -1L, __ATOMIC_RELEASE);
-	if (rename(tmp, path))
-		return -errno;
+	rc = atomic_file_commit(&af, 0);
+	if (rc) {
+		write_failed(sw, path, rc);
+		return rc;
+	}
 	if (!strcmp(status, "running")) {
 		snprintf(machine_path, sizeof(machine_path), "%s", path);
 		__atomic_store_n(&machine_status_off, status_off, __ATOMIC_RELEASE);
 	}
 	return 0;
+}
+
+/*
+ * machine.txt could not be replaced (a read-only directory, a full disk):
+ * patch its "status: running" line in place, as the second-signal handler
+ * does, to "status: failed" and an error line, and cut the file there.
+ */
+static void patch_machine_failed(struct sweep *sw)
+{
+	long off = __atomic_load_n(&machine_status_off, __ATOMIC_ACQUIRE);
+	char line[1600];
+	int fd, n;
+
+	if (off < 0)
+		return;
+	n = snprintf(line, sizeof(line), "status: failed\nerror: cannot write %s: %s\n",
+		     sw->werr_path, strerror(-sw->werr));
+	if (n < 0 || (size_t)n >= sizeof(line))
+		n = snprintf(line, sizeof(line), "status: failed\n");
+	fd = open(machine_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	if (pwrite(fd, line, (size_t)n, off) == n && !ftruncate(fd, off + n))
+		__atomic_store_n(&machine_status_off, -1L, __ATOMIC_RELEASE);
+	close(fd);
 }
 
 static void default_dir(struct sweep *sw)
@@ -405,8 +482,9 @@ static void c2c_pass(struct sweep *sw)
 	}
 	sw->have_c2c = true;
 	snprintf(path, sizeof(path), "%s/c2c.csv", sw->dir);
-	if (c2c_write_csv(&sw->c2c, path))
-		fprintf(stderr, "dmabench: cannot write %s\n", path);
+	rc = c2c_write_csv(&sw->c2c, path);
+	if (rc)
+		write_failed(sw, path, rc);
 }
 
 /* One line: how many windows the scheduler took from (results/README.md: flags). */
@@ -431,6 +509,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	char err[512];
 	double t0;
 	int rc, sig, exit_rc = 0;
+	bool in_dir;
 
 	if (!p->this_system) {
 		fprintf(stderr, "dmabench: the topology is not this machine's (HWLOC_SYNTHETIC or HWLOC_XMLFILE set): only --dry-run can use it\n");
@@ -464,6 +543,17 @@ int sweep_run(struct plan *p, const struct options *o)
 		pmu_events_free(&sw.events);
 		return 2;
 	}
+	{
+		struct stat st;
+
+		if (stat(sw.dir, &st)) {	/* made a moment ago */
+			fprintf(stderr, "dmabench: cannot write %s: %s\n", sw.dir, strerror(errno));
+			pmu_events_free(&sw.events);
+			return 1;
+		}
+		sw.dir_dev = st.st_dev;
+		sw.dir_ino = st.st_ino;
+	}
 	for (int i = 0; i < p->nr_notes; i++)
 		fprintf(stderr, "dmabench: %s\n", p->notes[i]);
 	if (strategy_startup_note())
@@ -476,27 +566,29 @@ int sweep_run(struct plan *p, const struct options *o)
 	if (!sw.arena_ok)
 		fprintf(stderr, "dmabench: no home-node arena; model memory comes from the heap\n");
 
-	write_machine(&sw, "running");
-	c2c_pass(&sw);
-	write_machine(&sw, "running");
+	/* from here every write failure ends the run: exit 1, status failed */
+	if (!write_machine(&sw, "running")) {
+		c2c_pass(&sw);
+		if (!sw.werr)
+			write_machine(&sw, "running");
+	}
+	if (!sw.werr) {
+		rc = report_open(&sw.report, p, &sw.events, sw.dir, sw.run_id, sw.machine, o->seed,
+				 sw.timer_overhead_ns);
+		if (rc) {
+			char path[1200];
 
-	rc = report_open(&sw.report, p, &sw.events, sw.dir, sw.run_id, sw.machine, o->seed,
-			 sw.timer_overhead_ns);
-	if (rc) {
-		fprintf(stderr, "dmabench: cannot write %s/results.csv: %s\n", sw.dir, strerror(-rc));
-		report_close(&sw.report);
-		if (sw.have_c2c)
-			c2c_free(&sw.c2c);
-		if (sw.arena_ok)
-			arena_destroy(&sw.arena);
-		pmu_events_free(&sw.events);
-		return 1;
+			snprintf(path, sizeof(path), "%s/results.csv", sw.dir);
+			write_failed(&sw, path, rc);
+		}
 	}
 
 	fail_alloc_hook();
 	t0 = now_s();
-	for (unsigned int i = 0; i < n && !signalled(); i++) {
+	for (unsigned int i = 0; i < n && !signalled() && !sw.werr; i++) {
 		rc = run_item(&sw, &p->order[i]);
+		if (sw.werr || check_run_dir(&sw))
+			break;	/* said once, below */
 		if (rc == -ECANCELED || (rc && signalled()))
 			break;	/* the window in progress was interrupted: no row */
 		if (rc) {
@@ -524,16 +616,37 @@ int sweep_run(struct plan *p, const struct options *o)
 			"a signal", done, n);
 	}
 
-	if (sw.have_c2c) {
+	if (!sw.werr && sw.have_c2c)
 		sw.c2c_refcount_model = costmodel_for_plan(p, &sw.c2c, &sw.report);
+	if (!sw.werr) {
+		rc = report_summary(&sw.report, sw.c2c_refcount_model);
+		if (rc) {
+			char path[1200];
+
+			snprintf(path, sizeof(path), "%s/summary.csv", sw.dir);
+			write_failed(&sw, path, rc);
+		}
 	}
-	rc = report_summary(&sw.report, sw.c2c_refcount_model);
-	if (rc)
-		fprintf(stderr, "dmabench: cannot write summary.csv: %s\n", strerror(-rc));
-	write_machine(&sw, sig ? "interrupted" : exit_rc ? "failed" : "complete");
-	report_table(&sw.report, stdout);
-	print_flagged(&sw.report);
-	printf("run directory: %s\n", sw.dir);
+	/* not into a directory that is gone or is another one now */
+	if (!sw.werr)
+		check_run_dir(&sw);
+	in_dir = !sw.werr || strcmp(sw.werr_path, sw.dir);	/* the directory itself is not lost */
+	if (in_dir) {
+		if (write_machine(&sw, sig ? "interrupted" : exit_rc || sw.werr ? "failed" : "complete"))
+			patch_machine_failed(&sw);
+	}
+	if (sw.werr) {
+		fprintf(stderr, "dmabench: cannot write %s: %s%s\n", sw.werr_path,
+			sw.werr == -ESTALE ? "the run directory was removed and made again during the run"
+					   : strerror(-sw.werr),
+			in_dir ? "" : " (nothing more is written)");
+		if (!sig)
+			exit_rc = 1;
+	} else {
+		report_table(&sw.report, stdout);
+		print_flagged(&sw.report);
+		printf("run directory: %s\n", sw.dir);
+	}
 	report_close(&sw.report);
 	free(sw.c2c_refcount_model);
 	if (sw.have_c2c)

@@ -289,7 +289,7 @@ static int open_temp(const char *path, char **tmp_out)
 		return -ENOMEM;
 	memcpy(tmp, path, len);
 	memcpy(tmp + len, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
-	fd = mkostemp(tmp, O_CLOEXEC);
+	fd = mkostemp(tmp, O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		int err = -errno;
 
@@ -374,7 +374,7 @@ int csv_writer_open(struct csv_writer **wp, const char *path,
 	if (flags & CSV_ATOMIC) {
 		w->fd = open_temp(path, &w->tmp);
 	} else {
-		w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 		if (w->fd < 0)
 			w->fd = -errno;
 	}
