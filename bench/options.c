@@ -52,6 +52,7 @@ void options_usage(FILE *f)
 "usage: dmabench [FLAGS]            run a sweep, write a run directory\n"
 "       dmabench compare A B        compare two run directories\n"
 "       dmabench c2c [FLAGS]        core-to-core latency only\n"
+"       dmabench check-csv FILE...  check a results.csv or summary.csv as compare and plot do\n"
 "\n"
 "  --list                 the strategies and scenarios, one line each\n"
 "  --scenario=LIST        lookup, map-unmap, map-sg        (default lookup,map-unmap)\n"

@@ -214,7 +214,7 @@ edit_run "$A" "$TMP/s2" '{ $c["schema"] = 2; print }'
 bad compare_schema_mismatch "schema mismatch: A=1 B=2" "$A" "$TMP/s2"
 bad compare_schema_mismatch_reversed "schema mismatch: A=2 B=1" "$TMP/s2" "$A"
 bad compare_schema_unsupported "schema 2 in both runs" "$TMP/s2" "$TMP/s2"
-edit_run "$A" "$TMP/other" '{ $c["scenario"] = "map-sg"; print }'
+edit_run "$A" "$TMP/other" '{ $c["scenario"] = "other-" $c["scenario"]; print }'
 bad compare_no_common_configuration "no common configuration" "$A" "$TMP/other"
 bad compare_out_inside_a "--out=.*inside run directory A" "$A" "$TMP/A2" --out="$A/x.csv"
 bad compare_out_inside_b "--out=.*inside run directory B" "$A" "$TMP/A2" --out="$TMP/A2/./x.csv"
