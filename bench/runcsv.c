@@ -160,15 +160,19 @@ int runcsv_check(const struct csv_table *t, enum runcsv_kind kind, const char *p
 			case R_KEY:
 				if (key_ok(v))
 					continue;
-				snprintf(err, errlen, "%s: line %zu: %s: bad value '%.60s'", path,
+				snprintf(err, errlen, "%s: line %zu: column %s: bad value '%.60s'", path,
 					 t->row_line[i], rules[r].name, v);
 				return -EINVAL;
 			case R_INT:
 				if (!csv_cell_ll(t, i, col[r], &x) && x >= rules[r].lo && x <= rules[r].hi &&
 				    v[0] != '+')
 					continue;
-				snprintf(err, errlen, "%s: line %zu: %s: not an integer from %lld to %lld: '%.60s'",
-					 path, t->row_line[i], rules[r].name, rules[r].lo, rules[r].hi, v);
+				if (!strcmp(rules[r].name, "schema"))
+					snprintf(err, errlen, "%s: line %zu: schema is '%.60s', this dmabench reads schema 1",
+						 path, t->row_line[i], v);
+				else
+					snprintf(err, errlen, "%s: line %zu: column %s: not an integer from %lld to %lld: '%.60s'",
+						 path, t->row_line[i], rules[r].name, rules[r].lo, rules[r].hi, v);
 				return -EINVAL;
 			default:
 				rc = csv_cell_double(t, i, col[r], &d);
@@ -177,10 +181,9 @@ int runcsv_check(const struct csv_table *t, enum runcsv_kind kind, const char *p
 				if (!rc && isfinite(d) && fabs(d) < RUNCSV_MAX_ABS &&
 				    ((rules[r].rule != R_POS && rules[r].rule != R_POS_OPT) || d > 0))
 					continue;
-				snprintf(err, errlen, "%s: line %zu: %s: not a %snumber below %g: '%.60s'",
+				snprintf(err, errlen, "%s: line %zu: column %s: not a %snumber: '%.60s'",
 					 path, t->row_line[i], rules[r].name,
-					 rules[r].rule == R_POS || rules[r].rule == R_POS_OPT ? "positive " : "",
-					 RUNCSV_MAX_ABS, v);
+					 rules[r].rule == R_POS || rules[r].rule == R_POS_OPT ? "positive " : "", v);
 				return -EINVAL;
 			}
 		}

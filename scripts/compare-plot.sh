@@ -24,6 +24,7 @@ command -v gnuplot >/dev/null 2>&1 || die "gnuplot not found (Debian: apt-get in
 work_dir_init cmpplot
 
 check_text "$csv"
+check_rows "$csv"
 run_awk compare.awk "$csv" -v name="$csv" -v out="$work/rows.tsv"
 norm=$(sed -n '1s/^norm //p' "$work/rows.tsv")
 sed -i 1d "$work/rows.tsv"

@@ -53,6 +53,8 @@ command -v gnuplot >/dev/null 2>&1 || die "gnuplot not found (Debian: apt-get in
 work_dir_init plot
 
 check_text "$sum"
+check_rows "$sum"
+check_csv "$sum"
 run_awk summary.awk "$sum" -v name="$sum" -v out="$work/rows.tsv" -v meta="$work/meta"
 c2c=$run/c2c.csv
 if [ -e "$c2c" ]; then
