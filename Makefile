@@ -121,14 +121,18 @@ asan:
 tsan:
 	$(MAKE) BUILD=build/tsan SAN=tsan test
 
+# $(call shq,VAR): VAR's text as given (not expanded by make: a '$' stays),
+# single-quoted for the shell (a '"' or '$' in a path is just a character)
+shq = '$(subst ','\'',$(value $(1)))'
+
 plot: $(DMABENCH)
-	@test -n "$(RUN)" || { echo "make plot: RUN=<run dir> is required" >&2; exit 2; }
-	scripts/plot.sh "$(RUN)"
+	@test -n $(call shq,RUN) || { echo "make plot: RUN=<run dir> is required" >&2; exit 2; }
+	scripts/plot.sh $(call shq,RUN)
 
 compare: $(DMABENCH)
-	@test -n "$(A)" || { echo "make compare: A=<run dir> is required" >&2; exit 2; }
-	@test -n "$(B)" || { echo "make compare: B=<run dir> is required" >&2; exit 2; }
-	$(DMABENCH) compare "$(A)" "$(B)" --out="$(or $(OUT),$(BUILD)/compare.csv)"
+	@test -n $(call shq,A) || { echo "make compare: A=<run dir> is required" >&2; exit 2; }
+	@test -n $(call shq,B) || { echo "make compare: B=<run dir> is required" >&2; exit 2; }
+	$(DMABENCH) compare $(call shq,A) $(call shq,B) --out=$(if $(value OUT),$(call shq,OUT),"$(BUILD)/compare.csv")
 
 # make fuzz: libFuzzer on the CSV reader (clang + Debian's libclang-rt-14-dev).
 # New corpus entries go to $(BUILD)/fuzz/corpus-csv; a crash is saved into

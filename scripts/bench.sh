@@ -11,11 +11,14 @@ shift
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 start=$(date +%s)
-"$bin" "$@" | tee "$log"
+# Ctrl-C reaches the whole process group: tee ignores it, so the driver's
+# summary and its "run directory:" line still reach the terminal and $log
+"$bin" "$@" | (trap '' INT; exec tee "$log")
 rc=${PIPESTATUS[0]}
 dir=$(sed -n 's/^run directory: //p' "$log" | tail -n 1)
 if [ -n "$dir" ] && [ -f "$dir/summary.csv" ]; then
 	"$(dirname "$0")/plot.sh" "$dir" || echo "bench.sh: plotting $dir failed" >&2
 fi
+[ -n "$dir" ] && [ "$rc" -ne 0 ] && echo "bench.sh: the run ended with status $rc; its rows are in $dir" >&2
 echo "bench.sh: wall time $(( $(date +%s) - start )) s"
 exit "$rc"
