@@ -253,7 +253,8 @@ static int run_open(struct run *r, struct failure *f)
 	if (stat(r->dir, &st) && errno == ENOENT)
 		return failf(f, 2, PROG ": %s: no such run directory: %s", r->label, r->dir);
 	if (stat(r->dir, &st))	/* too long a name, a loop, no permission: say which */
-		return failf(f, 2, PROG ": %s: %s: %s", r->label, r->dir, strerror(errno));
+		return failf(f, 2, PROG ": %s: cannot read the run directory (%s): %s", r->label,
+			     strerror(errno), r->dir);
 	if (!S_ISDIR(st.st_mode))
 		return failf(f, 2, PROG ": %s: not a directory: %s", r->label, r->dir);
 	if ((size_t)snprintf(r->path, sizeof(r->path), "%s/results.csv", r->dir) >= sizeof(r->path))
