@@ -210,7 +210,8 @@ int plan_build(struct plan *p, const struct options *o, char *err, size_t errlen
 			 rc == -EINVAL && getenv("TOPO_ALLOWED") ?
 				"hwloc cannot read it, or TOPO_ALLOWED does not parse" :
 			 rc == -EINVAL ? "hwloc cannot read it" :
-			 rc == -ENODEV ? "no allowed PU is left" : strerror(-rc));
+			 rc == -ENODEV ? "no allowed PU is left" :
+			 rc == -ENOTUNIQ ? "two PUs have the same OS index" : strerror(-rc));
 		return rc;
 	}
 	p->this_system = topo_is_this_system(p->topo);

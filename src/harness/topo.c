@@ -198,6 +198,23 @@ static int build_pus(struct topo *t, hwloc_const_bitmap_t allowed)
 	for (int k = 0; k < nkeys; k++)
 		core_rank[k] = -1;
 
+	/* two PUs with one OS index (a hand-edited XML): binding could not tell
+	 * them apart, and every plan would be oversubscribed without a word */
+	{
+		hwloc_bitmap_t seen = hwloc_bitmap_alloc();
+
+		if (!seen)
+			goto out;
+		while ((o = hwloc_get_next_obj_by_type(t->hw, HWLOC_OBJ_PU, o))) {
+			if (hwloc_bitmap_isset(seen, o->os_index)) {
+				hwloc_bitmap_free(seen);
+				rc = -ENOTUNIQ;
+				goto out;
+			}
+			hwloc_bitmap_set(seen, o->os_index);
+		}
+		hwloc_bitmap_free(seen);
+	}
 	t->total = (struct topo_counts){ .pus = npus, .cores = ncores, .packages = npkgs,
 					 .numa_nodes = t->nr_nodes };
 	t->max_pu_os = -1;
