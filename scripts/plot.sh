@@ -43,7 +43,10 @@ MIN_USL_POINTS=4
 run=$1
 [ -n "$run" ] || die "empty run directory name"
 [ "$run" = / ] || run=${run%/}
-[ -e "$run" ] || die "$run: no such directory"
+if [ ! -e "$run" ]; then	# missing, or a name too long, a loop, no permission: say which
+	why=$(LC_ALL=C stat -- "$run" 2>&1 >/dev/null | sed 's/.*: //')
+	case $why in "No such file or directory"|"") die "$run: no such directory" ;; *) die "$run: $why" ;; esac
+fi
 [ -d "$run" ] || die "$run: not a directory"
 sum=$run/summary.csv
 [ -e "$sum" ] || die "$sum: missing (not a run directory?)"

@@ -94,3 +94,5 @@ awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
 start=$(date +%s)
 refused plot-bounded "more than 20000" "$PLOT" "$TMP/huge"
 [ $(($(date +%s) - start)) -lt 15 ] && pass plot-bounded-fast || fail plot-bounded-fast "took $(($(date +%s) - start)) s"
+refused plot-path-too-long "File name too long" "$PLOT" "$long"
+refused plot-missing-dir "no such directory" "$PLOT" "$TMP/nope"
