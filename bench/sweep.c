@@ -502,6 +502,22 @@ static void print_flagged(const struct report *r)
 	       any ? ": their ns_per_op counts time off CPU; see flags in results.csv" : "");
 }
 
+/*
+ * The model's per-CPU data (src/model/compiler.h) is sized for
+ * MODEL_MAX_CPUS: a machine with a PU above it would put several threads in
+ * one per-CPU slot, which the model assumes is never shared. Refused.
+ */
+static int check_nr_cpu_ids(const struct plan *p)
+{
+	int max = topo_max_pu_os(p->topo);
+
+	if (!model_set_nr_cpu_ids(max + 1))
+		return 0;
+	fprintf(stderr, "dmabench: this machine has a PU with OS index %d; the model's per-CPU data "
+		"holds %d CPUs (MODEL_MAX_CPUS, src/model/compiler.h)\n", max, MODEL_MAX_CPUS);
+	return -EINVAL;
+}
+
 int sweep_run(struct plan *p, const struct options *o)
 {
 	struct sweep sw = { .plan = p, .opt = o };
@@ -516,6 +532,8 @@ int sweep_run(struct plan *p, const struct options *o)
 		return 2;
 	}
 	install_signals();
+	if (check_nr_cpu_ids(p))
+		return 1;
 	rc = pmu_init();
 	if (!rc)
 		rc = pmu_events_parse(o->events, &sw.events, err, sizeof(err));
@@ -559,7 +577,6 @@ int sweep_run(struct plan *p, const struct options *o)
 	if (strategy_startup_note())
 		fprintf(stderr, "dmabench: %s\n", strategy_startup_note());
 
-	model_set_nr_cpu_ids(topo_max_pu_os(p->topo) + 1);
 	sw.timer_overhead_ns = clock_overhead_ns();
 	sw.inv_spins = clock_ns_to_spins(o->inv_ns, clock_spins_per_us());
 	sw.arena_ok = !arena_create(&sw.arena, p->topo, p->home_node, ARENA_BYTES);
@@ -686,7 +703,8 @@ int sweep_soak(struct plan *p, const struct options *o)
 		return 2;
 	}
 	install_signals();
-	model_set_nr_cpu_ids(topo_max_pu_os(p->topo) + 1);
+	if (check_nr_cpu_ids(p))
+		return 1;
 	sw.inv_spins = clock_ns_to_spins(o->inv_ns, clock_spins_per_us());
 	printf("soak: %u configurations (map-unmap, every strategy and mode, strict and lazy, every sharing), %.1f s each\n",
 	       p->nr_configs, p->duration_ns / 1e9);
