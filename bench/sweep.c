@@ -363,7 +363,7 @@ static int write_machine(struct sweep *sw, const char *status)
 {
 	struct atomic_file af;
 	char path[1200];
-	long status_off;
+	long status_off, old_off;
 	FILE *f;
 	int rc;
 
@@ -391,10 +391,12 @@ static int write_machine(struct sweep *sw, const char *status)
 		fprintf(f, "c2c: not measured\n");
 	status_off = ftell(f);
 	fprintf(f, "status: %s\n", status);
-	/* the signal handler must not patch the new file at the old file's offset */
-	__atomic_store_n(&machine_status_off, -1L, __ATOMIC_RELEASE);
+	/* the signal handler must not patch the new file at the old file's
+	 * offset; if the rename fails, the old file (and offset) stays */
+	old_off = __atomic_exchange_n(&machine_status_off, -1L, __ATOMIC_ACQ_REL);
 	rc = atomic_file_commit(&af, 0);
 	if (rc) {
+		__atomic_store_n(&machine_status_off, old_off, __ATOMIC_RELEASE);
 		write_failed(sw, path, rc);
 		return rc;
 	}
