@@ -284,7 +284,7 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 	const struct config *c = &sw->plan->configs[it->config];
 	struct runner_result res;
 	struct model_check check;
-	unsigned int flags = 0;
+	unsigned int flags = 0, marks;
 	const char *note = "";
 	char binding[64];
 	int rc, check_rc;
@@ -309,9 +309,10 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 		flags |= ROWFLAG_BIND_FAILED;
 	if (res.migrations)
 		flags |= ROWFLAG_MIGRATED;
-	if (runner_window_marks(&res, sw->plan->duration_ns) & RUNNER_DESCHEDULED)
+	marks = runner_window_marks(&res, sw->plan->duration_ns);
+	if (marks & RUNNER_DESCHEDULED)
 		flags |= ROWFLAG_DESCHEDULED;
-	if (runner_window_marks(&res, sw->plan->duration_ns) & RUNNER_OVERRAN)
+	if (marks & RUNNER_OVERRAN)
 		flags |= ROWFLAG_OVERRAN;
 	if (!sw->plan->this_system)
 		snprintf(binding, sizeof(binding), "unbound");
