@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,25 +63,75 @@ static const struct col_rule summary_rules[] = {
 
 int runcsv_read(const char *path, struct csv_table *t, char *err, size_t errlen)
 {
+	size_t len = 0, cap;
 	struct stat st;
+	char *buf = NULL;
 	int fd, rc;
 
 	memset(t, 0, sizeof(*t));
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; the checked
+	 * descriptor is the one read, so nothing can be swapped in between */
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st)) {
 		rc = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-		if (fd >= 0)
-			close(fd);
-		return rc;
+		goto out;
 	}
-	close(fd);
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file", path);
-		return -EINVAL;
+		rc = -EINVAL;
+		goto out;
 	}
-	return csv_read_file(path, t, err, errlen);
+	if ((uintmax_t)st.st_size > CSV_MAX_BYTES_DEFAULT) {
+		snprintf(err, errlen, "%s: file is %jd bytes, larger than the %zu-byte limit", path,
+			 (intmax_t)st.st_size, CSV_MAX_BYTES_DEFAULT);
+		rc = -EFBIG;
+		goto out;
+	}
+	cap = (size_t)st.st_size + 1;	/* it may grow while read: to the limit */
+	buf = malloc(cap);
+	for (;;) {
+		ssize_t n;
+
+		if (!buf) {
+			snprintf(err, errlen, "%s: out of memory", path);
+			rc = -ENOMEM;
+			goto out;
+		}
+		if (len == cap) {
+			char *nb;
+
+			if (cap > CSV_MAX_BYTES_DEFAULT) {
+				snprintf(err, errlen, "%s: larger than the %zu-byte limit", path,
+					 CSV_MAX_BYTES_DEFAULT);
+				rc = -EFBIG;
+				goto out;
+			}
+			nb = realloc(buf, cap * 2);
+			if (!nb)
+				free(buf);
+			buf = nb;
+			cap *= 2;
+			continue;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	rc = csv_parse_buffer(buf, len, path, t, err, errlen);
+out:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }
 
 /* What dmabench writes in a key cell (names from its tables, cpus:0+2+4). */
