@@ -94,11 +94,14 @@ $(LIB): $(LIB_OBJS)
 
 # bench/ sees the git revision and the flags it was built with (machine.txt, --version)
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+# A temp name of its own (mktemp) and an atomic rename: two makes at once
+# (make bench twice) each write their own file and never mv the other's.
 $(BUILD)/gen/version.h: FORCE
 	@mkdir -p $(dir $@)
-	@printf '#define DMABENCH_VERSION "0.1"\n#define DMABENCH_GIT_REVISION "%s"\n#define DMABENCH_CC "%s"\n#define DMABENCH_CFLAGS "%s"\n' \
-		'$(GIT_REV)' '$(CC)' '-std=gnu11 $(CFLAGS) $(WARN) $(SAN_CFLAGS)' > $@.tmp
-	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+	@tmp=$$(mktemp $@.XXXXXX) || exit 1; \
+	printf '#define DMABENCH_VERSION "0.1"\n#define DMABENCH_GIT_REVISION "%s"\n#define DMABENCH_CC "%s"\n#define DMABENCH_CFLAGS "%s"\n' \
+		'$(GIT_REV)' '$(CC)' '-std=gnu11 $(CFLAGS) $(WARN) $(SAN_CFLAGS)' > "$$tmp" || { rm -f "$$tmp"; exit 1; }; \
+	if cmp -s "$$tmp" $@; then rm -f "$$tmp"; else chmod 644 "$$tmp" && mv -f "$$tmp" $@ || { rm -f "$$tmp"; exit 1; }; fi
 FORCE:
 
 $(BENCH_OBJS): $(BUILD)/gen/version.h
@@ -135,14 +138,18 @@ asan:
 tsan:
 	$(MAKE) BUILD=build/tsan SAN=tsan test
 
+# $(call shq,VAR): VAR's text as given (not expanded by make: a '$' stays),
+# single-quoted for the shell (a '"' or '$' in a path is just a character)
+shq = '$(subst ','\'',$(value $(1)))'
+
 plot: $(DMABENCH)
-	@test -n "$(RUN)" || { echo "make plot: RUN=<run dir> is required" >&2; exit 2; }
-	scripts/plot.sh "$(RUN)"
+	@test -n $(call shq,RUN) || { echo "make plot: RUN=<run dir> is required" >&2; exit 2; }
+	scripts/plot.sh $(call shq,RUN)
 
 compare: $(DMABENCH)
-	@test -n "$(A)" || { echo "make compare: A=<run dir> is required" >&2; exit 2; }
-	@test -n "$(B)" || { echo "make compare: B=<run dir> is required" >&2; exit 2; }
-	$(DMABENCH) compare "$(A)" "$(B)" $(MORE) $(ARGS) --out="$(or $(OUT),results/compare-$(notdir $(patsubst %/,%,$(A)))-vs-$(notdir $(patsubst %/,%,$(B))).csv)"
+	@test -n $(call shq,A) || { echo "make compare: A=<run dir> is required" >&2; exit 2; }
+	@test -n $(call shq,B) || { echo "make compare: B=<run dir> is required" >&2; exit 2; }
+	$(DMABENCH) compare $(call shq,A) $(call shq,B) $(MORE) $(ARGS) --out=$(if $(value OUT),$(call shq,OUT),"results/compare-$$(basename $(call shq,A))-vs-$$(basename $(call shq,B)).csv")
 
 # make fuzz: libFuzzer on the CSV reader (clang + Debian's libclang-rt-14-dev).
 # New corpus entries go to $(BUILD)/fuzz/corpus-csv; a crash is saved into
@@ -151,10 +158,10 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS   := -std=gnu11 -O1 -g -D_GNU_SOURCE -Isrc -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-$(BUILD)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c tests/fuzz/csv_check.h src/harness/csv.c src/harness/csv.h
+$(BUILD)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c tests/fuzz/csv_check.h src/harness/csv.c src/harness/csv.h src/harness/atomic_file.c
 	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: needs clang: apt-get install -y clang libclang-rt-14-dev" >&2; exit 1; }
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_csv.c src/harness/csv.c -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_csv.c src/harness/csv.c src/harness/atomic_file.c -lm
 
 fuzz: $(BUILD)/fuzz/fuzz_csv
 	@case "$(FUZZ_SECONDS)" in ''|*[!0-9]*|0) echo "make fuzz: FUZZ_SECONDS='$(FUZZ_SECONDS)': a positive number of seconds" >&2; exit 2;; esac

@@ -61,6 +61,7 @@
 #include <unistd.h>
 #include "harness/csv.h"
 #include "harness/stats.h"
+#include "runcsv.h"
 #include "strategy/strategy.h"
 
 int compare_main(int argc, char **argv);
@@ -268,6 +269,46 @@ static int col_or_fail(struct run *r, const char *name, int *col, struct failure
 	return 0;
 }
 
+/*
+ * One line on stderr when the run's machine.txt does not say "status:
+ * complete": a run killed (running), interrupted or failed compares only
+ * the windows it finished.
+ */
+static void warn_status(const struct run *r)
+{
+	char path[PATH_MAX + 16], line[256], status[200] = "", esc[PATH_MAX * 4 + 2048];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/machine.txt", r->dir);
+	fp = fopen(path, "re");
+	if (fp) {
+		struct stat st;
+
+		/* a FIFO or device named machine.txt is not read */
+		if (fstat(fileno(fp), &st) || !S_ISREG(st.st_mode)) {
+			fclose(fp);
+			fp = NULL;
+		}
+	}
+	while (fp && fgets(line, sizeof(line), fp))
+		if (!strncmp(line, "status: ", 8))
+			snprintf(status, sizeof(status), "%.*s", (int)strcspn(line + 8, "\n"), line + 8);
+	if (fp)
+		fclose(fp);
+	if (!strcmp(status, "complete"))
+		return;
+	if (status[0]) {
+		char st[PATH_MAX + 400];
+
+		snprintf(st, sizeof(st), "%s: status '%s', not complete: a run that did not finish",
+			 path, status);
+		fprintf(stderr, PROG ": warning: %s: %s\n", r->label, runcsv_escape(st, esc, sizeof(esc)));
+	} else {
+		fprintf(stderr, PROG ": warning: %s: %s: no status line (missing or unreadable): "
+			"the run may not have finished\n", r->label, runcsv_escape(path, esc, sizeof(esc)));
+	}
+}
+
 /* Load results.csv and its schema version (checked against the other run
  * before anything else is read). */
 static int run_open(struct run *r, struct failure *f)
@@ -276,11 +317,16 @@ static int run_open(struct run *r, struct failure *f)
 	struct stat st;
 	int c, rc;
 
-	if (stat(r->dir, &st) || !S_ISDIR(st.st_mode))
+	if (stat(r->dir, &st) && errno == ENOENT)
 		return failf(f, 2, PROG ": %s: no such run directory: %s", r->label, r->dir);
+	if (stat(r->dir, &st))	/* too long a name, a loop, no permission: say which */
+		return failf(f, 2, PROG ": %s: cannot read the run directory (%s): %s", r->label,
+			     strerror(errno), r->dir);
+	if (!S_ISDIR(st.st_mode))
+		return failf(f, 2, PROG ": %s: not a directory: %s", r->label, r->dir);
 	if ((size_t)snprintf(r->path, sizeof(r->path), "%s/results.csv", r->dir) >= sizeof(r->path))
 		return failf(f, 2, PROG ": %s: path too long: %s", r->label, r->dir);
-	rc = csv_read_file(r->path, &r->t, err, sizeof(err));
+	rc = runcsv_read(r->path, &r->t, err, sizeof(err));
 	if (rc == -ENOENT)
 		return failf(f, 2, PROG ": %s: %s: missing (not a run directory?)", r->label, r->path);
 	if (rc == -ENOMEM)
@@ -379,6 +425,13 @@ static int run_load(struct run *r, struct failure *f)
 	for (int k = 0; k < NKEY; k++)
 		if (col_or_fail(r, key_names[k], &kc[k], f))
 			return 2;
+	{	/* the rules plot obeys too (runcsv.h), after the schema checks */
+		char err[1024];
+
+		rc = runcsv_check(&r->t, RUNCSV_RESULTS, r->path, err, sizeof(err));
+		if (rc)
+			return failf(f, rc == -ENOMEM ? 1 : 2, PROG ": %s: %s", r->label, err);
+	}
 	if (col_or_fail(r, "ns_per_op", &c_ns, f) || col_or_fail(r, "machine", &c_machine, f) ||
 	    col_or_fail(r, "run_id", &c_run_id, f) || col_or_fail(r, "rep", &c_rep, f))
 		return 2;
@@ -719,19 +772,25 @@ static int width(const struct row *rows, size_t n, int k, int min)
 	return w;
 }
 
+/* "A: DIR (machine M, run R)", control characters escaped (runcsv_escape) */
+static void print_run_line(FILE *to, const struct run *r)
+{
+	char d[PATH_MAX * 4 + 8], m[1024], id[1024];
+
+	fprintf(to, "%s: %s (machine %s, run %s)\n", r->label, runcsv_escape(r->dir, d, sizeof(d)),
+		runcsv_escape(r->machine, m, sizeof(m)), runcsv_escape(r->run_id, id, sizeof(id)));
+}
+
 static void print_table(FILE *to, const struct run *runs, int nruns, const struct row *rows, size_t n,
 			bool norm, uint64_t seed, bool use_floor)
 {
-	const struct run *A = &runs[0];
 	int ws = width(rows, n, K_SCENARIO, 8), wp = width(rows, n, K_PLACEMENT, 9),
 	    wi = width(rows, n, K_INVALIDATION, 5), wh = width(rows, n, K_SHARING, 7),
 	    wm = width(rows, n, K_MODE, 4), wt = width(rows, n, K_STRATEGY, 8);
 	size_t nf = 0, ns = 0, nn = 0, na = 0, nb = 0, nd = 0, nweak = 0;
 
-	fprintf(to, "A: %s (machine %s, run %s)\n", A->dir, A->machine, A->run_id);
-	for (int k = 1; k < nruns; k++)
-		fprintf(to, "%s%.0d: %s (machine %s, run %s)\n", "B", nruns > 2 ? k : 0,
-			runs[k].dir, runs[k].machine, runs[k].run_id);
+	for (int k = 0; k < nruns; k++)
+		print_run_line(to, &runs[k]);
 	if (use_floor)
 		fprintf(to, "ratio (basis floor) = median over repetitions of ns / ns of none at 1 thread in the same run and "
 			"repetition, B over A; (basis scale) = median B / median A / the none rows' drift: drift that moves "
@@ -1047,6 +1106,7 @@ static int compare(const struct args *a, struct failure *f)
 	for (int k = 0; k < a->nruns; k++) {
 		if ((rc = run_load(&run[k], f)))
 			goto out;
+		warn_status(&run[k]);
 		if (set_floors(&run[k])) {
 			rc = failf(f, 1, PROG ": out of memory");
 			goto out;
@@ -1107,7 +1167,10 @@ int compare_main(int argc, char **argv)
 	}
 	if (!rc)
 		rc = compare(&a, &f);
-	if (rc && f.msg[0])
-		fprintf(stderr, "%s\n", f.msg);
+	if (rc && f.msg[0]) {
+		char esc[sizeof(f.msg) * 4];
+
+		fprintf(stderr, "%s\n", runcsv_escape(f.msg, esc, sizeof(esc)));
+	}
 	return rc;
 }

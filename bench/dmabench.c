@@ -21,6 +21,7 @@
 int compare_main(int argc, char **argv);
 int c2c_main(int argc, char **argv);
 int predict_main(int argc, char **argv);
+int runcsv_main(int argc, char **argv);
 
 static void list(void)
 {
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
 		return c2c_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "predict"))
 		return predict_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "check-csv"))
+		return runcsv_main(argc - 1, argv + 1);
 
 	options_defaults(&opt);
 	if (options_parse(&opt, argc, argv, err, sizeof(err))) {

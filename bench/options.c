@@ -53,6 +53,7 @@ void options_usage(FILE *f)
 "       dmabench compare A B [RUN...]  compare run directories (A the baseline)\n"
 "       dmabench c2c [FLAGS]        core-to-core latency only (--op=store|rmw|both)\n"
 "       dmabench predict [FLAGS]    the contention model's band on a target machine (--help)\n"
+"       dmabench check-csv FILE...  check a results.csv or summary.csv as compare and plot do\n"
 "\n"
 "  --list                 the strategies and scenarios, one line each\n"
 "  --scenario=LIST        lookup, map-unmap, map-sg        (default lookup,map-unmap)\n"

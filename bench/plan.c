@@ -36,10 +36,21 @@ static int cmp_int(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
-/* The thread counts for one placement with max usable PUs. */
-static int thread_counts(const struct options *o, int max, int *out, char *err, size_t errlen)
+/*
+ * The thread counts for one placement with max usable PUs, in *outp
+ * (malloc'd, sized from max: --threads=all gives one count per PU, and a
+ * machine has as many PUs as it has). Returns how many, or -errno.
+ */
+static int thread_counts(const struct options *o, int max, int **outp, char *err, size_t errlen)
 {
-	int n = 0;
+	size_t cap = (size_t)max + 1 + (size_t)o->nr_threads;	/* all, max itself, --threads=N,... */
+	int n = 0, *out;
+
+	for (int t = 1; t < max; t *= 2)	/* the powers of 2 below max */
+		cap++;
+	*outp = out = malloc(cap * sizeof(*out));
+	if (!out)
+		return -ENOMEM;
 
 	if (!o->threads_given || o->threads_pow2) {
 		for (int t = 1; t < max; t *= 2)
@@ -200,7 +211,8 @@ int plan_build(struct plan *p, const struct options *o, char *err, size_t errlen
 			 rc == -EINVAL && getenv("TOPO_ALLOWED") ?
 				"hwloc cannot read it, or TOPO_ALLOWED does not parse" :
 			 rc == -EINVAL ? "hwloc cannot read it" :
-			 rc == -ENODEV ? "no allowed PU is left" : strerror(-rc));
+			 rc == -ENODEV ? "no allowed PU is left" :
+			 rc == -ENOTUNIQ ? "two PUs have the same OS index" : strerror(-rc));
 		return rc;
 	}
 	p->this_system = topo_is_this_system(p->topo);
@@ -261,12 +273,14 @@ int plan_build(struct plan *p, const struct options *o, char *err, size_t errlen
 				if (!want)
 					continue;
 				for (int pi = 0; pi < nr_pl; pi++) {
-					int counts[OPT_MAX_LIST * 2 + 64];
+					int *counts = NULL;
 					int max = topo_placement_max_threads(p->topo, &pls[pi]);
-					int nc = thread_counts(o, max, counts, err, errlen);
+					int nc = thread_counts(o, max, &counts, err, errlen);
 
-					if (nc < 0)
+					if (nc < 0) {
+						free(counts);
 						return nc;
+					}
 					for (int m = 0; m < 2; m++) {
 						bool kdump = m == 1;
 
@@ -291,11 +305,13 @@ int plan_build(struct plan *p, const struct options *o, char *err, size_t errlen
 									rc = add_config(p, &cap, &c);
 								if (rc) {
 									free(c.slots);
+									free(counts);
 									return rc;
 								}
 							}
 						}
 					}
+					free(counts);
 				}
 			}
 		}

@@ -39,7 +39,24 @@ static const struct {
 	{ ROWFLAG_BIND_FAILED, "binding-failed" },
 	{ ROWFLAG_MIGRATED, "migrated" },
 	{ ROWFLAG_HOST_STEAL, "host-steal" },
+	{ ROWFLAG_DESCHEDULED, "desched" },
+	{ ROWFLAG_OVERRAN, "overran" },
 };
+
+void report_count_flagged(const struct report *r, unsigned int mask, unsigned int *rows,
+			  unsigned int *flagged)
+{
+	size_t n = (size_t)r->plan->nr_configs * r->plan->reps;
+
+	*rows = *flagged = 0;
+	for (size_t i = 0; r->reps && i < n; i++) {
+		if (!r->reps[i].done)
+			continue;
+		(*rows)++;
+		if (r->reps[i].flags_mask & mask)
+			(*flagged)++;
+	}
+}
 
 static void flags_string(const struct config *c, unsigned int mask, const char *note,
 			 const struct report_cfg *noise, char *buf, size_t len)
@@ -441,11 +458,12 @@ void report_table(const struct report *r, FILE *f)
 {
 	const struct plan *p = r->plan;
 	bool *shown = calloc(p->nr_configs, sizeof(bool));
-	int threads[256];
+	int *threads = calloc(p->nr_configs, sizeof(int));	/* at most one count per config */
 	int nt;
 
-	if (!shown || !r->cfgs) {
+	if (!shown || !threads || !r->cfgs) {
 		free(shown);
+		free(threads);
 		return;
 	}
 	for (unsigned int ci = 0; ci < p->nr_configs; ci++) {
@@ -469,7 +487,7 @@ void report_table(const struct report *r, FILE *f)
 				floor_s = o->strategy;
 			for (int t = 0; t < nt; t++)
 				have |= threads[t] == o->threads;
-			if (!have && nt < 256)
+			if (!have)
 				threads[nt++] = o->threads;
 		}
 		for (int i = 1; i < nt; i++)
@@ -533,6 +551,7 @@ void report_table(const struct report *r, FILE *f)
 				seen & MARK_FLAGGED ? " ! a repetition carries a flag (summary.csv flags);" : "");
 	}
 	free(shown);
+	free(threads);
 }
 
 /* ---- results.json: Google Benchmark's JSON output format ---- */

@@ -28,7 +28,9 @@ struct rep_result {
 #define ROWFLAG_INTERRUPTED	(1u << 3)
 #define ROWFLAG_BIND_FAILED	(1u << 5)
 #define ROWFLAG_MIGRATED	(1u << 6)
-#define ROWFLAG_HOST_STEAL	(1u << 7)	/* the hypervisor stole CPU time during the window */
+#define ROWFLAG_DESCHEDULED	(1u << 7)	/* runner_window_marks(): RUNNER_DESCHEDULED */
+#define ROWFLAG_OVERRAN		(1u << 8)	/* runner_window_marks(): RUNNER_OVERRAN */
+#define ROWFLAG_HOST_STEAL	(1u << 9)	/* the hypervisor stole CPU time during the window */
 
 /*
  * Noise marks of a configuration, over its repetitions (summary.csv flags,
@@ -80,6 +82,9 @@ void report_table(const struct report *r, FILE *f);
  */
 int report_json(const struct report *r, const char *status, int num_cpus);
 void report_close(struct report *r);
+/* Windows (results.csv rows) written, and how many carry any of the bits in mask. */
+void report_count_flagged(const struct report *r, unsigned int mask, unsigned int *rows,
+			  unsigned int *flagged);
 int report_floor_config(const struct plan *p, unsigned int ci);
 
 struct c2c_matrix;

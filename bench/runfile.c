@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
-#include "harness/csv.h"
+#include "harness/atomic_file.h"
 #include "runfile.h"
 
 int runfile_write(const char *dir, const char *name, const void *buf, size_t len)
@@ -13,5 +13,5 @@ int runfile_write(const char *dir, const char *name, const void *buf, size_t len
 		return -EINVAL;
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
 		return -ENAMETOOLONG;
-	return csv_write_file_atomic(path, buf, len, 0);
+	return atomic_file_write(path, buf, len, 0);
 }

@@ -1,8 +1,7 @@
 /*
  * bench/runfile.h — the one place where this issue's run-directory files
  * (topology.xml, runlength.csv, predicted.csv) reach the disk: whole, by a
- * temporary file renamed over the name (csv_write_file_atomic today; the
- * project's hardened atomic-file helper replaces it here and nowhere else).
+ * temporary file renamed over the name (harness/atomic_file.h).
  */
 #ifndef DMABENCH_BENCH_RUNFILE_H
 #define DMABENCH_BENCH_RUNFILE_H

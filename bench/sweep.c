@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "harness/arena.h"
+#include "harness/atomic_file.h"
 #include "harness/c2c.h"
 #include "harness/clock.h"
 #include "harness/costmodel.h"
@@ -65,7 +66,7 @@ static void on_signal(int sig)
 		long off = __atomic_load_n(&machine_status_off, __ATOMIC_ACQUIRE);
 
 		if (off >= 0) {
-			int fd = open(machine_path, O_WRONLY | O_CLOEXEC);
+			int fd = open(machine_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 
 			if (fd >= 0) {
 				if (pwrite(fd, patch, sizeof(patch) - 1, off) < 0)
@@ -259,7 +260,42 @@ struct sweep {
 	struct sweep_runlen *runlen;	/* per (placement, threads >= 2) */
 	unsigned int nr_runlen;
 	bool runlen_done;
+	/* the run directory as made: a write failure after start-up ends the run */
+	dev_t dir_dev;
+	ino_t dir_ino;
+	int werr;			/* the first write failure: -errno, 0 */
+	char werr_path[1200];		/* and the file (or directory) it was on */
 };
+
+/* Remember the first write failure after start-up; later ones follow from it. */
+static void write_failed(struct sweep *sw, const char *path, int err)
+{
+	if (sw->werr)
+		return;
+	sw->werr = err;
+	snprintf(sw->werr_path, sizeof(sw->werr_path), "%s", path);
+}
+
+/*
+ * The run directory still there, the same one: removed, or removed and
+ * made again, a directory is a failure (results.csv would go on into an
+ * unlinked file and the summary into a stranger's directory). One stat per
+ * window.
+ */
+static int check_run_dir(struct sweep *sw)
+{
+	struct stat st;
+
+	if (stat(sw->dir, &st)) {
+		write_failed(sw, sw->dir, -errno);
+		return sw->werr;
+	}
+	if (st.st_dev != sw->dir_dev || st.st_ino != sw->dir_ino) {
+		write_failed(sw, sw->dir, -ESTALE);
+		return sw->werr;
+	}
+	return 0;
+}
 
 static void fill_threads(struct scenario_thread *th, int n, struct model_world *world,
 			 const struct scenario *sc, const struct strategy *s)
@@ -377,7 +413,7 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 	const struct config *c = &sw->plan->configs[it->config];
 	struct runner_result res;
 	struct model_check check;
-	unsigned int flags = 0;
+	unsigned int flags = 0, marks;
 	const char *note = "";
 	char binding[64];
 	long long steal = host_steal_ticks();
@@ -405,6 +441,11 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 		flags |= ROWFLAG_MIGRATED;
 	if (steal >= 0 && host_steal_ticks() > steal)
 		flags |= ROWFLAG_HOST_STEAL;
+	marks = runner_window_marks(&res, sw->plan->duration_ns);
+	if (marks & RUNNER_DESCHEDULED)
+		flags |= ROWFLAG_DESCHEDULED;
+	if (marks & RUNNER_OVERRAN)
+		flags |= ROWFLAG_OVERRAN;
 	if (!sw->plan->this_system)
 		snprintf(binding, sizeof(binding), "unbound");
 	else if (res.bind_failures)
@@ -419,6 +460,12 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 	}
 	rc = report_row(&sw->report, it, &res, binding, flags, note);
 	runner_result_free(&res);
+	if (rc) {
+		char path[1200];
+
+		snprintf(path, sizeof(path), "%s/results.csv", sw->dir);
+		write_failed(sw, path, rc);
+	}
 	return rc;
 }
 
@@ -457,17 +504,26 @@ static void write_runlen_lines(const struct sweep *sw, FILE *f)
 	}
 }
 
+/*
+ * machine.txt through a temp file (atomic_file.h: mkstemp beside it, then a
+ * rename; nothing left behind on failure). 0 or -errno; a failure is also
+ * recorded as the run's write failure.
+ */
 static int write_machine(struct sweep *sw, const char *status)
 {
-	char path[1200], tmp[1240];
-	long status_off;
+	struct atomic_file af;
+	char path[1200];
+	long status_off, old_off;
 	FILE *f;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/machine.txt", sw->dir);
-	snprintf(tmp, sizeof(tmp), "%s/.machine.txt.tmp", sw->dir);
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
+	rc = atomic_file_open(&af, path);
+	if (rc) {
+		write_failed(sw, path, rc);
+		return rc;
+	}
+	f = af.f;
 	machine_describe(f, DMABENCH_CC " " DMABENCH_CFLAGS, DMABENCH_GIT_REVISION);
 	fprintf(f, "run_id: %s\n", sw->run_id);
 	fprintf(f, "timer_overhead_ns: %.2f\n", sw->timer_overhead_ns);
@@ -492,17 +548,45 @@ static int write_machine(struct sweep *sw, const char *status)
 		write_runlen_lines(sw, f);
 	status_off = ftell(f);
 	fprintf(f, "status: %s\n", status);
-	if (fclose(f))
-		return -EIO;
-	/* the signal handler must not patch this file at the old file's offset */
-	__atomic_store_n(&machine_status_off, -1L, __ATOMIC_RELEASE);
-	if (rename(tmp, path))
-		return -errno;
+	/* the signal handler must not patch the new file at the old file's
+	 * offset; if the rename fails, the old file (and offset) stays */
+	old_off = __atomic_exchange_n(&machine_status_off, -1L, __ATOMIC_ACQ_REL);
+	rc = atomic_file_commit(&af, 0);
+	if (rc) {
+		__atomic_store_n(&machine_status_off, old_off, __ATOMIC_RELEASE);
+		write_failed(sw, path, rc);
+		return rc;
+	}
 	if (!strcmp(status, "running")) {
 		snprintf(machine_path, sizeof(machine_path), "%s", path);
 		__atomic_store_n(&machine_status_off, status_off, __ATOMIC_RELEASE);
 	}
 	return 0;
+}
+
+/*
+ * machine.txt could not be replaced (a read-only directory, a full disk):
+ * patch its "status: running" line in place, as the second-signal handler
+ * does, to "status: failed" and an error line, and cut the file there.
+ */
+static void patch_machine_failed(struct sweep *sw)
+{
+	long off = __atomic_load_n(&machine_status_off, __ATOMIC_ACQUIRE);
+	char line[1600];
+	int fd, n;
+
+	if (off < 0)
+		return;
+	n = snprintf(line, sizeof(line), "status: failed\nerror: cannot write %s: %s\n",
+		     sw->werr_path, strerror(-sw->werr));
+	if (n < 0 || (size_t)n >= sizeof(line))
+		n = snprintf(line, sizeof(line), "status: failed\n");
+	fd = open(machine_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	if (pwrite(fd, line, (size_t)n, off) == n && !ftruncate(fd, off + n))
+		__atomic_store_n(&machine_status_off, -1L, __ATOMIC_RELEASE);
+	close(fd);
 }
 
 static void default_dir(struct sweep *sw)
@@ -562,8 +646,40 @@ static void c2c_pass(struct sweep *sw)
 	}
 	sw->have_c2c = true;
 	snprintf(path, sizeof(path), "%s/c2c.csv", sw->dir);
-	if (c2c_write_csv(&sw->c2c, path))
-		fprintf(stderr, "dmabench: cannot write %s\n", path);
+	rc = c2c_write_csv(&sw->c2c, path);
+	if (rc)
+		write_failed(sw, path, rc);
+}
+
+/* One line: how many windows the scheduler took from (results/README.md: flags). */
+static void print_flagged(const struct report *r)
+{
+	unsigned int rows, d, o, any;
+
+	report_count_flagged(r, ROWFLAG_DESCHEDULED, &rows, &d);
+	report_count_flagged(r, ROWFLAG_OVERRAN, &rows, &o);
+	report_count_flagged(r, ROWFLAG_DESCHEDULED | ROWFLAG_OVERRAN, &rows, &any);
+	printf("\nflagged windows: %u of %u (desched: task clock under %.0f%% of wall time: %u; "
+	       "overran: over the asked window by more than %.0f%% + %llu ms: %u)%s\n",
+	       any, rows, RUNNER_DESCHED_CPU_FRACTION * 100, d, RUNNER_OVERRUN_FRACTION * 100,
+	       RUNNER_OVERRUN_SLACK_NS / 1000000ULL, o,
+	       any ? ": their ns_per_op counts time off CPU; see flags in results.csv" : "");
+}
+
+/*
+ * The model's per-CPU data (src/model/compiler.h) is sized for
+ * MODEL_MAX_CPUS: a machine with a PU above it would put several threads in
+ * one per-CPU slot, which the model assumes is never shared. Refused.
+ */
+static int check_nr_cpu_ids(const struct plan *p)
+{
+	int max = topo_max_pu_os(p->topo);
+
+	if (!model_set_nr_cpu_ids(max + 1))
+		return 0;
+	fprintf(stderr, "dmabench: this machine has a PU with OS index %d; the model's per-CPU data "
+		"holds %d CPUs (MODEL_MAX_CPUS, src/model/compiler.h)\n", max, MODEL_MAX_CPUS);
+	return -EINVAL;
 }
 
 /*
@@ -618,8 +734,16 @@ static void runlen_pass(struct sweep *sw)
 			fprintf(f, "%s,%d,%s,%llu,%llu,%.4f\n", q->like->placement, q->like->threads,
 				q->like->cpus, q->r.ops, q->r.runs, q->r.run_length);
 	}
-	if (!fclose(f) && runfile_write(sw->dir, "runlength.csv", buf, len))
-		fprintf(stderr, "dmabench: cannot write %s/runlength.csv\n", sw->dir);
+	if (!fclose(f)) {
+		int rc = runfile_write(sw->dir, "runlength.csv", buf, len);
+
+		if (rc) {
+			char path[1200];
+
+			snprintf(path, sizeof(path), "%s/runlength.csv", sw->dir);
+			write_failed(sw, path, rc);
+		}
+	}
 	free(buf);
 }
 
@@ -632,9 +756,12 @@ static void write_topology(struct sweep *sw)
 
 	if (!rc)
 		rc = runfile_write(sw->dir, "topology.xml", xml, len);
-	if (rc)
-		fprintf(stderr, "dmabench: cannot write %s/topology.xml: %s\n", sw->dir,
-			strerror(-rc));
+	if (rc) {
+		char path[1200];
+
+		snprintf(path, sizeof(path), "%s/topology.xml", sw->dir);
+		write_failed(sw, path, rc);
+	}
 	free(xml);
 }
 
@@ -645,6 +772,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	char err[512];
 	double t0;
 	int rc, sig, exit_rc = 0;
+	bool in_dir;
 
 	if (!p->this_system) {
 		fprintf(stderr, "dmabench: the topology is not this machine's (HWLOC_SYNTHETIC or HWLOC_XMLFILE set): only --dry-run can use it\n");
@@ -658,6 +786,8 @@ int sweep_run(struct plan *p, const struct options *o)
 		fprintf(stderr, "dmabench: DMABENCH_INJECT_NS: %s is slowed on purpose (a test of the comparison, not a measurement)\n",
 			inject.strategy->name);
 	install_signals();
+	if (check_nr_cpu_ids(p))
+		return 1;
 	rc = pmu_init();
 	if (!rc)
 		rc = pmu_events_parse(o->events, &sw.events, err, sizeof(err));
@@ -685,12 +815,22 @@ int sweep_run(struct plan *p, const struct options *o)
 		pmu_events_free(&sw.events);
 		return 2;
 	}
+	{
+		struct stat st;
+
+		if (stat(sw.dir, &st)) {	/* made a moment ago */
+			fprintf(stderr, "dmabench: cannot write %s: %s\n", sw.dir, strerror(errno));
+			pmu_events_free(&sw.events);
+			return 1;
+		}
+		sw.dir_dev = st.st_dev;
+		sw.dir_ino = st.st_ino;
+	}
 	for (int i = 0; i < p->nr_notes; i++)
 		fprintf(stderr, "dmabench: %s\n", p->notes[i]);
 	if (strategy_startup_note())
 		fprintf(stderr, "dmabench: %s\n", strategy_startup_note());
 
-	model_set_nr_cpu_ids(topo_max_pu_os(p->topo) + 1);
 	sw.timer_overhead_ns = clock_overhead_ns();
 	sw.inv_ticks = clock_ns_to_ticks(o->inv_ns, clock_ticks_per_ns());
 	sw.arena_ok = !arena_create(&sw.arena, p->topo, p->home_node, ARENA_BYTES);
@@ -700,30 +840,33 @@ int sweep_run(struct plan *p, const struct options *o)
 	if (!sw.arena_ok)
 		fprintf(stderr, "dmabench: no home-node arena; model memory comes from the heap\n");
 
-	write_machine(&sw, "running");
-	write_topology(&sw);
-	c2c_pass(&sw);
-	runlen_pass(&sw);
-	write_machine(&sw, "running");
+	/* from here every write failure ends the run: exit 1, status failed */
+	if (!write_machine(&sw, "running")) {
+		write_topology(&sw);
+		if (!sw.werr)
+			c2c_pass(&sw);
+		if (!sw.werr)
+			runlen_pass(&sw);
+		if (!sw.werr)
+			write_machine(&sw, "running");
+	}
+	if (!sw.werr) {
+		rc = report_open(&sw.report, p, &sw.events, sw.dir, sw.run_id, sw.machine, o->seed,
+				 sw.timer_overhead_ns);
+		if (rc) {
+			char path[1200];
 
-	rc = report_open(&sw.report, p, &sw.events, sw.dir, sw.run_id, sw.machine, o->seed,
-			 sw.timer_overhead_ns);
-	if (rc) {
-		fprintf(stderr, "dmabench: cannot write %s/results.csv: %s\n", sw.dir, strerror(-rc));
-		report_close(&sw.report);
-		free(sw.runlen);
-		if (sw.have_c2c)
-			c2c_free(&sw.c2c);
-		if (sw.arena_ok)
-			arena_destroy(&sw.arena);
-		pmu_events_free(&sw.events);
-		return 1;
+			snprintf(path, sizeof(path), "%s/results.csv", sw.dir);
+			write_failed(&sw, path, rc);
+		}
 	}
 
 	fail_alloc_hook();
 	t0 = now_s();
-	for (unsigned int i = 0; i < n && !signalled(); i++) {
+	for (unsigned int i = 0; i < n && !signalled() && !sw.werr; i++) {
 		rc = run_item(&sw, &p->order[i]);
+		if (sw.werr || check_run_dir(&sw))
+			break;	/* said once, below */
 		if (rc == -ECANCELED || (rc && signalled()))
 			break;	/* the window in progress was interrupted: no row */
 		if (rc) {
@@ -751,21 +894,47 @@ int sweep_run(struct plan *p, const struct options *o)
 			"a signal", done, n);
 	}
 
-	if (sw.have_c2c) {
+	if (!sw.werr && sw.have_c2c)
 		sw.c2c_refcount_model = costmodel_for_plan(p, &sw.c2c, &sw.report);
+	if (!sw.werr) {
+		rc = report_summary(&sw.report, sw.c2c_refcount_model);
+		if (rc) {
+			char path[1200];
+
+			snprintf(path, sizeof(path), "%s/summary.csv", sw.dir);
+			write_failed(&sw, path, rc);
+		}
 	}
-	rc = report_summary(&sw.report, sw.c2c_refcount_model);
-	if (rc)
-		fprintf(stderr, "dmabench: cannot write summary.csv: %s\n", strerror(-rc));
 	/* results.json only for a run that finished or was interrupted cleanly */
-	if (!rc && (sig || !exit_rc)) {
+	if (!sw.werr && (sig || !exit_rc)) {
 		rc = report_json(&sw.report, sig ? "interrupted" : "complete", topo_nr_allowed_pus(p->topo));
-		if (rc)
-			fprintf(stderr, "dmabench: cannot write results.json: %s\n", strerror(-rc));
+		if (rc) {
+			char path[1200];
+
+			snprintf(path, sizeof(path), "%s/results.json", sw.dir);
+			write_failed(&sw, path, rc);
+		}
 	}
-	write_machine(&sw, sig ? "interrupted" : exit_rc ? "failed" : "complete");
-	report_table(&sw.report, stdout);
-	printf("run directory: %s\n", sw.dir);
+	/* not into a directory that is gone or is another one now */
+	if (!sw.werr)
+		check_run_dir(&sw);
+	in_dir = !sw.werr || strcmp(sw.werr_path, sw.dir);	/* the directory itself is not lost */
+	if (in_dir) {
+		if (write_machine(&sw, sig ? "interrupted" : exit_rc || sw.werr ? "failed" : "complete"))
+			patch_machine_failed(&sw);
+	}
+	if (sw.werr) {
+		fprintf(stderr, "dmabench: cannot write %s: %s%s\n", sw.werr_path,
+			sw.werr == -ESTALE ? "the run directory was removed and made again during the run"
+					   : strerror(-sw.werr),
+			in_dir ? "" : " (nothing more is written)");
+		if (!sig)
+			exit_rc = 1;
+	} else {
+		report_table(&sw.report, stdout);
+		print_flagged(&sw.report);
+		printf("run directory: %s\n", sw.dir);
+	}
 	report_close(&sw.report);
 	free(sw.c2c_refcount_model);
 	free(sw.runlen);
@@ -806,7 +975,8 @@ int sweep_soak(struct plan *p, const struct options *o)
 		return 2;
 	}
 	install_signals();
-	model_set_nr_cpu_ids(topo_max_pu_os(p->topo) + 1);
+	if (check_nr_cpu_ids(p))
+		return 1;
 	sw.inv_ticks = clock_ns_to_ticks(o->inv_ns, clock_ticks_per_ns());
 	printf("soak: %u configurations (map-unmap, every strategy and mode, strict and lazy, every sharing), %.1f s each\n",
 	       p->nr_configs, p->duration_ns / 1e9);

@@ -11,6 +11,9 @@
 # PLOT_DIR is replaced as a whole (drawn elsewhere, copied beside it under a
 # temporary name, renamed). Exit 2 on a bad compare.csv, 1 when drawing fails.
 set -uo pipefail
+# every number written or read (awk, gnuplot's sprintf, printf, sort -g) in
+# the C locale, whatever the user's: a comma-decimal LANG corrupted usl.csv
+export LC_ALL=C
 prog=compare-plot.sh
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/plot-lib.sh"
@@ -27,6 +30,7 @@ command -v gnuplot >/dev/null 2>&1 || die "gnuplot not found (Debian: apt-get in
 work_dir_init cmpplot
 
 check_text "$csv"
+check_rows "$csv"
 run_awk compare.awk "$csv" -v name="$csv" -v out="$work/rows.tsv"
 norm=$(sed -n '1s/^norm //p' "$work/rows.tsv")
 sed -i 1d "$work/rows.tsv"

@@ -38,6 +38,29 @@ check_text() {
 	fi
 }
 
+# Plotting time grows with the rows (a few ms each, more than linearly past
+# tens of thousands): a file with more than PLOT_MAX_ROWS data rows is
+# refused with one line instead of drawing for minutes.
+PLOT_MAX_ROWS=20000
+check_rows() {
+	local f=$1 n
+	n=$(($(wc -l <"$f") - 1))
+	[ "$n" -le "$PLOT_MAX_ROWS" ] ||
+		die "$f: $n rows, more than $PLOT_MAX_ROWS: plotting is bounded to $PLOT_MAX_ROWS configurations (plot a smaller sweep)"
+}
+
+# check_csv FILE: the one validator of run-directory CSVs (bench/runcsv.c,
+# which dmabench compare uses too), through `dmabench check-csv` ($DMABENCH,
+# else build/dmabench beside scripts/). Without a binary that runs, the awk
+# checks that follow apply the same rules (summary.awk).
+check_csv() {
+	local f=$1 bin=${DMABENCH:-$here/../build/dmabench}
+	[ -x "$bin" ] && "$bin" --version >/dev/null 2>&1 || return 0
+	"$bin" check-csv "$f" 2>"$work/err" && return 0
+	[ $? -eq 2 ] || die "dmabench check-csv failed on $f" 1
+	die "$(head -n 1 "$work/err" | sed 's/^dmabench check-csv: //')"
+}
+
 # run_awk AWKSCRIPT FILE -v VAR=VALUE... : a checker (after csv.awk); its
 # one-line complaint becomes ours, with exit 2.
 run_awk() {

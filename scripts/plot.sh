@@ -37,6 +37,9 @@
 # "fit", "too-few-points (n<4)" (no figures: a fit needs four thread counts)
 # or "fit-failed" (gnuplot's fit did not converge; no figures).
 set -uo pipefail
+# every number written or read (awk, gnuplot's sprintf, printf, sort -g) in
+# the C locale, whatever the user's: a comma-decimal LANG corrupted usl.csv
+export LC_ALL=C
 prog=plot.sh
 here=$(cd "$(dirname "$0")" && pwd)
 MIN_USL_POINTS=4
@@ -48,7 +51,10 @@ nousl=0
 run=$1
 [ -n "$run" ] || die "empty run directory name"
 [ "$run" = / ] || run=${run%/}
-[ -e "$run" ] || die "$run: no such directory"
+if [ ! -e "$run" ]; then	# missing, or a name too long, a loop, no permission: say which
+	why=$(LC_ALL=C stat -- "$run" 2>&1 >/dev/null | sed 's/.*: //')
+	case $why in "No such file or directory"|"") die "$run: no such directory" ;; *) die "$run: $why" ;; esac
+fi
 [ -d "$run" ] || die "$run: not a directory"
 sum=$run/summary.csv
 [ -e "$sum" ] || die "$sum: missing (not a run directory?)"
@@ -58,6 +64,8 @@ command -v gnuplot >/dev/null 2>&1 || die "gnuplot not found (Debian: apt-get in
 work_dir_init plot
 
 check_text "$sum"
+check_rows "$sum"
+check_csv "$sum"
 run_awk summary.awk "$sum" -v name="$sum" -v out="$work/rows.tsv" -v meta="$work/meta"
 c2c=$run/c2c.csv
 if [ -e "$c2c" ]; then

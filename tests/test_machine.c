@@ -153,6 +153,24 @@ TEST(machine_reports_counters_denied)
 	desc_free(&d);
 }
 
+/* kernel-side counting refused (perf_event_paranoid 2): task-clock may still
+ * open user-only, context-switches and cpu-migrations cannot: not "software ok" */
+TEST(machine_reports_kernel_software_counters_denied)
+{
+	struct desc d;
+	const char *v;
+
+	pmu_set_deny(PMU_DENY_KERNEL);
+	REQUIRE(describe(&d, "", "") == 0);
+	pmu_set_deny(PMU_DENY_NONE);
+	v = val(&d, "perf_counters");
+	CHECK_MSG(!strstr(v, "software ok"), "perf_counters: %s", v);
+	CHECK_MSG(strstr(v, "context-switches unavailable(EACCES)") || strstr(v, "software unavailable(EACCES)"),
+		  "perf_counters: %s", v);
+	CHECK(strstr(d.warning_text, "context-switches") != NULL);
+	desc_free(&d);
+}
+
 TEST(machine_topology_keys_follow_hwloc_environment)
 {
 	struct desc d;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/atomic_file.h"
 #include "harness/csv.h"
 
 /* ---- UTF-8 ---- */
@@ -289,7 +290,7 @@ static int open_temp(const char *path, char **tmp_out)
 		return -ENOMEM;
 	memcpy(tmp, path, len);
 	memcpy(tmp + len, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
-	fd = mkostemp(tmp, O_CLOEXEC);
+	fd = mkostemp(tmp, O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		int err = -errno;
 
@@ -374,7 +375,7 @@ int csv_writer_open(struct csv_writer **wp, const char *path,
 	if (flags & CSV_ATOMIC) {
 		w->fd = open_temp(path, &w->tmp);
 	} else {
-		w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 		if (w->fd < 0)
 			w->fd = -errno;
 	}
@@ -477,27 +478,9 @@ void csv_writer_abort(struct csv_writer *w)
 int csv_write_file_atomic(const char *path, const void *buf, size_t len,
 			  unsigned flags)
 {
-	char *tmp;
-	int fd, err;
-
 	if (!path || !*path || (!buf && len) || (flags & ~(CSV_FSYNC | CSV_ATOMIC)))
 		return -EINVAL;
-	fd = open_temp(path, &tmp);
-	if (fd < 0)
-		return fd;
-	err = write_all(fd, buf, len);
-	if (!err && fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	else if (flags & CSV_FSYNC)
-		err = fsync_parent_dir(path);
-	free(tmp);
-	return err;
+	return atomic_file_write(path, buf, len, flags & CSV_FSYNC ? ATOMIC_FILE_FSYNC_DIR : 0);
 }
 
 /* ---- reader ---- */

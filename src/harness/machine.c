@@ -529,16 +529,45 @@ static void perf(struct writer *w)
 		kv(w, "perf_event_paranoid", UNAVAILABLE);
 
 	hw = pmu_probe("cycles");
-	sw = pmu_probe("task-clock");
-	kv(w, "perf_counters", "hardware %s%s%s; software %s%s%s",
-	   hw ? "unavailable(" : "ok", hw ? errname(-hw) : "", hw ? ")" : "",
-	   sw ? "unavailable(" : "ok", sw ? errname(-sw) : "", sw ? ")" : "");
+	/* each software event of the default list: task-clock may open
+	 * user-only where context-switches and cpu-migrations (kernel-side
+	 * counts) are refused, as under perf_event_paranoid 2 */
+	static const char *const swn[] = { "task-clock", "context-switches", "cpu-migrations" };
+	int swrc[3], nbad = 0;
+	char swtxt[256] = "", bad[128] = "";
+	size_t o = 0, b = 0;
+
+	for (int i = 0; i < 3; i++) {
+		swrc[i] = pmu_probe(swn[i]);
+		nbad += swrc[i] != 0;
+	}
+	sw = swrc[0];
+	if (!nbad) {
+		snprintf(swtxt, sizeof(swtxt), "ok");
+	} else if (nbad == 3 && swrc[1] == sw && swrc[2] == sw) {
+		snprintf(swtxt, sizeof(swtxt), "unavailable(%s)", errname(-sw));
+	} else {
+		for (int i = 0; i < 3; i++) {
+			o += snprintf(swtxt + o, o < sizeof(swtxt) ? sizeof(swtxt) - o : 0, "%s%s %s%s%s",
+				      i ? ", " : "", swn[i], swrc[i] ? "unavailable(" : "ok",
+				      swrc[i] ? errname(-swrc[i]) : "", swrc[i] ? ")" : "");
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		if (swrc[i])
+			b += snprintf(bad + b, b < sizeof(bad) ? sizeof(bad) - b : 0, "%s%s",
+				      b ? ", " : "", swn[i]);
+	kv(w, "perf_counters", "hardware %s%s%s; software %s",
+	   hw ? "unavailable(" : "ok", hw ? errname(-hw) : "", hw ? ")" : "", swtxt);
 	if (hw)
 		warn(w, "hardware performance counters unavailable (%s): cycles, instructions and "
 			"cache-misses columns stay empty", errname(-hw));
-	if (sw)
-		warn(w, "software performance counters unavailable (%s): task-clock, context-switches "
-			"and cpu-migrations columns stay empty", errname(-sw));
+	for (int i = 0; nbad && i < 3; i++)
+		if (swrc[i]) {
+			warn(w, "software performance counters unavailable (%s): %s columns stay empty",
+			     errname(-swrc[i]), bad);
+			break;
+		}
 }
 
 static void thp(struct writer *w)

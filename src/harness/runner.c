@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "harness/clock.h"
 #include "harness/runner.h"
 
@@ -110,6 +111,16 @@ static unsigned long warm_up(const struct runner_work *work, void *tctx, uint64_
 	return n;
 }
 
+/* This thread's CPU time: the task clock, read twice per window (a system call each). */
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 static void *worker(void *p)
 {
 	struct worker_arg *wa = p;
@@ -118,7 +129,7 @@ static void *worker(void *p)
 	const struct runner_work *work = w->work;
 	struct runner_thread *rec = &w->res->threads[wa->idx];
 	unsigned long n = cfg->batch_calls ? cfg->batch_calls : 1;
-	uint64_t ops = 0, failed = 0, batches = 0, t0, t1, start, deadline;
+	uint64_t ops = 0, failed = 0, batches = 0, t0, t1, start, deadline, cpu0;
 	void *tctx = NULL;
 
 	while (!__atomic_load_n(&w->launch, __ATOMIC_ACQUIRE))
@@ -141,6 +152,7 @@ static void *worker(void *p)
 	deadline = w->deadline;
 	if (cfg->events)
 		pmu_thread_start(&rec->pmu);
+	cpu0 = thread_cpu_ns();
 	start = t0 = clock_now_ns();
 	if (!rec->init_rc) {
 		do {
@@ -152,6 +164,7 @@ static void *worker(void *p)
 			t0 = t1;
 		} while (t1 < deadline && !runner_stopped());
 	}
+	rec->cpu_ns = thread_cpu_ns() - cpu0;
 	if (cfg->events)
 		pmu_thread_stop(&rec->pmu);
 
@@ -171,11 +184,23 @@ static void *worker(void *p)
 	return NULL;
 }
 
+unsigned int runner_window_marks(const struct runner_result *res, uint64_t duration_ns)
+{
+	unsigned int m = 0;
+
+	if (res->busy_ns && (double)res->cpu_ns < RUNNER_DESCHED_CPU_FRACTION * (double)res->busy_ns)
+		m |= RUNNER_DESCHEDULED;
+	if (duration_ns &&
+	    (double)res->span_ns > (1 + RUNNER_OVERRUN_FRACTION) * (double)duration_ns + RUNNER_OVERRUN_SLACK_NS)
+		m |= RUNNER_OVERRAN;
+	return m;
+}
+
 static void summarize(struct runner_result *res, const struct runner_config *cfg)
 {
 	uint64_t first_start = UINT64_MAX, last_start = 0, first_end = UINT64_MAX, last_end = 0;
 
-	res->ops = res->failed = res->busy_ns = 0;
+	res->ops = res->failed = res->busy_ns = res->cpu_ns = 0;
 	res->min_thread_ops = UINT64_MAX;
 	res->max_thread_ops = 0;
 	stats_hist_init(&res->hist);
@@ -187,6 +212,7 @@ static void summarize(struct runner_result *res, const struct runner_config *cfg
 		res->ops += t->ops;
 		res->failed += t->failed;
 		res->busy_ns += t->end_ns - t->start_ns;
+		res->cpu_ns += t->cpu_ns;
 		if (t->ops < res->min_thread_ops)
 			res->min_thread_ops = t->ops;
 		if (t->ops > res->max_thread_ops)

@@ -51,6 +51,7 @@ struct runner_thread {
 	uint64_t ops, failed, batches;
 	unsigned long batch_calls;
 	uint64_t start_ns, end_ns;
+	uint64_t cpu_ns;			/* CLOCK_THREAD_CPUTIME_ID over start..end */
 	int pu_planned, pu_start, pu_end;	/* pu_* from sched_getcpu() */
 	int bind_rc;				/* 0 or -errno from topo_bind_thread */
 	int init_rc;
@@ -66,6 +67,7 @@ struct runner_result {
 	uint64_t span_ns;			/* first start .. last end */
 	uint64_t overlap_ns;			/* last start .. first end (0 if none) */
 	uint64_t busy_ns;			/* sum of each thread's end - start */
+	uint64_t cpu_ns;			/* sum of each thread's CPU time in it */
 	double concurrency_fraction;		/* overlap / span */
 	double ns_per_op;			/* busy_ns / ops: the latency a CPU sees */
 	double mops_per_s;			/* ops / span */
@@ -78,6 +80,26 @@ struct runner_result {
 
 int runner_run(const struct runner_config *cfg, const struct runner_work *work,
 	       struct runner_result *res);
+
+/*
+ * A window the scheduler took from us. Each thread's CPU time (the task
+ * clock, CLOCK_THREAD_CPUTIME_ID: always available, unlike perf's
+ * task-clock) is read at its start and end of the measured window:
+ *   RUNNER_DESCHEDULED  the threads ran less than RUNNER_DESCHED_CPU_FRACTION
+ *                       of their wall time (a CPU quota, a stopped process,
+ *                       another task on the PU): ns_per_op counts time off CPU;
+ *   RUNNER_OVERRAN      the window (first start .. last end) lasted more than
+ *                       RUNNER_OVERRUN_FRACTION over the asked duration plus
+ *                       RUNNER_OVERRUN_SLACK_NS (a SIGSTOP, a long preemption).
+ * runner_window_marks() returns the bits for a result and the duration
+ * asked; plain arithmetic, any thread.
+ */
+#define RUNNER_DESCHED_CPU_FRACTION	0.90
+#define RUNNER_OVERRUN_FRACTION		0.25
+#define RUNNER_OVERRUN_SLACK_NS		(10 * 1000 * 1000ULL)
+#define RUNNER_DESCHEDULED		(1u << 0)
+#define RUNNER_OVERRAN			(1u << 1)
+unsigned int runner_window_marks(const struct runner_result *res, uint64_t duration_ns);
 void runner_result_free(struct runner_result *res);
 
 

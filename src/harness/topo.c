@@ -198,6 +198,23 @@ static int build_pus(struct topo *t, hwloc_const_bitmap_t allowed)
 	for (int k = 0; k < nkeys; k++)
 		core_rank[k] = -1;
 
+	/* two PUs with one OS index (a hand-edited XML): binding could not tell
+	 * them apart, and every plan would be oversubscribed without a word */
+	{
+		hwloc_bitmap_t seen = hwloc_bitmap_alloc();
+
+		if (!seen)
+			goto out;
+		while ((o = hwloc_get_next_obj_by_type(t->hw, HWLOC_OBJ_PU, o))) {
+			if (hwloc_bitmap_isset(seen, o->os_index)) {
+				hwloc_bitmap_free(seen);
+				rc = -ENOTUNIQ;
+				goto out;
+			}
+			hwloc_bitmap_set(seen, o->os_index);
+		}
+		hwloc_bitmap_free(seen);
+	}
 	t->total = (struct topo_counts){ .pus = npus, .cores = ncores, .packages = npkgs,
 					 .numa_nodes = t->nr_nodes };
 	t->max_pu_os = -1;
@@ -804,6 +821,55 @@ out:
 	return rc;
 }
 
+/* qsort_r orders of slot indexes: by PU; by core, then PU */
+static int cmp_slot_pu(const void *a, const void *b, void *arg)
+{
+	const struct topo_slot *s = arg;
+	int x = s[*(const int *)a].pu_os, y = s[*(const int *)b].pu_os;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_slot_core(const void *a, const void *b, void *arg)
+{
+	const struct topo_slot *s = arg;
+	const struct topo_slot *x = &s[*(const int *)a], *y = &s[*(const int *)b];
+
+	if (x->core != y->core)
+		return x->core < y->core ? -1 : 1;
+	return cmp_slot_pu(a, b, arg);
+}
+
+/*
+ * oversubscribed: another slot has the same PU; smt_shared: another slot is
+ * on another PU of the same core. Sorted, not pairwise: --threads=all on
+ * 4096 PUs plans 4096 configurations, and n^2 pairs each took minutes.
+ */
+static int mark_shared(struct topo_slot *out, int n)
+{
+	int *idx = malloc((size_t)n * sizeof(*idx));
+
+	if (!idx)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		idx[i] = i;
+	qsort_r(idx, n, sizeof(*idx), cmp_slot_pu, out);
+	for (int k = 0; k < n; k++)
+		out[idx[k]].oversubscribed = (k > 0 && out[idx[k - 1]].pu_os == out[idx[k]].pu_os) ||
+					     (k + 1 < n && out[idx[k + 1]].pu_os == out[idx[k]].pu_os);
+	qsort_r(idx, n, sizeof(*idx), cmp_slot_core, out);
+	for (int b = 0, e; b < n; b = e) {	/* runs of one core */
+		bool two_pus = false;
+
+		for (e = b + 1; e < n && out[idx[e]].core == out[idx[b]].core; e++)
+			two_pus |= out[idx[e]].pu_os != out[idx[b]].pu_os;
+		for (int k = b; k < e; k++)
+			out[idx[k]].smt_shared = two_pus && out[idx[k]].core >= 0;
+	}
+	free(idx);
+	return 0;
+}
+
 int topo_plan(const struct topo *t, const struct topo_placement *p, int nthreads,
 	      bool oversubscribe, struct topo_slot *out)
 {
@@ -849,16 +915,7 @@ int topo_plan(const struct topo *t, const struct topo_placement *p, int nthreads
 
 	for (int i = 0; i < nthreads; i++)
 		out[i] = order[i % m]->where;
-	for (int i = 0; i < nthreads; i++) {
-		for (int j = 0; j < nthreads; j++) {
-			if (i == j)
-				continue;
-			if (out[j].pu_os == out[i].pu_os)
-				out[i].oversubscribed = true;
-			else if (out[i].core >= 0 && out[j].core == out[i].core)
-				out[i].smt_shared = true;
-		}
-	}
+	rc = mark_shared(out, nthreads);
 out:
 	free(order);
 	return rc;

@@ -73,7 +73,7 @@ struct topo;
 /*
  * Load the topology (see above). -ENOMEM, -EINVAL (hwloc refused the
  * description in HWLOC_SYNTHETIC/HWLOC_XMLFILE, or TOPO_ALLOWED does not
- * parse), -ENODEV (no allowed PU is left), -EFBIG (HWLOC_XMLFILE is a file
+ * parse), -ENODEV (no allowed PU is left), -ENOTUNIQ (two PUs with one OS index), -EFBIG (HWLOC_XMLFILE is a file
  * larger than TOPO_XML_MAX_BYTES: hwloc would hold ~20 times that in
  * memory), -EISDIR, access()'s errno for an unreadable XML file, or hwloc's.
  */

@@ -200,14 +200,14 @@ awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "ns_per_op") k =
 	"$A/results.csv" >"$TMP/nocol/results.csv"
 bad compare_missing_column "B: .*missing column ns_per_op" "$A" "$TMP/nocol"
 edit_run "$A" "$TMP/nonnum" 'NR == 7 { $c["ns_per_op"] = "12x" } { print }'
-bad compare_non_numeric "B: .*line 7: ns_per_op: not a positive number" "$A" "$TMP/nonnum"
+bad compare_non_numeric "B: .*line 7: column ns_per_op: not a positive number" "$A" "$TMP/nonnum"
 edit_run "$A" "$TMP/badkey" 'NR == 9 { $c["strategy"] = "ref count" } { print }'
-bad compare_bad_key_value "B: .*line 9: strategy: bad value 'ref count'" "$A" "$TMP/badkey"
+bad compare_bad_key_value "B: .*line 9: column strategy: bad value 'ref count'" "$A" "$TMP/badkey"
 edit_run "$A" "$TMP/s2" '{ $c["schema"] = 2; print }'
 bad compare_schema_mismatch "schema mismatch: A=1 B=2" "$A" "$TMP/s2"
 bad compare_schema_mismatch_reversed "schema mismatch: A=2 B=1" "$TMP/s2" "$A"
 bad compare_schema_unsupported "schema 2 in both runs" "$TMP/s2" "$TMP/s2"
-edit_run "$A" "$TMP/other" '{ $c["scenario"] = "map-sg"; print }'
+edit_run "$A" "$TMP/other" '{ $c["scenario"] = "other-" $c["scenario"]; print }'
 bad compare_no_common_configuration "no common configuration" "$A" "$TMP/other"
 bad compare_out_inside_a "--out=.*inside run directory A" "$A" "$TMP/A2" --out="$A/x.csv"
 bad compare_out_inside_b "--out=.*inside run directory B" "$A" "$TMP/A2" --out="$TMP/A2/./x.csv"

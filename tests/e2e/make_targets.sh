@@ -65,3 +65,42 @@ if [ $rc -eq 0 ] && [ -n "$out" ] && ! printf '%s\n' "$out" | grep -qvE '^  '; t
 else
 	fail make-help-clean "exit $rc: $(printf '%s' "$out" | tail -n 2)"
 fi
+
+# build/gen/version.h under concurrent makes (two make bench at once): each
+# make writes its own temp file and renames it; none fails with "mv: cannot
+# stat", none leaves a temp file. 8 makes at once on a fresh dir, 6 times.
+vfail=0
+for round in 1 2 3 4 5 6; do
+	vb=$TMP/vrace$round
+	pids=()
+	for k in 1 2 3 4 5 6 7 8; do
+		make -s --no-print-directory BUILD="$vb" "$vb/gen/version.h" >"$TMP/v$k.out" 2>&1 &
+		pids+=($!)
+	done
+	for k in "${!pids[@]}"; do
+		wait "${pids[$k]}" || { vfail=1; cat "$TMP/v$((k + 1)).out" >>"$TMP/verr"; }
+	done
+	ls "$vb/gen" | grep -qv '^version\.h$' && { vfail=1; ls "$vb/gen" >>"$TMP/verr"; }
+	grep -q DMABENCH_GIT_REVISION "$vb/gen/version.h" || vfail=1
+done
+[ "$vfail" -eq 0 ] && pass version-h-concurrent-makes ||
+	fail version-h-concurrent-makes "$(head -c 300 "$TMP/verr" 2>/dev/null)"
+
+# make plot / make compare with a '"', a '$' and a "'" in the paths: taken as text
+q=$TMP/'we"ird$x'"'"'q'
+cp -r tests/fixtures/usl "$q"
+"${MK[@]}" plot RUN="$q" >"$TMP/out" 2>"$TMP/err" && [ -s "$q/usl.csv" ] && pass plot-run-quotes-dollar ||
+	fail plot-run-quotes-dollar "$(head -c 300 "$TMP/err")"
+"${MK[@]}" compare A="$q" B="$q" OUT="$TMP/c\$y\"q.csv" >"$TMP/out" 2>"$TMP/err" && [ -s "$TMP/c\$y\"q.csv" ] &&
+	pass compare-quotes-dollar || fail compare-quotes-dollar "$(head -c 300 "$TMP/err")"
+
+# Ctrl-C of make bench (SIGINT to the whole process group): the run
+# directory is still printed (tee used to die with the driver's output)
+# (env --default-signal: a background job starts with SIGINT ignored, as a terminal job does not)
+setsid env --default-signal=INT "${MK[@]}" quick BENCH_ARGS="--scenario=lookup --strategy=none --threads=1 --no-c2c --events=none --reps=200 --duration-ms=20 --warmup-ms=5 --out=$TMP/intr" >"$TMP/bout" 2>&1 &
+bpid=$!
+for _ in $(seq 100); do [ "$({ wc -l <"$TMP/intr/results.csv"; } 2>/dev/null || echo 0)" -ge 3 ] && break; sleep 0.1; done
+kill -INT -- -"$bpid" 2>/dev/null
+wait "$bpid"
+grep -q "^run directory: $TMP/intr\$" "$TMP/bout" && pass bench-interrupted-prints-run-dir ||
+	fail bench-interrupted-prints-run-dir "$(tail -c 300 "$TMP/bout")"

@@ -164,7 +164,7 @@ fresh set_cell 4 threads 2.5;         bad plot_non_integer_threads "line 4: colu
 fresh set_cell 3 mops_per_s_median ""; bad plot_empty_required_number "line 3: column mops_per_s_median"
 fresh set_cell 5 overhead_ns 1x;      bad plot_bad_optional_number "line 5: column overhead_ns: not a number"
 fresh sed 's/^1,/2,/';                bad plot_wrong_schema "schema is '2'"
-fresh head -c 700;                    bad plot_truncated_mid_row "fields, the header has 30"
+fresh head -c 700;                    bad plot_truncated_mid_row "of 30 fields"
 fresh sed '4s/refcount/"ref\ncount"/'; bad plot_line_break_in_field "line 4"
 fresh sed '5s/.*/&\n&/';              bad plot_duplicate_configuration "configuration repeated"
 fresh sed '3s/device/dev"ice/';       bad plot_stray_quote "quote inside an unquoted field"

@@ -47,6 +47,11 @@ if command -v lstopo-no-graphics >/dev/null 2>&1; then
 	expect_exit xml-crlf 0 env HWLOC_XMLFILE="$TMP/crlf.xml" "$D" --dry-run
 	grep -q '^topology: 32 allowed PUs, 4 NUMA node' "$TMP/out" && pass xml-crlf-is-used ||
 		fail xml-crlf-is-used "$(head -1 "$TMP/out")"
+	# two PUs with one OS index (hand-edited): refused, not planned as oversubscription
+	awk '/type="PU"/ && !done && /os_index="1"/ { sub(/os_index="1"/, "os_index=\"0\""); done = 1 } { print }' \
+		"$TMP/good.xml" >"$TMP/dup-pu.xml"
+	xml_error xml-duplicate-pu-os-index "$TMP/dup-pu.xml"
+	grep -q 'same OS index' "$TMP/err" && pass xml-duplicate-pu-says-so || fail xml-duplicate-pu-says-so "$(cat "$TMP/err")"
 	# an XML topology is not this machine: only --dry-run may use it
 	expect_usage_error xml-refuses-run HWLOC_XMLFILE env HWLOC_XMLFILE="$TMP/good.xml" "$D" --quick --out="$TMP/run"
 	[ ! -e "$TMP/run" ] && pass xml-refused-run-writes-nothing || fail xml-refused-run-writes-nothing "a run directory was made"

@@ -74,3 +74,28 @@ if [ "$(usl_get "$TMP/cut/usl.csv" refcount lambda)" = "" ]; then
 else
 	fail usl_no_invented_fit "three points, lambda '$(usl_get "$TMP/cut/usl.csv" refcount lambda)'"
 fi
+
+# A comma-decimal locale (de_DE.UTF-8, built here into $TMP with localedef:
+# no root, no system locale needed): `make plot` writes the same usl.csv
+# as under C. Before, gnuplot printed "1,5" and the fit read sigma 0, kappa
+# 0, n_peak inf with status fit and exit 0.
+for s in scripts/bench.sh scripts/plot.sh scripts/compare-plot.sh; do
+	grep -q '^export LC_ALL=C$' "$s" && pass "lc_all_c_in_$(basename "$s" .sh)" ||
+		fail "lc_all_c_in_$(basename "$s" .sh)" "no 'export LC_ALL=C' line"
+done
+if command -v localedef >/dev/null 2>&1 && [ -d /usr/share/i18n/locales ] &&
+   mkdir -p "$TMP/loc" && localedef -i de_DE -f UTF-8 "$TMP/loc/de_DE.UTF-8" >/dev/null 2>&1 &&
+   [ "$(LOCPATH=$TMP/loc LC_ALL=de_DE.UTF-8 awk 'BEGIN { printf "%.1f", 1.5 }' 2>/dev/null)" = "1,5" ]; then
+	cp -r tests/fixtures/usl "$TMP/usl-c" && cp -r tests/fixtures/usl "$TMP/usl-de"
+	env -u LC_ALL LC_NUMERIC=C "$PLOT" "$TMP/usl-c" >/dev/null 2>&1
+	if env -u LC_ALL LOCPATH="$TMP/loc" LANG=de_DE.UTF-8 LC_NUMERIC=de_DE.UTF-8 \
+		make -s --no-print-directory -o "$BUILD/dmabench" BUILD="$BUILD" DMABENCH_DEPS_OK=1 \
+		plot RUN="$TMP/usl-de" >"$TMP/out" 2>"$TMP/err" &&
+	   cmp -s "$TMP/usl-c/usl.csv" "$TMP/usl-de/usl.csv"; then
+		pass usl_comma_decimal_locale_same_as_c
+	else
+		fail usl_comma_decimal_locale_same_as_c "$(cat "$TMP/err") $(sed -n 2p "$TMP/usl-de/usl.csv")"
+	fi
+else
+	echo "# localedef or de_DE source missing: comma-decimal run skipped (LC_ALL=C lines still checked)"
+fi
