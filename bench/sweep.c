@@ -659,11 +659,12 @@ static void print_flagged(const struct report *r)
 	report_count_flagged(r, ROWFLAG_DESCHEDULED, &rows, &d);
 	report_count_flagged(r, ROWFLAG_OVERRAN, &rows, &o);
 	report_count_flagged(r, ROWFLAG_DESCHEDULED | ROWFLAG_OVERRAN, &rows, &any);
-	printf("\nflagged windows: %u of %u (desched: task clock under %.0f%% of wall time: %u; "
-	       "overran: over the asked window by more than %.0f%% + %llu ms: %u)%s\n",
-	       any, rows, RUNNER_DESCHED_CPU_FRACTION * 100, d, RUNNER_OVERRUN_FRACTION * 100,
-	       RUNNER_OVERRUN_SLACK_NS / 1000000ULL, o,
-	       any ? ": their ns_per_op counts time off CPU; see flags in results.csv" : "");
+	printf("\nflagged windows: %u of %u (desched %u: task clock under %.0f%% of wall time;\n"
+	       "  overran %u: over the asked window by more than %.0f%% + %llu ms)\n",
+	       any, rows, d, RUNNER_DESCHED_CPU_FRACTION * 100, o, RUNNER_OVERRUN_FRACTION * 100,
+	       RUNNER_OVERRUN_SLACK_NS / 1000000ULL);
+	if (any)
+		printf("  their ns_per_op counts time off CPU; see flags in results.csv\n");
 }
 
 /*
