@@ -136,6 +136,7 @@ TEST(call_shaped_here_is_a_permutation_in_calls)
 	CHECK_NEAR(r.run_length_calls, (double)r.calls / r.runs, 1e-9);
 	CHECK_NEAR(r.run_length, 2 * r.run_length_calls, 1e-9);
 	CHECK(isfinite(r.ns_per_call) && r.ns_per_call > 0);
+	CHECK(r.overlap >= 0 && r.overlap <= 1);
 	/* one thread, timed */
 	CHECK_EQ_INT(runlen_time_calls(t, pus[0], &call, 1000, 2, topo_first_numa_node(t), &ns), 0);
 	CHECK(isfinite(ns) && ns > 0);

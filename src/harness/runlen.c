@@ -64,6 +64,7 @@ struct rl_thread {
 	unsigned int *arrived;		/* the start barrier */
 	uint64_t *log;			/* ops values this thread's fetch-adds returned */
 	uint64_t best_ns;		/* the fastest pass */
+	uint64_t start_ns, end_ns;	/* of the last pass: the threads' overlap */
 	uint64_t sink;			/* the spin chain's result, so it is not dropped */
 	int err;
 };
@@ -87,8 +88,10 @@ static void *rl_worker(void *arg)
 	while (__atomic_load_n(a->arrived, __ATOMIC_ACQUIRE) < a->n)
 		;
 	if (!a->call) {
+		a->start_ns = clock_now_ns();
 		for (unsigned long i = 0; i < a->ops; i++)
 			a->log[i] = __atomic_fetch_add(a->counter, 1, __ATOMIC_RELAXED);
+		a->end_ns = clock_now_ns();
 		return NULL;
 	}
 	a->best_ns = UINT64_MAX;
@@ -101,7 +104,9 @@ static void *rl_worker(void *arg)
 				x = spin_chain(x, k);
 				a->log[i + j] = __atomic_fetch_add(a->counter, 1, __ATOMIC_RELAXED);
 			}
-		dt = clock_now_ns() - t0;
+		a->end_ns = clock_now_ns();
+		a->start_ns = t0;
+		dt = a->end_ns - t0;
 		a->sink = x;
 		if (dt < a->best_ns)
 			a->best_ns = dt;
@@ -193,8 +198,18 @@ static int run_threads(struct topo *t, const int *pus, unsigned int n, unsigned 
 		}
 	if (!rc)
 		rc = runlen_from_owners_calls(owner, total, call ? call->rmw_per_call : 1, out);
-	if (!rc)
+	if (!rc) {
+		uint64_t first = UINT64_MAX, last = 0, late = 0, early = UINT64_MAX;
+
 		out->threads = n;
+		for (unsigned int i = 0; i < n; i++) {
+			first = th[i].start_ns < first ? th[i].start_ns : first;
+			late = th[i].start_ns > late ? th[i].start_ns : late;
+			early = th[i].end_ns < early ? th[i].end_ns : early;
+			last = th[i].end_ns > last ? th[i].end_ns : last;
+		}
+		out->overlap = last > first && early > late ? (double)(early - late) / (last - first) : 0;
+	}
 out:
 	if (th)
 		for (unsigned int i = 0; i < n; i++)

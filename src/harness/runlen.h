@@ -37,8 +37,9 @@ struct topo;
 
 #define RUNLEN_DEFAULT_OPS 100000u	/* per thread: ~20 ms at 2 threads */
 
-#define RUNLEN_CALL_DEFAULT_CALLS 20000u	/* per thread: ~1 ms at 2 threads, 30 ns/call */
+#define RUNLEN_CALL_DEFAULT_CALLS 50000u	/* per thread: ~1.5 ms at 2 threads, 30 ns/call */
 #define RUNLEN_SPIN_MAX (1ul << 20)	/* spin iterations per gap: ~0.5 ms */
+#define RUNLEN_MIN_OVERLAP 0.5		/* below it, predict does not use the R */
 
 struct runlen_result {
 	unsigned int threads;
@@ -50,6 +51,9 @@ struct runlen_result {
 	double run_length_calls;	/* calls / runs: R in calls */
 	double ns_per_call;		/* the calibration loop's own ns per call as a
 					 * thread saw it (mean over threads); NAN if not timed */
+	double overlap;			/* the time all n threads ran together over the time
+					 * any ran (0..1): an R from a pass that did not
+					 * overlap (a busy machine) says nothing */
 };
 
 /*
