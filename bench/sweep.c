@@ -276,6 +276,7 @@ struct sweep {
 	bool runlen_done;
 	struct sweep_runlen_call *runlen_calls;	/* per shared-write lookup config, N >= 2 */
 	unsigned int nr_runlen_calls;
+	double runlen_calls_s;			/* the call-shaped pass took, NAN: not run */
 	/* the run directory as made: a write failure after start-up ends the run */
 	dev_t dir_dev;
 	ino_t dir_ino;
@@ -519,6 +520,9 @@ static void write_runlen_lines(const struct sweep *sw, FILE *f)
 				q->like->threads, q->like->cpus, q->r.run_length, q->r.ops, q->r.runs,
 				q->r.overlap, q->r.overlap < RUNLEN_MIN_OVERLAP ? ": the threads hardly ran together, not used" : "");
 	}
+	if (sw->runlen_calls)
+		fprintf(f, "run_length_calls_pass_s: %.3f (%u call-shaped calibrations)\n",
+			sw->runlen_calls_s, sw->nr_runlen_calls);
 	for (unsigned int i = 0; i < sw->nr_runlen_calls; i++) {
 		const struct sweep_runlen_call *q = &sw->runlen_calls[i];
 		const struct config *c = q->like;
@@ -847,6 +851,8 @@ static void runlen_call_pass(struct sweep *sw)
 	const struct plan *p = sw->plan;
 	const struct report *rep = &sw->report;
 
+	double t0 = now_s();
+
 	if (!sw->runlen_done || signalled())
 		return;
 	sw->runlen_calls = calloc(p->nr_configs, sizeof(*sw->runlen_calls));
@@ -922,6 +928,7 @@ static void runlen_call_pass(struct sweep *sw)
 		if (q->rc)
 			q->why = strerror(-q->rc);
 	}
+	sw->runlen_calls_s = now_s() - t0;
 	write_runlength(sw);
 }
 
