@@ -276,7 +276,7 @@ struct sweep {
 	bool runlen_done;
 	struct sweep_runlen_call *runlen_calls;	/* per shared-write lookup config, N >= 2 */
 	unsigned int nr_runlen_calls;
-	double runlen_calls_s;			/* the call-shaped pass took, NAN: not run */
+	double runlen_calls_s;			/* how long the call-shaped pass took */
 	/* the run directory as made: a write failure after start-up ends the run */
 	dev_t dir_dev;
 	ino_t dir_ino;

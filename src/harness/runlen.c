@@ -101,8 +101,12 @@ static void *rl_worker(void *arg)
 
 		for (unsigned long i = 0; i < a->ops; i += rpc)
 			for (unsigned long j = 0; j < rpc; j++) {
+				uint64_t v;
+
 				x = spin_chain(x, k);
-				a->log[i + j] = __atomic_fetch_add(a->counter, 1, __ATOMIC_RELAXED);
+				v = __atomic_fetch_add(a->counter, 1, __ATOMIC_RELAXED);
+				a->log[i + j] = v;
+				x += v;	/* the next gap starts from this RMW's result */
 			}
 		a->end_ns = clock_now_ns();
 		a->start_ns = t0;
