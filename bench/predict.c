@@ -24,6 +24,7 @@
 #include "harness/c2c.h"
 #include "harness/costmodel.h"
 #include "harness/csv.h"
+#include "harness/runlen.h"
 #include "harness/topo.h"
 #include "strategy/strategy.h"
 #include "runfile.h"
@@ -652,49 +653,105 @@ static double measured_ns(const struct prun *r, const struct pkey *k, const char
 	return NAN;
 }
 
-/*
- * R in fetch-adds: --run-length; else the run's calibration at this
- * placement and thread count (own machine only); else the run's one at the
- * most threads; else NAN (random). *src says which.
- */
-static double run_length_for(const struct popts *o, const struct prun *r, bool own,
-			     const char *placement, int threads, char *src, size_t len)
+static const char *rl_cell(const struct csv_table *t, size_t i, int col)
 {
-	int cp, ct, cr, best_n = 0;
-	double best = NAN;
+	return col < 0 ? "" : csv_cell(t, i, (size_t)col);
+}
 
+/*
+ * R for a row: in fetch-adds (*r_fa, the run_length column) and in calls
+ * (*r_calls, what the model divides the handoff by). In order:
+ *   --run-length (fetch-adds, divided by rpc): "given";
+ *   the run's call-shaped calibration of this key (scenario, strategy, mode,
+ *   sharing) at this placement and thread count (own machine only):
+ *   "call-shaped", R in calls directly; else that key's one at the most
+ *   threads: "call-shaped-run-N-threads" (not with --c1-ns: a bare counter
+ *   is what the bare loop measures);
+ *   the bare fetch-add loop's at this placement and thread count (own
+ *   machine only): "bare", divided by rpc; else the bare one at the most
+ *   threads: "bare-run-N-threads";
+ *   else NAN: "random" (or "none" at one thread).
+ * A row whose overlap column says the threads hardly ran together
+ * (RUNLEN_MIN_OVERLAP) is not used. An old runlength.csv (no calibration
+ * column) is all bare rows.
+ */
+static void run_length_for(const struct popts *o, const struct prun *r, bool own,
+			   const struct pkey *k, const char *placement, int threads, double rpc,
+			   double *r_fa, double *r_calls, char *src, size_t len)
+{
+	const struct csv_table *t = r ? &r->rl : NULL;
+	int cp, ct, cr, ck, cs, cst, cm, csh, crc, cov, best_n;
+	double best, best_fa;
+
+	*r_fa = *r_calls = NAN;
 	if (o->have_r) {
 		snprintf(src, len, "given");
-		return o->run_length;
+		*r_fa = o->run_length;
+		*r_calls = o->run_length / rpc;
+		return;
 	}
 	if (threads < 2 || !r || !r->have_rl) {
 		snprintf(src, len, threads < 2 ? "none" : "random");
-		return NAN;
+		return;
 	}
-	cp = csv_col(&r->rl, "placement");
-	ct = csv_col(&r->rl, "threads");
-	cr = csv_col(&r->rl, "run_length");
-	for (size_t i = 0; i < csv_rows(&r->rl); i++) {
-		double v, n;
+	cp = csv_col(t, "placement");
+	ct = csv_col(t, "threads");
+	cr = csv_col(t, "run_length");
+	ck = csv_col(t, "calibration");
+	cs = csv_col(t, "scenario");
+	cst = csv_col(t, "strategy");
+	cm = csv_col(t, "mode");
+	csh = csv_col(t, "sharing");
+	crc = csv_col(t, "r_calls");
+	cov = csv_col(t, "overlap");
+	/* pass 0: call-shaped rows of this key; pass 1: bare rows */
+	for (int pass = 0; pass < 2; pass++) {
+		bool shaped = pass == 0;
 
-		if (csv_cell_double(&r->rl, i, (size_t)cr, &v) || !(v > 0) ||
-		    csv_cell_double(&r->rl, i, (size_t)ct, &n))
+		if (shaped && (ck < 0 || crc < 0 || cs < 0 || cst < 0 || cm < 0 || csh < 0 || o->have_c1))
 			continue;
-		if (own && (int)n == threads && !strcmp(csv_cell(&r->rl, i, (size_t)cp), placement)) {
-			snprintf(src, len, "measured");
-			return v;
+		best_n = 0;
+		best = best_fa = NAN;
+		for (size_t i = 0; i < csv_rows(t); i++) {
+			const char *kind = rl_cell(t, i, ck);
+			double v, fa = NAN, n, ov;
+
+			if (shaped ? strcmp(kind, "call-shaped") : (*kind && strcmp(kind, "bare")))
+				continue;
+			if (shaped && (strcmp(rl_cell(t, i, cs), k->scenario) ||
+				       strcmp(rl_cell(t, i, cst), k->strategy) ||
+				       strcmp(rl_cell(t, i, cm), k->mode) ||
+				       strcmp(rl_cell(t, i, csh), k->sharing)))
+				continue;
+			if (cov >= 0 && !csv_cell_double(t, i, (size_t)cov, &ov) && ov < RUNLEN_MIN_OVERLAP)
+				continue;
+			if (csv_cell_double(t, i, (size_t)(shaped ? crc : cr), &v) || !(v > 0) ||
+			    csv_cell_double(t, i, (size_t)ct, &n))
+				continue;
+			if (shaped)
+				(void)csv_cell_double(t, i, (size_t)cr, &fa);
+			else
+				fa = v;
+			if (own && (int)n == threads && !strcmp(rl_cell(t, i, cp), placement)) {
+				snprintf(src, len, shaped ? "call-shaped" : "bare");
+				*r_fa = fa;
+				*r_calls = shaped ? v : v / rpc;
+				return;
+			}
+			if ((int)n > best_n) {
+				best_n = (int)n;
+				best = v;
+				best_fa = fa;
+			}
 		}
-		if ((int)n > best_n) {
-			best_n = (int)n;
-			best = v;
+		if (!isnan(best)) {
+			snprintf(src, len, "%s-run-%d-threads", shaped ? "call-shaped" : "bare", best_n);
+			*r_fa = best_fa;
+			*r_calls = shaped ? best : best / rpc;
+			return;
 		}
 	}
-	if (isnan(best)) {
-		snprintf(src, len, "random");
-		return NAN;
-	}
-	snprintf(src, len, "run-%d-threads", best_n);
-	return best;
+	snprintf(src, len, "random");
 }
 
 /* ---- threads and placements, as the sweep takes them ---- */
@@ -773,8 +830,8 @@ struct prow {
 	char placement[128];
 	int threads, nodes;
 	bool smt;
-	double hold_ns, visits, h_mean, h_min, r_fetch_adds, lock_hold;
-	char r_src[32];
+	double hold_ns, visits, h_mean, h_min, r_fetch_adds, r_calls, lock_hold;
+	char r_src[40];
 	struct costmodel_band band;
 	double alpha, beta, measured;
 	const char *warning;
@@ -860,7 +917,7 @@ static int predict_rows(const struct popts *o, struct topo *t, const struct c2c_
 				snprintf(w->placement, sizeof(w->placement), "%s", topo_placement_name(&pl));
 				w->threads = n;
 				w->band.lo_ns = w->band.mid_ns = w->band.hi_ns = w->band.knee = NAN;
-				w->alpha = w->beta = w->h_mean = w->h_min = w->r_fetch_adds = NAN;
+				w->alpha = w->beta = w->h_mean = w->h_min = w->r_fetch_adds = w->r_calls = NAN;
 				w->rc = topo_plan(t, &pl, n, false, slots);
 				if (w->rc) {
 					free(rows); free(slots); free(pus);
@@ -894,10 +951,10 @@ static int predict_rows(const struct popts *o, struct topo *t, const struct c2c_
 						in.hold_ns = fmax(0, k->c1_ns - in.lock_hold_ns);
 					w->hold_ns = in.hold_ns;
 					w->visits = 1;
-					w->r_fetch_adds = run_length_for(o, run, own, w->placement, n,
-									 w->r_src, sizeof(w->r_src));
-					if (!isnan(w->r_fetch_adds))
-						in.run_length = w->r_fetch_adds / rpc;
+					run_length_for(o, run, own, k, w->placement, n, rpc, &w->r_fetch_adds,
+						       &w->r_calls, w->r_src, sizeof(w->r_src));
+					if (!isnan(w->r_calls))
+						in.run_length = w->r_calls;
 					w->rc = costmodel_handoffs(m, op, pus, (unsigned int)n,
 								   &in.h_mean_ns, &in.h_min_ns);
 					if (w->rc) {
@@ -912,6 +969,10 @@ static int predict_rows(const struct popts *o, struct topo *t, const struct c2c_
 						w->warning = "strict: the queue lock is a centre held inv_ns; the IOVA depot lock is not modelled";
 					else if (strcmp(k->mode, "normal") && !w->warning)
 						w->warning = "kdump mode: classed as in normal mode";
+					else if (!strncmp(w->r_src, "bare", 4) && !o->have_c1 && !w->warning)
+						w->warning = strcmp(k->scenario, "lookup")
+							? "R from the bare fetch-add loop (the call-shaped R is calibrated for lookup only): lo and mid likely low"
+							: "R from the bare fetch-add loop (no call-shaped row): a tight loop keeps the line longer than a call: lo and mid likely low";
 				} else {
 					snprintf(w->r_src, sizeof(w->r_src), "none");
 					if (w->lock_hold > 0) {
@@ -968,7 +1029,7 @@ static int write_predicted(const char *dir, const struct ptarget *tg, enum c2c_o
 		"scenario", "strategy", "mode", "invalidation", "sharing", "placement",
 		"threads", "numa_nodes_used", "target", "class", "c1_ns", "hold_ns",
 		"lock_hold_ns", "handoff_mean_ns", "handoff_min_ns", "c2c_op", "run_length",
-		"run_length_source",
+		"run_length_calls", "run_length_source",
 		"lo_ns", "mid_ns", "hi_ns", "knee_threads", "usl_alpha", "usl_beta",
 		"measured_ns", "warning",
 	};
@@ -1003,6 +1064,7 @@ static int write_predicted(const char *dir, const struct ptarget *tg, enum c2c_o
 		csv_row_add_double_prec(&r, w->h_min, 6);
 		csv_row_add_str(&r, w->visits > 0 || w->lock_hold > 0 ? c2c_op_name(op) : "");
 		csv_row_add_double_prec(&r, w->r_fetch_adds, 6);
+		csv_row_add_double_prec(&r, w->r_calls, 6);
 		csv_row_add_str(&r, w->r_src);
 		csv_row_add_double_prec(&r, w->band.lo_ns, 6);
 		csv_row_add_double_prec(&r, w->band.mid_ns, 6);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "harness/machine.h"
 #include "harness/pmu.h"
 #include "harness/runner.h"
+#include "harness/stats.h"
 #include "model/alloc.h"
 #include "model/model.h"
 #include "report.h"
@@ -241,6 +243,18 @@ struct sweep_runlen {
 	int rc;				/* 0, or why it was not measured */
 };
 
+/* One call-shaped calibration (runlen.h): a shared-write lookup config at
+ * N >= 2 threads, its 1-thread median c1, the K solved for it. */
+struct sweep_runlen_call {
+	const struct config *like;	/* the first config with these keys */
+	double c1_ns;			/* the 1-thread median, NAN: none */
+	struct runlen_call call;
+	double achieved_ns;		/* the 1-thread cost at call.spin */
+	struct runlen_result r;
+	int rc;				/* 0, or why it was not measured */
+	const char *why;		/* the note of a row without R */
+};
+
 struct sweep {
 	struct plan *plan;
 	const struct options *opt;
@@ -260,6 +274,9 @@ struct sweep {
 	struct sweep_runlen *runlen;	/* per (placement, threads >= 2) */
 	unsigned int nr_runlen;
 	bool runlen_done;
+	struct sweep_runlen_call *runlen_calls;	/* per shared-write lookup config, N >= 2 */
+	unsigned int nr_runlen_calls;
+	double runlen_calls_s;			/* how long the call-shaped pass took */
 	/* the run directory as made: a write failure after start-up ends the run */
 	dev_t dir_dev;
 	ino_t dir_ino;
@@ -499,8 +516,28 @@ static void write_runlen_lines(const struct sweep *sw, FILE *f)
 				q->like->placement, q->like->threads, q->like->cpus, strerror(-q->rc));
 		else
 			fprintf(f, "run_length: placement=%s threads=%d cpus=%s R=%.3f fetch-adds "
-				"per run (%llu fetch-adds, %llu runs)\n", q->like->placement,
-				q->like->threads, q->like->cpus, q->r.run_length, q->r.ops, q->r.runs);
+				"per run (%llu fetch-adds, %llu runs, overlap %.2f%s)\n", q->like->placement,
+				q->like->threads, q->like->cpus, q->r.run_length, q->r.ops, q->r.runs,
+				q->r.overlap, q->r.overlap < RUNLEN_MIN_OVERLAP ? ": the threads hardly ran together, not used" : "");
+	}
+	if (sw->runlen_calls)
+		fprintf(f, "run_length_calls_pass_s: %.3f (%u call-shaped calibrations)\n",
+			sw->runlen_calls_s, sw->nr_runlen_calls);
+	for (unsigned int i = 0; i < sw->nr_runlen_calls; i++) {
+		const struct sweep_runlen_call *q = &sw->runlen_calls[i];
+		const struct config *c = q->like;
+
+		fprintf(f, "run_length_calls: %s %s mode=%s sharing=%s placement=%s threads=%d cpus=%s ",
+			c->scenario->name, c->strategy->name, config_mode_name(c), config_sharing_name(c),
+			c->placement, c->threads, c->cpus);
+		if (q->why)
+			fprintf(f, "unavailable (%s)\n", q->why);
+		else
+			fprintf(f, "c1=%.3f ns K=%lu (a call costs %.3f ns at 1 thread) R=%.3f calls per run "
+				"(%.3f fetch-adds; %llu calls, %llu runs; %.1f ns per call in the loop; overlap %.2f%s)\n",
+				q->c1_ns, q->call.spin, q->achieved_ns, q->r.run_length_calls,
+				q->r.run_length, q->r.calls, q->r.runs, q->r.ns_per_call, q->r.overlap,
+				q->r.overlap < RUNLEN_MIN_OVERLAP ? ": the threads hardly ran together, not used" : "");
 	}
 }
 
@@ -684,6 +721,70 @@ static int check_nr_cpu_ids(const struct plan *p)
 }
 
 /*
+ * runlength.csv (results/README.md): the bare rows, then the call-shaped
+ * ones; the first six columns are the old file's, so an old reader still
+ * finds R in fetch-adds where it was.
+ */
+static void write_runlength(struct sweep *sw)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return;
+	fprintf(f, "placement,threads,cpus,fetch_adds,runs,run_length,calibration,scenario,strategy,"
+		"mode,sharing,c1_ns,rmw_per_call,spin_k,c1_achieved_ns,calls,r_calls,loop_ns_per_call,overlap,note\n");
+	for (unsigned int i = 0; i < sw->nr_runlen; i++) {
+		const struct sweep_runlen *q = &sw->runlen[i];
+
+		if (q->rc)
+			fprintf(f, "%s,%d,%s,,,,bare,,,,,,1,,,,,,,%s\n", q->like->placement,
+				q->like->threads, q->like->cpus, strerror(-q->rc));
+		else
+			fprintf(f, "%s,%d,%s,%llu,%llu,%.4f,bare,,,,,,1,,,%llu,,,%.3f,\n", q->like->placement,
+				q->like->threads, q->like->cpus, q->r.ops, q->r.runs, q->r.run_length,
+				q->r.ops, q->r.overlap);
+	}
+	for (unsigned int i = 0; i < sw->nr_runlen_calls; i++) {
+		const struct sweep_runlen_call *q = &sw->runlen_calls[i];
+		const struct config *c = q->like;
+
+		fprintf(f, "%s,%d,%s,", c->placement, c->threads, c->cpus);
+		if (q->why)
+			fprintf(f, ",,,");
+		else
+			fprintf(f, "%llu,%llu,%.4f,", q->r.ops, q->r.runs, q->r.run_length);
+		fprintf(f, "call-shaped,%s,%s,%s,%s,", c->scenario->name, c->strategy->name,
+			config_mode_name(c), config_sharing_name(c));
+		if (q->c1_ns > 0)
+			fprintf(f, "%.4f,", q->c1_ns);
+		else
+			fputc(',', f);
+		fprintf(f, "%u,", c->strategy->shared_rmws);
+		if (q->why)
+			fprintf(f, ",,,,,,");
+		else
+			fprintf(f, "%lu,%.4f,%llu,%.4f,%.4f,%.3f,", q->call.spin, q->achieved_ns, q->r.calls,
+				q->r.run_length_calls, q->r.ns_per_call, q->r.overlap);
+		for (const char *w = q->why ? q->why : ""; *w; w++)
+			fputc(*w == ',' || *w == '\n' || *w == '"' ? ' ' : *w, f);
+		fputc('\n', f);
+	}
+	if (!fclose(f)) {
+		int rc = runfile_write(sw->dir, "runlength.csv", buf, len);
+
+		if (rc) {
+			char path[1200];
+
+			snprintf(path, sizeof(path), "%s/runlength.csv", sw->dir);
+			write_failed(sw, path, rc);
+		}
+	}
+	free(buf);
+}
+
+/*
  * The run-length calibration (runlen.h), once per (placement, threads >= 2)
  * of the plan, outside every timed window; runlength.csv and the
  * machine.txt lines. About 2 * RUNLEN_DEFAULT_OPS * (c2c rmw one-way) per
@@ -692,9 +793,6 @@ static int check_nr_cpu_ids(const struct plan *p)
 static void runlen_pass(struct sweep *sw)
 {
 	const struct plan *p = sw->plan;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
 
 	if (sw->opt->no_c2c || signalled())
 		return;
@@ -718,34 +816,120 @@ static void runlen_pass(struct sweep *sw)
 		q->like = c;
 		for (int i = 0; i < c->threads; i++)
 			pus[i] = c->slots[i].pu_os;
-		q->rc = runlen_measure(p->topo, pus, (unsigned int)c->threads, RUNLEN_DEFAULT_OPS,
-				       p->home_node, &q->r);
-	}
-	sw->runlen_done = true;
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return;
-	fprintf(f, "placement,threads,cpus,fetch_adds,runs,run_length\n");
-	for (unsigned int i = 0; i < sw->nr_runlen; i++) {
-		const struct sweep_runlen *q = &sw->runlen[i];
+		/* again, twice at most, while the threads did not run together */
+		for (int attempt = 0; attempt < 3; attempt++) {
+			struct runlen_result r;
 
-		if (q->rc)
-			fprintf(f, "%s,%d,%s,,,\n", q->like->placement, q->like->threads, q->like->cpus);
-		else
-			fprintf(f, "%s,%d,%s,%llu,%llu,%.4f\n", q->like->placement, q->like->threads,
-				q->like->cpus, q->r.ops, q->r.runs, q->r.run_length);
-	}
-	if (!fclose(f)) {
-		int rc = runfile_write(sw->dir, "runlength.csv", buf, len);
-
-		if (rc) {
-			char path[1200];
-
-			snprintf(path, sizeof(path), "%s/runlength.csv", sw->dir);
-			write_failed(sw, path, rc);
+			q->rc = runlen_measure(p->topo, pus, (unsigned int)c->threads, RUNLEN_DEFAULT_OPS,
+					       p->home_node, &r);
+			if (q->rc)
+				break;
+			if (!attempt || r.overlap > q->r.overlap)
+				q->r = r;
+			if (q->r.overlap >= RUNLEN_MIN_OVERLAP)
+				break;
 		}
 	}
-	free(buf);
+	sw->runlen_done = true;
+	write_runlength(sw);
+}
+
+/*
+ * The call-shaped run-length calibration (runlen.h), after the timed
+ * windows (still outside every one): for each lookup configuration of a
+ * shared-write strategy (s->class, s->shared_rmws fetch-adds per call) at
+ * N >= 2 threads, not private, K is solved at one thread on the
+ * configuration's first PU so that a call costs the configuration's
+ * 1-thread median c1, then N threads placed as the configuration make
+ * RUNLEN_CALL_DEFAULT_CALLS calls each (again, twice at most, while the
+ * threads' overlap is below RUNLEN_MIN_OVERLAP). map-unmap and map-sg rows are not
+ * calibrated: predict gives them the bare R and says so in the warning.
+ * A few ms per calibration. runlength.csv is written again with these rows.
+ */
+static void runlen_call_pass(struct sweep *sw)
+{
+	const struct plan *p = sw->plan;
+	const struct report *rep = &sw->report;
+
+	double t0 = now_s();
+
+	if (!sw->runlen_done || signalled())
+		return;
+	sw->runlen_calls = calloc(p->nr_configs, sizeof(*sw->runlen_calls));
+	if (!sw->runlen_calls)
+		return;
+	for (unsigned int ci = 0; ci < p->nr_configs && !signalled(); ci++) {
+		const struct config *c = &p->configs[ci];
+		struct sweep_runlen_call *q;
+		int pus[c->threads > 0 ? c->threads : 1];
+		int one = -1;
+		bool seen = false;
+
+		if (c->threads < 2 || strcmp(c->scenario->name, "lookup") ||
+		    c->strategy->class != STRATEGY_CLASS_SHARED_WRITE || !c->strategy->shared_rmws ||
+		    c->sharing == MODEL_SHARE_PRIVATE)
+			continue;
+		for (unsigned int k = 0; k < sw->nr_runlen_calls; k++) {
+			const struct config *o = sw->runlen_calls[k].like;
+
+			seen |= o->strategy == c->strategy && o->kdump == c->kdump &&
+				o->sharing == c->sharing && o->strict == c->strict &&
+				o->threads == c->threads && !strcmp(o->placement, c->placement);
+		}
+		if (seen)
+			continue;
+		/* c1: the same configuration at one thread, this placement first */
+		for (unsigned int k = 0; k < p->nr_configs; k++) {
+			const struct config *o = &p->configs[k];
+
+			if (o->strategy == c->strategy && o->kdump == c->kdump && o->scenario == c->scenario &&
+			    o->sharing == c->sharing && o->strict == c->strict && o->threads == 1 &&
+			    (one < 0 || !strcmp(o->placement, c->placement)))
+				one = (int)k;
+		}
+		q = &sw->runlen_calls[sw->nr_runlen_calls++];
+		q->like = c;
+		q->c1_ns = NAN;
+		q->r.run_length_calls = q->r.ns_per_call = NAN;
+		if (one >= 0) {
+			double ns[p->reps];
+			size_t n = 0;
+
+			for (unsigned int k = 0; k < p->reps; k++) {
+				const struct rep_result *rr = &rep->reps[(size_t)one * p->reps + k];
+
+				if (rr->done && isfinite(rr->ns_per_op) && rr->ns_per_op > 0)
+					ns[n++] = rr->ns_per_op;
+			}
+			if (n)
+				stats_median(ns, n, &q->c1_ns);
+		}
+		if (!(q->c1_ns > 0)) {
+			q->rc = -ENODATA;
+			q->why = "no 1-thread figure of this configuration";
+			continue;
+		}
+		for (int i = 0; i < c->threads; i++)
+			pus[i] = c->slots[i].pu_os;
+		q->rc = runlen_calibrate_spin(p->topo, pus[0], c->strategy->shared_rmws, q->c1_ns,
+					      p->home_node, &q->call, &q->achieved_ns);
+		/* a pass the threads did not run together through (another
+		 * process took a CPU) is tried again, twice at most */
+		for (int attempt = 0; !q->rc && attempt < 3; attempt++) {
+			struct runlen_result r;
+
+			q->rc = runlen_measure_calls(p->topo, pus, (unsigned int)c->threads, &q->call,
+						     RUNLEN_CALL_DEFAULT_CALLS, p->home_node, &r);
+			if (!q->rc && (!attempt || r.overlap > q->r.overlap))
+				q->r = r;
+			if (q->r.overlap >= RUNLEN_MIN_OVERLAP)
+				break;
+		}
+		if (q->rc)
+			q->why = strerror(-q->rc);
+	}
+	sw->runlen_calls_s = now_s() - t0;
+	write_runlength(sw);
 }
 
 /* topology.xml: the machine this run ran on, for replay (HWLOC_XMLFILE). */
@@ -895,6 +1079,9 @@ int sweep_run(struct plan *p, const struct options *o)
 			"a signal", done, n);
 	}
 
+	/* after the windows (c1 is known now), before the summary */
+	if (!sw.werr && !sig)
+		runlen_call_pass(&sw);
 	if (!sw.werr && sw.have_c2c)
 		sw.c2c_refcount_model = costmodel_for_plan(p, &sw.c2c, &sw.report);
 	if (!sw.werr) {
@@ -939,6 +1126,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	report_close(&sw.report);
 	free(sw.c2c_refcount_model);
 	free(sw.runlen);
+	free(sw.runlen_calls);
 	if (sw.have_c2c)
 		c2c_free(&sw.c2c);
 	if (sw.arena_ok)

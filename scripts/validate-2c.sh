@@ -3,8 +3,11 @@
 # (docs/METHODOLOGY.md, "Validation"), on an IDLE machine. Two separate runs,
 # each: a lookup sweep at 1 and 2 threads (compact) of refcount, deferred-v2
 # and the flat classes, with the sweep's own c2c pass (store + rmw) and
-# run-length calibration; then `dmabench predict` on that run's own topology,
-# c2c and R; then the table rows (markdown) for METHODOLOGY:
+# run-length calibrations (the bare fetch-add loop, and the call-shaped one
+# of each shared-write lookup, after the windows); then `dmabench predict`
+# on that run's own topology, c2c and R (R in calls and where it came from:
+# "call-shaped", or "bare" for a run without call-shaped rows); then the
+# table rows (markdown) for METHODOLOGY:
 #   shared-write rows: the band contains the measured figure and mid is
 #   within 20% of it; flat rows: measured at 2 threads within 10% of the
 #   1-thread cost.
@@ -26,8 +29,8 @@ for i in 1 2; do
 done
 machine=$(awk -F': ' '$1 == "cpu_model" { print $2; exit }' "$out/run1/machine.txt")
 {
-echo "| machine | run | strategy | class | N | c2c rmw rt (ns) | R (fetch-adds) | predicted lo / mid / hi (ns) | measured (ns) | in band | mid error | verdict |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| machine | run | strategy | class | N | c2c rmw rt (ns) | R (calls) | R source | predicted lo / mid / hi (ns) | measured (ns) | in band | mid error | verdict |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for i in 1 2; do
 	rt=$(awk -F, 'NR > 1 && $1 != $2 && $6 == "rmw" { print $5; exit }' "$out/run$i/c2c.csv")
 	awk -F, -v run="$i" -v mach="$machine" -v rt="$rt" '
@@ -46,8 +49,12 @@ for i in 1 2; do
 			err = flat
 			inb = "-"
 		}
-		printf "| %s | %s | %s | %s | 2 | %s | %s | %.1f / %.1f / %.1f | %.1f | %s | %+.0f%%%s | %s |\n",
-			mach, run, s, cls, rt, $c["run_length"] == "" ? "-" : $c["run_length"], lo, mid, hi, m, inb, err,
+		rc = $c["run_length_calls"]; src = $c["run_length_source"]
+		if (rc != "")
+			rc = sprintf("%.2f", rc)
+		printf "| %s | %s | %s | %s | 2 | %s | %s | %s | %.1f / %.1f / %.1f | %.1f | %s | %+.0f%%%s | %s |\n",
+			mach, run, s, cls, rt, rc == "" ? "-" : rc, cls == "shared-write" ? src : "-",
+			lo, mid, hi, m, inb, err,
 			cls == "shared-write" ? "" : " (vs 1 thread)", v
 	}' "$out/run$i/predicted.csv"
 done

@@ -23,7 +23,8 @@ if "$DMABENCH" predict --run="$RUN" --threads=1,2 --no-plot >"$TMP/out" 2>"$TMP/
 	$c["strategy"] == "refcount" && $c["threads"] == 2 {
 		ok = ($c["lo_ns"] == 35 && $c["mid_ns"] == 35 && $c["hi_ns"] == 50 &&
 		      $c["measured_ns"] == 40 && $c["class"] == "shared-write" &&
-		      $c["run_length"] == 8 && $c["run_length_source"] == "measured" &&
+		      $c["run_length"] == 8 && $c["run_length_calls"] == 4 &&
+		      $c["run_length_source"] == "bare" &&
 		      $c["c2c_op"] == "rmw" && $c["target"] == "run"); n++ }
 	$c["strategy"] == "cached" && $c["threads"] == 2 {
 		flat = ($c["lo_ns"] == 3 && $c["hi_ns"] == 3 && $c["class"] == "read-mostly") }
@@ -32,6 +33,44 @@ if "$DMABENCH" predict --run="$RUN" --threads=1,2 --no-plot >"$TMP/out" 2>"$TMP/
 	pass predict_run_band_by_hand
 else
 	fail predict_run_band_by_hand "$(cat "$TMP/err" "$RUN/predicted.csv" 2>&1 | head -8)"
+fi
+
+# the call-shaped calibration (runlength.csv of a new run): R in calls taken
+# as it is, not divided: r_calls = 3 -> lo = mid = 2*(10 + 30/3) = 40, hi 50.
+# A row whose threads hardly ran together (overlap < 0.5), or of another
+# strategy, is not used: the bare R again (8 fetch-adds = 4 calls -> 35).
+RL_H=placement,threads,cpus,fetch_adds,runs,run_length,calibration,scenario,strategy,mode,sharing,c1_ns,rmw_per_call,spin_k,c1_achieved_ns,calls,r_calls,loop_ns_per_call,overlap,note
+rl_bare='compact,2,0+1,200,25,8,bare,,,,,,1,,,200,,,0.9,'
+rl_case() {	# NAME ROW EXPECT_MID EXPECT_SRC EXPECT_RCALLS
+	local d=$TMP/rl-$1
+	cp -r "$RUN" "$d"
+	printf '%s\n%s\n%s\n' "$RL_H" "$rl_bare" "$2" >"$d/runlength.csv"
+	if "$DMABENCH" predict --run="$d" --threads=2 --no-plot >/dev/null 2>"$TMP/err" &&
+	   awk -F, -v mid="$3" -v src="$4" -v rc="$5" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["strategy"] == "refcount" { ok = ($c["mid_ns"] == mid && $c["lo_ns"] == mid && $c["hi_ns"] == 50 &&
+			$c["run_length_source"] == src && $c["run_length_calls"] == rc) }
+		END { exit !ok }' "$d/predicted.csv"; then
+		pass "predict_runlength_$1"
+	else
+		fail "predict_runlength_$1" "$(cat "$TMP/err" "$d/predicted.csv" | head -6)"
+	fi
+}
+rl_case call_shaped 'compact,2,0+1,120000,20000,6,call-shaped,lookup,refcount,normal,device,10,2,12,10.1,60000,3,25,0.9,' 40 call-shaped 3
+rl_case low_overlap_not_used 'compact,2,0+1,120000,20000,6,call-shaped,lookup,refcount,normal,device,10,2,12,10.1,60000,3,25,0.2,' 35 bare 4
+rl_case other_strategy_not_used 'compact,2,0+1,120000,20000,6,call-shaped,lookup,deferred-v2,normal,device,10,2,12,10.1,60000,3,25,0.9,' 35 bare 4
+rl_case failed_row_not_used 'compact,2,0+1,,,,call-shaped,lookup,refcount,normal,device,,2,,,,,,,no 1-thread figure of this configuration' 35 bare 4
+# a run's call-shaped R on another target (a profile): the one at the most threads, said so
+d=$TMP/rl-profile
+cp -r "$RUN" "$d"
+printf '%s\n%s\n%s\n' "$RL_H" "$rl_bare" 'compact,2,0+1,120000,20000,6,call-shaped,lookup,refcount,normal,device,10,2,12,10.1,60000,3,25,0.9,' >"$d/runlength.csv"
+mkdir "$TMP/rl-profile-out"
+if "$DMABENCH" predict --run="$d" --profile=graviton2 --threads=4 --no-plot --out="$TMP/rl-profile-out" >/dev/null 2>"$TMP/err" &&
+   awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["strategy"] == "refcount" && $c["threads"] == 4 { ok = ($c["run_length_source"] == "call-shaped-run-2-threads" && $c["run_length_calls"] == 3) }
+	END { exit !ok }' "$TMP/rl-profile-out/predicted.csv"; then
+	pass predict_runlength_call_shaped_on_a_profile
+else
+	fail predict_runlength_call_shaped_on_a_profile "$(cat "$TMP/err" "$TMP/rl-profile-out/predicted.csv" 2>&1 | head -6)"
 fi
 
 # with the floor (`none`, 2 ns) the hold is 10 - 2 = 8 and Z = 2 (MVA by hand):
@@ -44,7 +83,7 @@ if "$DMABENCH" predict --run="$RUNF" --threads=2 --no-plot >/dev/null 2>"$TMP/er
    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	function near(a, b) { return a - b < 1e-3 && b - a < 1e-3 }
 	$c["strategy"] == "refcount" { ok = (near($c["hold_ns"], 8) && near($c["mid_ns"], 31.2286) &&
-		near($c["lo_ns"], 31.2286) && near($c["hi_ns"], 46.16) && $c["warning"] == "") }
+		near($c["lo_ns"], 31.2286) && near($c["hi_ns"], 46.16) && $c["warning"] ~ /^R from the bare fetch-add loop/) }
 	END { exit !ok }' "$RUNF/predicted.csv"; then
 	pass predict_hold_less_the_floor
 else
@@ -203,8 +242,19 @@ if "$DMABENCH" --scenario=lookup --strategy=none,refcount --mode=normal --thread
    HWLOC_XMLFILE="$SW/topology.xml" "$DMABENCH" --dry-run --threads=2 --scenario=lookup --strategy=refcount >/dev/null 2>&1 &&
    "$DMABENCH" predict --run="$SW" --no-plot >/dev/null 2>"$TMP/err2" &&
    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-	$c["strategy"] == "refcount" && $c["threads"] == 2 { ok = ($c["measured_ns"] > 0 && $c["run_length_source"] == "measured" && $c["lo_ns"] <= $c["hi_ns"]) }
-	END { exit !ok }' "$SW/predicted.csv"; then
+	$c["strategy"] == "refcount" && $c["threads"] == 2 { ok = ($c["measured_ns"] > 0 && $c["lo_ns"] <= $c["hi_ns"]); src = $c["run_length_source"] }
+	END { if (!ok) exit 1; print src }' "$SW/predicted.csv" >"$TMP/src" &&
+   # the call-shaped row of refcount at 2 threads: K, c1 and R in calls; predict
+   # takes it when its threads ran together (overlap >= 0.5), else the bare R
+   awk -F, -v src="$(cat "$TMP/src")" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["calibration"] == "call-shaped" && $c["strategy"] == "refcount" && $c["threads"] == 2 {
+		n++
+		ok = ($c["scenario"] == "lookup" && $c["rmw_per_call"] == 2 && $c["c1_ns"] > 0 &&
+		      $c["spin_k"] >= 0 && $c["r_calls"] > 0 && $c["calls"] > 0 &&
+		      $c["fetch_adds"] == 2 * $c["calls"] &&
+		      src == ($c["overlap"] >= 0.5 ? "call-shaped" : "bare")) }
+	END { exit !(ok && n == 1) }' "$SW/runlength.csv" &&
+   grep -q '^run_length_calls: lookup refcount mode=normal sharing=device placement=compact threads=2 ' "$SW/machine.txt"; then
 	pass predict_on_a_real_sweep
 else
 	fail predict_on_a_real_sweep "$(cat "$TMP/err" "$TMP/err2" 2>/dev/null | tail -3; ls "$SW" 2>&1 | tr '\n' ' ')"
