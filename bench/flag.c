@@ -260,6 +260,7 @@ void flag_usage(const struct flag_cmd *c, FILE *out)
 		const struct flag *f = &c->flags[i];
 		const char *h = f->help, *nl;
 		const char *def = f->show ? f->show : f->def;
+		char now[32];
 		char tail[512] = "";
 		int n, col = 0;
 
@@ -274,6 +275,17 @@ void flag_usage(const struct flag_cmd *c, FILE *out)
 			fputc('\n', out);
 			h = nl + 1;
 			n = 0;
+		}
+		if (!def && c->opts && (f->type == FLAG_U64 || f->type == FLAG_UINT || f->type == FLAG_INT)) {
+			const void *var = (const char *)c->opts + f->off;	/* the value before parsing */
+
+			if (f->type == FLAG_U64)
+				snprintf(now, sizeof(now), "%llu", (unsigned long long)*(const uint64_t *)var);
+			else if (f->type == FLAG_UINT)
+				snprintf(now, sizeof(now), "%u", *(const unsigned int *)var);
+			else
+				snprintf(now, sizeof(now), "%d", *(const int *)var);
+			def = now;
 		}
 		if (def && f->quick)
 			snprintf(tail, sizeof(tail), "(default %s; --quick %s)", def, f->quick);

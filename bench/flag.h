@@ -86,7 +86,9 @@ int flag_parse(struct flag_cmd *c, int argc, char **argv, char *err, size_t errl
 void flag_apply_quick(struct flag_cmd *c);
 /* Whether the row named name was given on the command line. */
 bool flag_given(const struct flag_cmd *c, const char *name);
-/* The rows as --help lines: "  --name=ARG   help (default D; --quick Q)". */
+/* The rows as --help lines: "  --name=ARG   help (default D; --quick Q)";
+ * a numeric row without def or show says the value its variable holds in
+ * c->opts (set it to the command's defaults first; c->opts NULL: nothing). */
 void flag_usage(const struct flag_cmd *c, FILE *f);
 
 /* The one number parsers: whole-string unsigned decimal in [min, max]; a
