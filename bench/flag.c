@@ -172,7 +172,8 @@ static int fail(char *err, size_t errlen, const char *prog, const char *what, co
 static const struct flag *find(const struct flag_cmd *c, const char *name, size_t len)
 {
 	for (size_t i = 0; i < c->nflags; i++)
-		if (strlen(c->flags[i].name) == len && !strncmp(c->flags[i].name, name, len))
+		if (c->flags[i].name && strlen(c->flags[i].name) == len &&
+		    !strncmp(c->flags[i].name, name, len))
 			return &c->flags[i];
 	return NULL;
 }
@@ -264,6 +265,10 @@ void flag_usage(const struct flag_cmd *c, FILE *out)
 		char tail[512] = "";
 		int n, col = 0;
 
+		if (!f->name) {		/* a heading */
+			fprintf(out, "%s\n", f->help);
+			continue;
+		}
 		n = fprintf(out, "  --%s%s%s", f->name,
 			    f->arg && f->arg[0] != '[' ? "=" : "", f->arg ? f->arg : "");
 		for (;;) {

@@ -48,7 +48,7 @@ int flag_why(struct flag_error *e, const char *value, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 struct flag {
-	const char *name;	/* without "--" */
+	const char *name;	/* without "--"; NULL: a heading in --help, the help text alone */
 	const char *arg;	/* the value's name in --help ("N", "LIST"); NULL: takes no value;
 				 * starting with '[': the value is optional (--name or --name=V) */
 	enum flag_type type;
