@@ -159,22 +159,6 @@ static unsigned int strategy_pos(const char *name)
 	return strategy_count;
 }
 
-/*
- * What dmabench writes in a key cell (names from its tables, numbers,
- * cpus:0+2+4): letters, digits, _ . : + - and not starting with . or a sign
- * other than '-' for a number. The plot scripts name files after them.
- */
-static bool key_ok(const char *s)
-{
-	if (!*s || *s == '.' || *s == ':' || *s == '+')
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      strchr("_.:+-", *s)))
-			return false;
-	return true;
-}
-
 /* Rows -> configurations, each with its usable ns_per_op values. */
 int run_load(struct run *r, struct failure *f)
 {
@@ -215,7 +199,7 @@ int run_load(struct run *r, struct failure *f)
 		c->row = i;
 		for (int k = 0; k < NKEY; k++) {
 			c->key[k] = csv_cell(&r->t, i, kc[k]);
-			if (!key_ok(c->key[k])) {
+			if (!runcsv_key_ok(c->key[k])) {
 				rc = failf(f, 2, PROG ": %s: %s: line %zu: %s: bad value '%.60s'",
 					     r->label, r->path, line, key_names[k], c->key[k]);
 				free(rows);	/* after the message: it quotes the rows */

@@ -148,6 +148,11 @@ static int set_value(void *opts, const struct flag *f, const char *val, struct f
 	case FLAG_STR:
 		*(const char **)var = val;
 		return 0;
+	case FLAG_BUF:
+		if (strlen(val) >= f->max)
+			return -EINVAL;
+		memcpy(var, val, strlen(val) + 1);
+		return 0;
 	case FLAG_CALL: {
 		int rc;
 

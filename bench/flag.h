@@ -33,6 +33,7 @@ enum flag_type {
 	FLAG_INT,		/* ... into int */
 	FLAG_DURATION_MS,	/* N (seconds), Ns, Nms, Nm, Nh, in [min, max] ms, into uint64_t */
 	FLAG_STR,		/* a non-empty string: *(const char **)var = value */
+	FLAG_BUF,		/* a non-empty string shorter than max, copied into char var[max] */
 	FLAG_CALL,		/* the row's setter */
 };
 
@@ -53,7 +54,7 @@ struct flag {
 				 * starting with '[': the value is optional (--name or --name=V) */
 	enum flag_type type;
 	size_t off;		/* the variable: offsetof() in the command's options struct */
-	uint64_t min, max;	/* bounds of the integer types */
+	uint64_t min, max;	/* bounds of the integer types; FLAG_BUF: the buffer's size */
 	/* FLAG_CALL: sets what it needs in opts; 0, or -EINVAL after filling e
 	 * (e->value NULL: the whole value); val is NULL for an optional value
 	 * not given */
@@ -78,6 +79,8 @@ struct flag_cmd {
 };
 
 #define FLAG_VAR(type, field)	.off = offsetof(type, field)
+#define FLAG_BUF_VAR(type, field) \
+	.off = offsetof(type, field), .max = sizeof(((type *)0)->field)
 #define FLAG_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Apply every row's def, then argv[1..]. 0 or -EINVAL with the line in err. */

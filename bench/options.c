@@ -223,28 +223,6 @@ static int set_placement(void *opts, const char *val, struct flag_error *e)
 	return o->nr_placements ? 0 : -EINVAL;
 }
 
-static int set_events(void *opts, const char *val, struct flag_error *e)
-{
-	struct options *o = opts;
-
-	(void)e;
-	if (!*val || strlen(val) >= sizeof(o->events))
-		return -EINVAL;
-	snprintf(o->events, sizeof(o->events), "%s", val);
-	return 0;
-}
-
-static int set_out(void *opts, const char *val, struct flag_error *e)
-{
-	struct options *o = opts;
-
-	(void)e;
-	if (!*val || strlen(val) >= sizeof(o->out))
-		return -EINVAL;
-	snprintf(o->out, sizeof(o->out), "%s", val);
-	return 0;
-}
-
 static int set_dry_run(void *opts, const char *val, struct flag_error *e)
 {
 	struct options *o = opts;
@@ -325,14 +303,14 @@ static const struct flag option_flags[] = {
 	{ .name = "reps", .arg = "N", .type = FLAG_UINT, O(reps), .min = 1, .max = 1000,
 	  .def = "5", .quick = "3", .help = "repetitions, interleaved",
 	  .why = "expected repetitions, 1 to 1000" },
-	{ .name = "events", .arg = "LIST", .type = FLAG_CALL, .set = set_events,
+	{ .name = "events", .arg = "LIST", .type = FLAG_BUF, FLAG_BUF_VAR(struct options, events),
 	  .def = "cycles,instructions,cache-misses,task-clock,context-switches,cpu-migrations",
 	  .help = "libpfm4 event names",
 	  .why = "expected a comma-separated list of libpfm4 event names" },
 	{ .name = "seed", .arg = "N", .type = FLAG_U64, O(seed), .max = UINT64_MAX, .def = "1",
 	  .help = "shuffles the repetition order and seeds the bootstrap",
 	  .why = "expected a non-negative integer" },
-	{ .name = "out", .arg = "DIR", .type = FLAG_CALL, .set = set_out,
+	{ .name = "out", .arg = "DIR", .type = FLAG_BUF, FLAG_BUF_VAR(struct options, out),
 	  .show = "results/<machine>/<UTC stamp>", .help = "run directory (must not exist)",
 	  .why = "expected a directory path that does not exist" },
 	{ .name = "quick", .type = FLAG_SET, O(quick),
