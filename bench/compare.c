@@ -42,34 +42,6 @@ static int set_min_effect(void *opts, const char *val, struct flag_error *e)
 	return 0;
 }
 
-static int set_drift(void *opts, const char *val, struct flag_error *e)
-{
-	static const char *const names[] = { [DRIFT_FLOOR] = "floor", [DRIFT_SCALE] = "scale",
-					     [DRIFT_NONE] = "none" };
-
-	(void)e;
-	for (size_t i = 0; i < FLAG_COUNT(names); i++)
-		if (!strcmp(val, names[i])) {
-			((struct args *)opts)->drift = (enum drift)i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-static int set_fail_on(void *opts, const char *val, struct flag_error *e)
-{
-	static const char *const names[] = { [FAIL_ON_SLOWER] = "slower", [FAIL_ON_FASTER] = "faster",
-					     [FAIL_ON_ANY] = "any" };
-
-	(void)e;
-	for (size_t i = FAIL_ON_SLOWER; i < FLAG_COUNT(names); i++)
-		if (!strcmp(val, names[i])) {
-			((struct args *)opts)->fail_on = (enum fail_on)i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
 #define A(field) FLAG_VAR(struct args, field)
 
 static const struct flag compare_flags[] = {
@@ -84,7 +56,8 @@ static const struct flag compare_flags[] = {
 	  .help = "a difference must also be at least PCT% with confidence: the\n"
 		  "interval must lie wholly beyond 1 +/- PCT/100",
 	  .why = "expected a percentage, 0 to 99" },
-	{ .name = "drift", .arg = "MODE", .type = FLAG_CALL, .set = set_drift,
+	{ .name = "drift", .arg = "MODE", .type = FLAG_ENUM, A(drift),
+	  FLAG_WORDS([DRIFT_FLOOR] = "floor", [DRIFT_SCALE] = "scale", [DRIFT_NONE] = "none"),
 	  .def = "floor",
 	  .help = "floor, scale or none. floor: each repetition is divided by strategy\n"
 		  "none, 1 thread, of the same run and repetition before comparing: drift that\n"
@@ -97,7 +70,8 @@ static const struct flag compare_flags[] = {
 		  "rows themselves as with floor (one machine only).\n"
 		  "none: compare raw ns per call (one machine only)",
 	  .why = "expected floor, scale or none" },
-	{ .name = "fail-on", .arg = "K", .type = FLAG_CALL, .set = set_fail_on,
+	{ .name = "fail-on", .arg = "K", .type = FLAG_ENUM, A(fail_on),
+	  FLAG_WORDS([FAIL_ON_SLOWER] = "slower", [FAIL_ON_FASTER] = "faster", [FAIL_ON_ANY] = "any"),
 	  .help = "exit 1 when a verdict of kind K is found: slower, faster or any",
 	  .why = "expected slower, faster or any" },
 	{ .name = "no-plot", .type = FLAG_SET, A(no_plot), .help = "no overlay plots" },

@@ -6,6 +6,9 @@
 #include <string.h>
 #include "flag.h"
 
+/* FLAG_ENUM writes an enum variable through an int */
+_Static_assert(sizeof(enum flag_type) == sizeof(int), "an enum is int-sized");
+
 #define USAGE_COL	25	/* help text starts here */
 #define USAGE_WIDTH	100	/* a default that would pass it goes on a line of its own */
 
@@ -153,6 +156,13 @@ static int set_value(void *opts, const struct flag *f, const char *val, struct f
 			return -EINVAL;
 		memcpy(var, val, strlen(val) + 1);
 		return 0;
+	case FLAG_ENUM:
+		for (unsigned int i = 0; i < f->nwords; i++)
+			if (f->words[i] && !strcmp(val, f->words[i])) {
+				*(int *)var = (int)i;	/* an enum's storage, as GCC lays it out */
+				return 0;
+			}
+		return -EINVAL;
 	case FLAG_CALL: {
 		int rc;
 

@@ -34,6 +34,7 @@ enum flag_type {
 	FLAG_DURATION_MS,	/* N (seconds), Ns, Nms, Nm, Nh, in [min, max] ms, into uint64_t */
 	FLAG_STR,		/* a non-empty string: *(const char **)var = value */
 	FLAG_BUF,		/* a non-empty string shorter than max, copied into char var[max] */
+	FLAG_ENUM,		/* one of words[]: its index into an enum variable */
 	FLAG_CALL,		/* the row's setter */
 };
 
@@ -59,6 +60,10 @@ struct flag {
 	 * (e->value NULL: the whole value); val is NULL for an optional value
 	 * not given */
 	int (*set)(void *opts, const char *val, struct flag_error *e);
+	/* FLAG_ENUM: the words by their enum value, nwords of them; a NULL
+	 * entry is a value no word selects */
+	const char *const *words;
+	unsigned int nwords;
 	const char *def;	/* the default, as a value of this flag (NULL: none applied) */
 	const char *show;	/* what --help says the default is, when not def itself */
 	const char *quick;	/* the default under --quick, when it differs */
@@ -81,6 +86,9 @@ struct flag_cmd {
 #define FLAG_VAR(type, field)	.off = offsetof(type, field)
 #define FLAG_BUF_VAR(type, field) \
 	.off = offsetof(type, field), .max = sizeof(((type *)0)->field)
+#define FLAG_WORDS(...) \
+	.words = (const char *const[]){ __VA_ARGS__ }, \
+	.nwords = sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *)
 #define FLAG_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Apply every row's def, then argv[1..]. 0 or -EINVAL with the line in err. */

@@ -237,20 +237,6 @@ static int set_dry_run(void *opts, const char *val, struct flag_error *e)
 	return 0;
 }
 
-static int set_rcu_flavor(void *opts, const char *val, struct flag_error *e)
-{
-	struct options *o = opts;
-
-	(void)e;
-	if (!strcmp(val, "memb"))
-		o->rcu_flavor = RCU_FLAVOR_MEMB;
-	else if (!strcmp(val, "qsbr"))
-		o->rcu_flavor = RCU_FLAVOR_QSBR;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 static int set_list(void *opts, const char *val, struct flag_error *e)
 {
 	(void)val, (void)e;
@@ -323,7 +309,8 @@ static const struct flag option_flags[] = {
 	  .help = "allow more threads than allowed PUs (rows are marked)" },
 	{ .name = "strict-binding", .type = FLAG_SET, O(strict_binding),
 	  .help = "a failed thread or memory binding is fatal (default: recorded per row)" },
-	{ .name = "rcu-flavor", .arg = "F", .type = FLAG_CALL, .set = set_rcu_flavor,
+	{ .name = "rcu-flavor", .arg = "F", .type = FLAG_ENUM, O(rcu_flavor),
+	  FLAG_WORDS([RCU_FLAVOR_MEMB] = "memb", [RCU_FLAVOR_QSBR] = "qsbr"),
 	  .def = "memb", .help = "memb or qsbr", .why = "expected memb or qsbr" },
 	{ .name = "inv-ns", .arg = "N", .type = FLAG_U64, O(inv_ns), .max = 1000000000, .def = "500",
 	  .help = "modelled cost of one IOTLB invalidation, ns",
