@@ -128,8 +128,10 @@ static int set_value(void *opts, const struct flag *f, const char *val, struct f
 		snprintf(e->why, sizeof(e->why), "control characters are not allowed");
 		return -EINVAL;
 	}
-	if (val && !*val && f->type != FLAG_CALL)
-		return -EINVAL;
+	if (val ? !*val && f->type != FLAG_CALL : f->type != FLAG_SET && f->type != FLAG_CALL) {
+		e->value = "";
+		return -EINVAL;	/* empty, or an optional value left out where only a setter can take that */
+	}
 	switch (f->type) {
 	case FLAG_SET:
 		*(bool *)var = true;
@@ -209,6 +211,8 @@ int flag_parse(struct flag_cmd *c, int argc, char **argv, char *err, size_t errl
 {
 	memset(c->given, 0, sizeof(c->given));
 	c->npos = 0;
+	if (c->nflags > FLAG_COUNT(c->given))
+		return fail(err, errlen, c->prog, "flag table", "more rows than flag_cmd.given holds");
 	for (size_t i = 0; i < c->nflags; i++)
 		if (c->flags[i].def && apply(c, &c->flags[i], c->flags[i].def, err, errlen))
 			return -EINVAL;	/* a wrong table: the tests run every command's defaults */
