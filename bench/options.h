@@ -1,11 +1,13 @@
 /*
  * bench/options.h — the dmabench command line: every user choice is a flag.
  *
- * options_parse() reads argv (the flag table in options.c) into struct
- * options, defaults included, without touching the machine; lists that depend on it (threads "all"/"pow2", placements, the
- * home node) are resolved later by plan.c against the topology. On bad input
- * it writes one line naming the flag and the value into err and returns -EINVAL
- * (the caller prints it and exits 2).
+ * options_parse() reads argv (the flag table in options.c, bench/flag.h)
+ * into struct options, defaults and --quick defaults included, without
+ * touching the machine; lists that depend on it (threads "all"/"pow2",
+ * placements, the home node) are resolved later by plan.c against the
+ * topology. On bad input it writes one line naming the flag and the value
+ * into err and returns -EINVAL (the caller prints it and exits 2).
+ * options_usage() prints --help from the same table.
  */
 #ifndef DMABENCH_OPTIONS_H
 #define DMABENCH_OPTIONS_H
