@@ -117,6 +117,11 @@ $(BUILD)/tests/test_main.o: tests/test_main.c tests/test.h
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/test_main.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/tests/test_main.o $(LIB) $(LDLIBS)
 
+# bench/flag.c, the one bench/ file with a unit test: its test links it
+$(BUILD)/tests/test_flag: $(BUILD)/tests/test_flag.o $(BUILD)/tests/test_main.o $(BUILD)/bench/flag.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+$(BUILD)/tests/test_flag.o: ALL_CFLAGS += -Ibench
+
 $(BUILD)/tests/%.o: tests/%.c tests/test.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests -c $< -o $@

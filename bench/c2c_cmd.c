@@ -16,6 +16,9 @@
 #include <unistd.h>
 #include "harness/c2c.h"
 #include "harness/topo.h"
+#include "flag.h"
+
+#define PROG "dmabench c2c"
 
 #define C2C_ASSUMED_RT_NS 150.0		/* for the --dry-run time estimate only */
 
@@ -29,127 +32,92 @@ struct c2c_opts {
 	unsigned int max_pairs;
 };
 
+static int set_op(void *opts, const char *val, struct flag_error *e)
+{
+	struct c2c_opts *o = opts;
+
+	(void)e;
+	o->both = !strcmp(val, "both");
+	return o->both ? 0 : c2c_op_parse(val, &o->params.op);
+}
+
+#define C(field) FLAG_VAR(struct c2c_opts, field)
+
+/* Rows without def show the value c2c_params_default() put there. */
+static const struct flag c2c_flags[] = {
+	{ .name = "op", .arg = "OP", .type = FLAG_CALL, .set = set_op, .show = "store",
+	  .help = "store: store/load ping-pong; rmw: compare-and-swap handoff (each leg a\n"
+		  "read-for-ownership, as a refcount's); both: store then rmw (c2c.csv's op\n"
+		  "column tells them apart)",
+	  .why = "expected store, rmw or both" },
+	{ .name = "cpus", .arg = "LIST", .type = FLAG_STR, C(cpus), .show = "every allowed PU",
+	  .help = "only these PUs (OS indexes: 0-3,8)",
+	  .why = "expected a list of PUs, e.g. 0-3,8" },
+	{ .name = "home-node", .arg = "N", .type = FLAG_INT, C(home_node), .max = INT_MAX,
+	  .show = "the first node", .help = "NUMA node the shared line is bound to",
+	  .why = "expected a NUMA node number" },
+	{ .name = "samples", .arg = "N", .type = FLAG_UINT, C(params.samples), .min = 1, .max = 100000,
+	  .help = "median of N samples", .why = "expected a number of samples, 1 to 100000" },
+	{ .name = "round-trips", .arg = "N", .type = FLAG_UINT, C(params.round_trips), .min = 1,
+	  .max = 10000000, .help = "round trips per sample",
+	  .why = "expected round trips per sample, 1 to 10000000" },
+	{ .name = "max-pairs", .arg = "N", .type = FLAG_UINT, C(max_pairs), .min = 1, .max = 10000000,
+	  .help = "pair budget before sampling; the default is all pairs of 64 PUs",
+	  .why = "expected a number of pairs, 1 to 10000000" },
+	{ .name = "out", .arg = "DIR|FILE", .type = FLAG_STR, C(out), .show = "'-'",
+	  .help = "write c2c.csv into DIR, or to FILE (replaced whole);\n"
+		  "'-': the CSV on stdout, the summary on stderr",
+	  .why = "expected a directory or a file name" },
+	{ .name = "dry-run", .type = FLAG_SET, C(dry_run),
+	  .help = "print the pair plan and the sampling rule, measure nothing" },
+};
+
+static void c2c_opts_default(struct c2c_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->home_node = -1;
+	o->max_pairs = C2C_DEFAULT_MAX_PAIRS;
+	c2c_params_default(&o->params);
+}
+
 static void usage(FILE *f)
 {
+	struct c2c_opts o;
+	struct flag_cmd cmd = { .opts = &o, .flags = c2c_flags, .nflags = FLAG_COUNT(c2c_flags) };
+
+	c2c_opts_default(&o);
 	fprintf(f,
 "usage: dmabench c2c [FLAGS]\n"
 "Core-to-core latency: the round trip of one cache line between every pair of\n"
-"allowed PUs (unordered, from < to; sampled by a stated rule above the budget).\n"
-"  --op=OP            store (default): store/load ping-pong; rmw: compare-and-swap\n"
-"                     handoff (each leg a read-for-ownership, as a refcount's);\n"
-"                     both: store then rmw (c2c.csv's op column tells them apart)\n"
-"  --cpus=LIST        only these PUs (OS indexes: 0-3,8); default every allowed PU\n"
-"  --home-node=N      NUMA node the shared line is bound to (default: the first node)\n"
-"  --samples=N        median of N samples (default %u)\n"
-"  --round-trips=N    round trips per sample (default %u)\n"
-"  --max-pairs=N      pair budget before sampling (default %u = all pairs of 64 PUs)\n"
-"  --out=DIR|FILE     write c2c.csv into DIR, or to FILE (replaced whole);\n"
-"                     default or '-': the CSV on stdout, the summary on stderr\n"
-"  --dry-run          print the pair plan and the sampling rule, measure nothing\n"
-"  --help             this text\n",
-		C2C_DEFAULT_SAMPLES, C2C_DEFAULT_ROUND_TRIPS, C2C_DEFAULT_MAX_PAIRS);
+"allowed PUs (unordered, from < to; sampled by a stated rule above the budget).\n");
+	flag_usage(&cmd, f);
 }
 
 static int bad(const char *flag, const char *val, const char *why)
 {
+	char err[1024];
+
 	if (val)
-		fprintf(stderr, "dmabench c2c: %s: invalid value '%s': %s\n", flag, val, why);
+		flag_bad(err, sizeof(err), PROG, flag, val, why);
 	else
-		fprintf(stderr, "dmabench c2c: %s: %s\n", flag, why);
+		snprintf(err, sizeof(err), PROG ": %s: %s", flag, why);
+	fprintf(stderr, "%s\n", err);
 	return 2;
-}
-
-/* A decimal number in [lo, hi], nothing else. */
-static int parse_uint(const char *s, unsigned long lo, unsigned long hi,
-		      unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
 }
 
 /* 0, or the exit status 2 after printing why. */
 static int parse_args(struct c2c_opts *o, int argc, char **argv)
 {
-	static const char *const with_value[] = {
-		"--cpus", "--home-node", "--samples", "--round-trips", "--max-pairs",
-		"--out", "--op",
+	struct flag_cmd cmd = {
+		.prog = PROG, .opts = o, .flags = c2c_flags, .nflags = FLAG_COUNT(c2c_flags),
+		.help = &o->help,
 	};
+	char err[1024];
 
-	memset(o, 0, sizeof(*o));
-	o->home_node = -1;
-	c2c_params_default(&o->params);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *eq = strchr(a, '='), *val = NULL;
-		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
-		char name[32];
-		unsigned long v;
-		bool takes = false;
-
-		if (strncmp(a, "--", 2) || nlen >= sizeof(name))
-			return strncmp(a, "--", 2) ?
-			       bad(a, NULL, "unexpected argument (flags are --name=value)") :
-			       bad(a, NULL, "unknown flag");
-		memcpy(name, a, nlen);
-		name[nlen] = 0;
-		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
-			takes |= !strcmp(name, with_value[k]);
-		if (takes) {
-			if (eq)
-				val = eq + 1;
-			else if (i + 1 < argc)
-				val = argv[++i];
-			else
-				return bad(name, NULL, "needs a value");
-		} else if (eq) {
-			if (!strcmp(name, "--dry-run") || !strcmp(name, "--help"))
-				return bad(name, eq + 1, "takes no value");
-			return bad(name, NULL, "unknown flag");
-		}
-
-		if (!strcmp(name, "--help")) {
-			o->help = true;
-		} else if (!strcmp(name, "--dry-run")) {
-			o->dry_run = true;
-		} else if (!strcmp(name, "--op")) {
-			o->both = !strcmp(val, "both");
-			if (!o->both && c2c_op_parse(val, &o->params.op))
-				return bad(name, val, "expected store, rmw or both");
-		} else if (!strcmp(name, "--cpus")) {
-			if (!*val)
-				return bad(name, val, "expected a list of PUs, e.g. 0-3,8");
-			o->cpus = val;
-		} else if (!strcmp(name, "--home-node")) {
-			if (parse_uint(val, 0, INT_MAX, &v))
-				return bad(name, val, "expected a NUMA node number");
-			o->home_node = (int)v;
-		} else if (!strcmp(name, "--samples")) {
-			if (parse_uint(val, 1, 100000, &v))
-				return bad(name, val, "expected a number of samples, 1 to 100000");
-			o->params.samples = (unsigned int)v;
-		} else if (!strcmp(name, "--round-trips")) {
-			if (parse_uint(val, 1, 10000000, &v))
-				return bad(name, val, "expected round trips per sample, 1 to 10000000");
-			o->params.round_trips = (unsigned int)v;
-		} else if (!strcmp(name, "--max-pairs")) {
-			if (parse_uint(val, 1, 10000000, &v))
-				return bad(name, val, "expected a number of pairs, 1 to 10000000");
-			o->max_pairs = (unsigned int)v;
-		} else if (!strcmp(name, "--out")) {
-			if (!*val)
-				return bad(name, val, "expected a directory or a file name");
-			o->out = val;
-		} else {
-			return bad(name, NULL, "unknown flag");
-		}
+	c2c_opts_default(o);
+	if (flag_parse(&cmd, argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
 	}
 	return 0;
 }
@@ -251,7 +219,7 @@ static int measure_and_write(struct c2c_matrix *m, struct topo *t,
 	int rc;
 
 	if (m->npairs > 100)
-		fprintf(stderr, "dmabench c2c: measuring %u pairs\n", m->npairs);
+		fprintf(stderr, PROG ": measuring %u pairs\n", m->npairs);
 	rc = c2c_run(m, t, &o->params);
 	if (!rc && o->both) {
 		struct c2c_params rmw = o->params;
@@ -260,12 +228,12 @@ static int measure_and_write(struct c2c_matrix *m, struct topo *t,
 		rc = c2c_run(m, t, &rmw);
 	}
 	if (rc) {
-		fprintf(stderr, "dmabench c2c: measuring failed: %s\n", strerror(-rc));
+		fprintf(stderr, PROG ": measuring failed: %s\n", strerror(-rc));
 		return 1;
 	}
 	rc = path ? c2c_write_csv(m, path) : c2c_print_csv(m, stdout);
 	if (rc) {
-		fprintf(stderr, "dmabench c2c: cannot write %s: %s\n",
+		fprintf(stderr, PROG ": cannot write %s: %s\n",
 			path ? path : "stdout", strerror(-rc));
 		return 1;
 	}
@@ -294,7 +262,7 @@ int c2c_main(int argc, char **argv)
 	}
 	rc = topo_open(&t);
 	if (rc) {
-		fprintf(stderr, "dmabench c2c: cannot load the topology: %s\n", strerror(-rc));
+		fprintf(stderr, PROG ": cannot load the topology: %s\n", strerror(-rc));
 		return 1;
 	}
 	if (o.home_node < 0) {
@@ -318,7 +286,7 @@ int c2c_main(int argc, char **argv)
 		goto out;
 	rc = c2c_plan_topo(&m, t, cpus, ncpus, o.max_pairs);
 	if (rc) {
-		fprintf(stderr, "dmabench c2c: cannot plan the pairs: %s\n", strerror(-rc));
+		fprintf(stderr, PROG ": cannot plan the pairs: %s\n", strerror(-rc));
 		rc = 1;
 		goto out;
 	}

@@ -53,7 +53,6 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "check-csv"))
 		return runcsv_main(argc - 1, argv + 1);
 
-	options_defaults(&opt);
 	if (options_parse(&opt, argc, argv, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return 2;

@@ -1,11 +1,13 @@
 /*
  * bench/options.h — the dmabench command line: every user choice is a flag.
  *
- * options_parse() reads argv into struct options without touching the
- * machine; lists that depend on it (threads "all"/"pow2", placements, the
- * home node) are resolved later by plan.c against the topology. On bad input
- * it writes one line naming the flag and the value into err and returns -EINVAL
- * (the caller prints it and exits 2).
+ * options_parse() reads argv (the flag table in options.c, bench/flag.h)
+ * into struct options, defaults and --quick defaults included, without
+ * touching the machine; lists that depend on it (threads "all"/"pow2",
+ * placements, the home node) are resolved later by plan.c against the
+ * topology. On bad input it writes one line naming the flag and the value
+ * into err and returns -EINVAL (the caller prints it and exits 2).
+ * options_usage() prints --help from the same table.
  */
 #ifndef DMABENCH_OPTIONS_H
 #define DMABENCH_OPTIONS_H
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "flag.h"
 #include "strategy/strategy.h"
 
 #define OPT_MAX_LIST	64
@@ -55,15 +58,13 @@ struct options {
 	bool no_c2c;
 };
 
-void options_defaults(struct options *o);
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
 void options_usage(FILE *f);
-/*
- * s as it may appear in a one-line message, in buf: control characters as
- * \xNN (a newline in a value must not make a second line), cut at 200 bytes
- * with "...". Returns buf.
- */
-const char *options_quote(const char *s, char *buf, size_t len);
+/* flag_quote(), bench/flag.h: s fit for a one-line message. */
+static inline const char *options_quote(const char *s, char *buf, size_t len)
+{
+	return flag_quote(s, buf, len);
+}
 /* --soak: map-unmap, every strategy and mode, strict and lazy, every sharing, 4 threads. */
 void options_for_soak(struct options *o);
 

@@ -27,6 +27,7 @@
 #include "harness/runlen.h"
 #include "harness/topo.h"
 #include "strategy/strategy.h"
+#include "flag.h"
 #include "runfile.h"
 
 #define PREDICT_MAX_THREADS 4096
@@ -126,43 +127,90 @@ static int bad(const char *what, const char *val, const char *why)
 	return 2;
 }
 
+static int set_op(void *opts, const char *val, struct flag_error *e)
+{
+	(void)e;
+	return c2c_op_parse(val, &((struct popts *)opts)->op);
+}
+
+/* A positive number into the row's variable, at most 1000 for --rmw-per-call. */
+static int set_positive(double *out, const char *val, double max)
+{
+	return flag_parse_double(val, out) || !(*out > 0) || *out > max ? -EINVAL : 0;
+}
+
+static int set_c1_ns(void *opts, const char *val, struct flag_error *e)
+{
+	(void)e;
+	return set_positive(&((struct popts *)opts)->c1_ns, val, INFINITY);
+}
+
+static int set_rmw_per_call(void *opts, const char *val, struct flag_error *e)
+{
+	(void)e;
+	return set_positive(&((struct popts *)opts)->rmw_per_call, val, 1000);
+}
+
+static int set_run_length(void *opts, const char *val, struct flag_error *e)
+{
+	(void)e;
+	return set_positive(&((struct popts *)opts)->run_length, val, INFINITY);
+}
+
+#define P(field) FLAG_VAR(struct popts, field)
+
+static const struct flag predict_flags[] = {
+	{ .help = "costs (one of):" },
+	{ .name = "run", .arg = "DIR", .type = FLAG_STR, P(run), .why = "empty",
+	  .help = "1-thread costs from DIR/summary.csv (and R from DIR/runlength.csv)" },
+	{ .name = "c1-ns", .arg = "X", .type = FLAG_CALL, .set = set_c1_ns,
+	  .help = "a bare shared counter costing X ns per call at one thread",
+	  .why = "expected a positive number of ns" },
+	{ .name = "rmw-per-call", .arg = "K", .type = FLAG_CALL, .set = set_rmw_per_call, .def = "1",
+	  .help = "its atomic RMWs per call", .why = "expected a positive number of RMWs, at most 1000" },
+	{ .help = "target (one of; default with --run: the run's own topology.xml and c2c.csv):" },
+	{ .name = "profile", .arg = "NAME", .type = FLAG_STR, P(profile), .why = "empty",
+	  .help = "a shipped machine profile (--list-profiles)" },
+	{ .name = "topology", .arg = "FILE", .type = FLAG_STR, P(topology), .why = "empty",
+	  .help = "an hwloc XML (HWLOC_XMLFILE format), with --c2c=FILE" },
+	{ .name = "c2c", .arg = "FILE", .type = FLAG_STR, P(c2c), .why = "empty",
+	  .help = "the target's c2c.csv (c2c.csv format), with --topology" },
+	{ .help = "threads and placement, as the sweep takes them:" },
+	{ .name = "threads", .arg = "LIST", .type = FLAG_STR, P(threads), .why = "empty",
+	  .help = "N, A-B, pow2, all", .show = "pow2: 1,2,4,... and the target's PUs" },
+	{ .name = "placement", .arg = "LIST", .type = FLAG_STR, P(placement), .why = "empty",
+	  .help = "compact, scatter, smt, cpus:0+2", .show = "compact,scatter; one on one node" },
+	{ .help = "model:" },
+	{ .name = "run-length", .arg = "R", .type = FLAG_CALL, .set = set_run_length,
+	  .help = "fetch-adds per run of one holder", .show = "measured in --run, else random",
+	  .why = "expected a positive number of fetch-adds" },
+	{ .name = "op", .arg = "store|rmw", .type = FLAG_CALL, .set = set_op,
+	  .help = "which c2c figures are the handoff", .show = "rmw when present",
+	  .why = "expected store or rmw" },
+	{ .help = "output:" },
+	{ .name = "out", .arg = "DIR", .type = FLAG_STR, P(out), .why = "empty",
+	  .help = "predicted.csv and plots/ go here", .show = "the --run directory" },
+	{ .name = "no-plot", .type = FLAG_SET, P(no_plot), .help = "predicted.csv only" },
+	{ .name = "list-profiles", .type = FLAG_SET, P(list),
+	  .help = "the shipped profiles and their sources" },
+	{ .name = "profiles-dir", .arg = "DIR", .type = FLAG_STR, P(profiles_dir), .why = "empty",
+	  .help = "where profiles live",
+	  .show = "$DMABENCH_PROFILES, else ./profiles, else profiles/ beside this binary's build/" },
+};
+
 static void usage(FILE *f)
 {
+	struct flag_cmd cmd = { .flags = predict_flags, .nflags = FLAG_COUNT(predict_flags) };
+
 	fprintf(f,
 "usage: dmabench predict [FLAGS]\n"
 "A band (lo, mid, hi ns per call) for every thread count on a target machine,\n"
 "from this machine's 1-thread costs and the contention model (docs/METHODOLOGY.md).\n"
-"It is a prediction, labelled so; measured points are overlaid where there are any.\n"
-"costs (one of):\n"
-"  --run=DIR          1-thread costs from DIR/summary.csv (and R from DIR/runlength.csv)\n"
-"  --c1-ns=X          a bare shared counter costing X ns per call at one thread\n"
-"  --rmw-per-call=K   its atomic RMWs per call (default 1)\n"
-"target (one of; default with --run: the run's own topology.xml and c2c.csv):\n"
-"  --profile=NAME     a shipped machine profile (--list-profiles)\n"
-"  --topology=FILE    an hwloc XML (HWLOC_XMLFILE format), with --c2c=FILE (c2c.csv format)\n"
-"threads and placement, as the sweep takes them:\n"
-"  --threads=LIST     N, A-B, pow2, all (default pow2: 1,2,4,... and the target's PUs)\n"
-"  --placement=LIST   compact, scatter, smt, cpus:0+2 (default compact,scatter; one on one node)\n"
-"model:\n"
-"  --run-length=R     fetch-adds per run of one holder (default: measured in --run, else random)\n"
-"  --op=store|rmw     which c2c figures are the handoff (default rmw when present)\n"
-"output:\n"
-"  --out=DIR          predicted.csv and plots/ go here (default: the --run directory)\n"
-"  --no-plot          predicted.csv only\n"
-"  --list-profiles    the shipped profiles and their sources\n"
-"  --profiles-dir=DIR where profiles live (default $DMABENCH_PROFILES, else ./profiles,\n"
-"                     else profiles/ beside the build directory of this binary)\n"
+"It is a prediction, labelled so; measured points are overlaid where there are any.\n");
+	flag_usage(&cmd, f);
+	fprintf(f,
 "Bad input (missing or malformed profile, topology or matrix, threads above the\n"
 "target's PUs, --c1-ns not a positive number): one line, exit 2, nothing written.\n");
-}
-
-static int parse_double(const char *s, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(s, &end);
-	return (!*s || *end || errno || !isfinite(*out)) ? -EINVAL : 0;
 }
 
 /* ./profiles, else profiles/ beside the binary's build directory (build/../profiles). */
@@ -190,86 +238,25 @@ static const char *default_profiles_dir(void)
 
 static int parse_args(struct popts *o, int argc, char **argv)
 {
-	static const char *const with_value[] = {
-		"--run", "--profile", "--topology", "--c2c", "--out", "--threads",
-		"--placement", "--c1-ns", "--rmw-per-call", "--run-length", "--op",
-		"--profiles-dir",
+	struct flag_cmd cmd = {
+		.prog = "dmabench predict", .opts = o, .flags = predict_flags,
+		.nflags = FLAG_COUNT(predict_flags), .help = &o->help,
 	};
+	char err[1024];
 
 	memset(o, 0, sizeof(*o));
 	o->run_length = NAN;
-	o->rmw_per_call = 1;
 	o->profiles_dir = getenv("DMABENCH_PROFILES");
 	if (!o->profiles_dir || !*o->profiles_dir)
 		o->profiles_dir = default_profiles_dir();
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *eq = strchr(a, '='), *val = NULL;
-		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
-		char name[32];
-		bool takes = false;
-
-		if (strncmp(a, "--", 2) || nlen >= sizeof(name))
-			return strncmp(a, "--", 2) ?
-			       bad(a, NULL, "unexpected argument (flags are --name=value)") :
-			       bad(a, NULL, "unknown flag");
-		memcpy(name, a, nlen);
-		name[nlen] = 0;
-		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
-			takes |= !strcmp(name, with_value[k]);
-		if (takes) {
-			if (eq)
-				val = eq + 1;
-			else if (i + 1 < argc)
-				val = argv[++i];
-			else
-				return bad(name, NULL, "needs a value");
-			if (!*val)
-				return bad(name, val, "empty");
-		} else if (eq) {
-			return bad(name, eq + 1, "takes no value (or is unknown)");
-		}
-		if (!strcmp(name, "--help"))
-			o->help = true;
-		else if (!strcmp(name, "--list-profiles"))
-			o->list = true;
-		else if (!strcmp(name, "--no-plot"))
-			o->no_plot = true;
-		else if (!strcmp(name, "--run"))
-			o->run = val;
-		else if (!strcmp(name, "--profile"))
-			o->profile = val;
-		else if (!strcmp(name, "--topology"))
-			o->topology = val;
-		else if (!strcmp(name, "--c2c"))
-			o->c2c = val;
-		else if (!strcmp(name, "--out"))
-			o->out = val;
-		else if (!strcmp(name, "--threads"))
-			o->threads = val;
-		else if (!strcmp(name, "--placement"))
-			o->placement = val;
-		else if (!strcmp(name, "--profiles-dir"))
-			o->profiles_dir = val;
-		else if (!strcmp(name, "--op")) {
-			if (c2c_op_parse(val, &o->op))
-				return bad(name, val, "expected store or rmw");
-			o->op_given = true;
-		} else if (!strcmp(name, "--c1-ns")) {
-			if (parse_double(val, &o->c1_ns) || !(o->c1_ns > 0))
-				return bad(name, val, "expected a positive number of ns");
-			o->have_c1 = true;
-		} else if (!strcmp(name, "--rmw-per-call")) {
-			if (parse_double(val, &o->rmw_per_call) || !(o->rmw_per_call > 0) ||
-			    o->rmw_per_call > 1000)
-				return bad(name, val, "expected a positive number of RMWs, at most 1000");
-			o->have_rmw = true;
-		} else if (!strcmp(name, "--run-length")) {
-			if (parse_double(val, &o->run_length) || !(o->run_length > 0))
-				return bad(name, val, "expected a positive number of fetch-adds");
-			o->have_r = true;
-		} else
-			return bad(name, NULL, "unknown flag");
+	if (flag_parse(&cmd, argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
 	}
+	o->have_c1 = flag_given(&cmd, "c1-ns");
+	o->have_rmw = flag_given(&cmd, "rmw-per-call");
+	o->have_r = flag_given(&cmd, "run-length");
+	o->op_given = flag_given(&cmd, "op");
 	if (o->help || o->list)
 		return 0;
 	if (!!o->run + o->have_c1 != 1)

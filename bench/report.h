@@ -1,6 +1,7 @@
 /*
  * bench/report.h — what a sweep writes: the results.csv row of one window,
- * summary.csv over repetitions, and the table on stdout.
+ * summary.csv over repetitions (report.c), the table on stdout
+ * (report_table.c) and results.json (report_json.c).
  */
 #ifndef DMABENCH_REPORT_H
 #define DMABENCH_REPORT_H

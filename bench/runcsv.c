@@ -21,16 +21,20 @@ struct col_rule {
 	bool in_key;
 };
 
+/* The schema and the configuration key, the same in both files. */
+#define KEY_RULES \
+	{ "schema", R_INT, 1, 1, true, false }, \
+	{ "scenario", R_KEY, 0, 0, true, true }, \
+	{ "strategy", R_KEY, 0, 0, true, true }, \
+	{ "mode", R_KEY, 0, 0, true, true }, \
+	{ "invalidation", R_KEY, 0, 0, true, true }, \
+	{ "sharing", R_KEY, 0, 0, true, true }, \
+	{ "placement", R_KEY, 0, 0, true, true }, \
+	{ "home_node", R_INT, -1, RUNCSV_MAX_NODE, true, true }, \
+	{ "threads", R_INT, 1, RUNCSV_MAX_THREADS, true, true }
+
 static const struct col_rule results_rules[] = {
-	{ "schema", R_INT, 1, 1, true, false },
-	{ "scenario", R_KEY, 0, 0, true, true },
-	{ "strategy", R_KEY, 0, 0, true, true },
-	{ "mode", R_KEY, 0, 0, true, true },
-	{ "invalidation", R_KEY, 0, 0, true, true },
-	{ "sharing", R_KEY, 0, 0, true, true },
-	{ "placement", R_KEY, 0, 0, true, true },
-	{ "home_node", R_INT, -1, RUNCSV_MAX_NODE, true, true },
-	{ "threads", R_INT, 1, RUNCSV_MAX_THREADS, true, true },
+	KEY_RULES,
 	{ "rep", R_INT, 1, RUNCSV_MAX_REP, true, true },
 	{ "ns_per_op", R_POS_OPT, 0, 0, true, false },
 	{ "mops_per_s", R_NUM_OPT, 0, 0, false, false },
@@ -38,15 +42,7 @@ static const struct col_rule results_rules[] = {
 };
 
 static const struct col_rule summary_rules[] = {
-	{ "schema", R_INT, 1, 1, true, false },
-	{ "scenario", R_KEY, 0, 0, true, true },
-	{ "strategy", R_KEY, 0, 0, true, true },
-	{ "mode", R_KEY, 0, 0, true, true },
-	{ "invalidation", R_KEY, 0, 0, true, true },
-	{ "sharing", R_KEY, 0, 0, true, true },
-	{ "placement", R_KEY, 0, 0, true, true },
-	{ "home_node", R_INT, -1, RUNCSV_MAX_NODE, true, true },
-	{ "threads", R_INT, 1, RUNCSV_MAX_THREADS, true, true },
+	KEY_RULES,
 	{ "ns_per_op_median", R_POS, 0, 0, true, false },
 	{ "mops_per_s_median", R_POS, 0, 0, true, false },
 	{ "ns_per_op_min", R_NUM_OPT, 0, 0, false, false },
@@ -134,8 +130,8 @@ out:
 	return rc;
 }
 
-/* What dmabench writes in a key cell (names from its tables, cpus:0+2+4). */
-static bool key_ok(const char *s)
+/* See runcsv.h. */
+bool runcsv_key_ok(const char *s)
 {
 	if (!*s || *s == '.' || *s == ':' || *s == '+')
 		return false;
@@ -209,7 +205,7 @@ int runcsv_check(const struct csv_table *t, enum runcsv_kind kind, const char *p
 			v = csv_cell(t, i, col[r]);
 			switch (rules[r].rule) {
 			case R_KEY:
-				if (key_ok(v))
+				if (runcsv_key_ok(v))
 					continue;
 				snprintf(err, errlen, "%s: line %zu: column %s: bad value '%.60s'", path,
 					 t->row_line[i], rules[r].name, v);

@@ -36,6 +36,12 @@ int runcsv_read(const char *path, struct csv_table *t, char *err, size_t errlen)
 int runcsv_check(const struct csv_table *t, enum runcsv_kind kind, const char *path,
 		 char *err, size_t errlen);
 /*
+ * What dmabench writes in a key cell (names from its tables, numbers,
+ * cpus:0+2+4): letters, digits, _ . : + - and not starting with . : or +.
+ * The plot scripts name files after them.
+ */
+bool runcsv_key_ok(const char *s);
+/*
  * s for a terminal: every control byte (below 0x20, and 0x7f) as \xNN, so a
  * cell or a name cannot move the cursor, clear the screen or start an
  * escape sequence. Into buf (len > 0); returns buf, cut short if needed.

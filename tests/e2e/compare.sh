@@ -218,7 +218,7 @@ bad compare_fail_on_bad "--fail-on: invalid value 'sometimes'" "$A" "$A" --fail-
 bad compare_drift_bad "--drift: invalid value 'x'" "$A" "$A" --drift=x
 bad compare_three_no_common "no common configuration.*B2" "$A" "$A" "$TMP/other"
 bad compare_three_schema "schema mismatch: A=1 B2=2" "$A" "$A" "$TMP/s2"
-bad compare_unknown_flag "unknown option --bogus" "$A" "$A" --bogus
+bad compare_unknown_flag "--bogus: unknown flag" "$A" "$A" --bogus
 bad compare_bad_seed "--seed: invalid value 'abc'" "$A" "$A" --seed=abc
 bad compare_negative_seed "--seed: invalid value '-1'" "$A" "$A" --seed=-1
 bad compare_empty_out "--out" "$A" "$A" --out=

@@ -1,0 +1,178 @@
+/*
+ * bench/compare.h — `dmabench compare A B [RUN...] [--out=FILE|-] [--seed=N]
+ * [--min-effect=PCT] [--drift=floor|scale|none] [--fail-on=KIND] [--no-plot]`:
+ * run directories, from one machine or several, into one table of ratios
+ * with their confidence, compare.csv, and overlay plots. A is the baseline;
+ * every other run is compared with it (b_run says which).
+ *
+ * Join. Each run's results.csv (columns found by name; schema 1) is grouped
+ * by the configuration key — scenario, strategy, mode, invalidation,
+ * sharing, placement, home_node, threads — into the ns_per_op of its
+ * repetitions with their rep numbers (an empty cell, an unavailable figure,
+ * is left out and the repetition count says so). For every configuration
+ * both runs have:
+ *   - A's and B's median ns per call, and raw_ratio = median(B)/median(A);
+ *   - the basis of the verdict. floor (the default, and always between
+ *     machines): each repetition divided by the repetition of the same
+ *     number of its run's floor — strategy none, 1 thread, the same
+ *     scenario, invalidation, sharing, placement and home node (kdump rows
+ *     use the normal-mode floor) — so drift that moves a whole run cancels.
+ *     The floor rows themselves: raw, with the interval required beyond
+ *     1 +/- ANCHOR_BAND (one machine), or "reference" (no verdict, between
+ *     machines). scale (--drift=scale): B's repetitions divided by the
+ *     median over thread counts of the floor rows' median(B)/median(A).
+ *     raw (--drift=none, or a run without none rows): ns as measured;
+ *   - ratio = median(B)/median(A) of the basis and its 95% percentile-
+ *     bootstrap interval (STATS_BOOT_DEFAULT_ITERS resamples of each side);
+ *     the seed is --seed mixed with the configuration key;
+ *   - the two-sided Mann-Whitney U p-value on the basis (exact when the
+ *     sides are small and untied, src/harness/stats.h);
+ *   - the verdict: "slower" (B takes longer per call) or "faster" only when
+ *     p < 0.05 AND the interval lies beyond 1 (+/- --min-effect);
+ *     otherwise "no-significant-difference". With 3 repetitions a side the
+ *     smallest possible p is 0.1, so nothing can be significant; the table
+ *     says how many rows were in that case;
+ *   - between machines, a_norm/b_norm: each median over its own run's floor.
+ * A configuration only one run has is listed ("only in A", "only in B").
+ *
+ * Output: the table on stdout; compare.csv (--out, default ./compare.csv,
+ * written under a temporary name and renamed; never inside a run); overlay
+ * plots beside it, in <out without .csv>-plots/, drawn by
+ * scripts/compare-plot.sh (a panel per strategy, a line per run), unless
+ * --no-plot. --out=-: the CSV on stdout, the table on stderr, no plots.
+ * Exit: 0 done; 1 a verdict of the --fail-on kind was found (slower,
+ * faster, any), or a failure at run time (memory, writing, drawing); 2 bad
+ * input (one line on stderr: a missing directory or file, a malformed CSV,
+ * a missing column, differing schema versions, a run with no configuration
+ * in common with A, a bad flag).
+ *
+ * The files: compare.c (the command line, the command), compare_load.c
+ * (reading a run into configurations and their floors), compare_stats.c
+ * (the join and the statistics of one row, on src/harness/stats),
+ * compare_out.c (compare.csv and the table), compare_plot.c (where --out
+ * may go, the overlay plots).
+ */
+#ifndef DMABENCH_COMPARE_H
+#define DMABENCH_COMPARE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "harness/csv.h"
+#include "harness/stats.h"
+
+#define PROG		"dmabench compare"
+#define SCHEMA		1
+#define LEVEL		0.95
+#define ALPHA		0.05
+
+enum { K_SCENARIO, K_STRATEGY, K_MODE, K_INVALIDATION, K_SHARING, K_PLACEMENT,
+       K_HOME_NODE, K_THREADS, NKEY };
+extern const char *const key_names[NKEY];
+
+/* One configuration of one run: its key and the ns_per_op of its repetitions. */
+struct cfg {
+	const char *key[NKEY];		/* cell text, owned by the run's table */
+	long long home, threads;
+	unsigned int strat;		/* position in strategy_table; strategy_count if unknown */
+	size_t row;			/* first row, for messages */
+	const double *ns;		/* usable repetitions */
+	const long long *rep;		/* their repetition numbers */
+	size_t n;
+	long long rep_one;		/* while loading: this row's rep */
+	const struct cfg *floor_cfg;	/* the none/1-thread configuration of its run, or NULL */
+	double *x;			/* ns / the floor's ns in the same repetition */
+	size_t nx;
+	size_t nrows;			/* repetitions including empty cells */
+	double median;			/* NAN when n == 0 */
+	double floor;			/* the none/1-thread median of its run, or NAN */
+};
+
+struct run {
+	const char *label;		/* "A" or "B" */
+	const char *dir;
+	char path[PATH_MAX];
+	struct csv_table t;
+	long long schema;
+	const char *machine, *run_id;	/* of the first row */
+	struct cfg *cfg;
+	size_t ncfg;
+	double *vals;
+	long long *repv;
+};
+
+#define MAX_RUNS	64
+
+enum fail_on { FAIL_ON_NONE, FAIL_ON_SLOWER, FAIL_ON_FASTER, FAIL_ON_ANY };
+enum drift { DRIFT_FLOOR, DRIFT_SCALE, DRIFT_NONE };
+
+/* The floor configuration (none, 1 thread) of a run between runs of one
+ * machine: compared on raw ns, its verdict needs the interval beyond 1 +/-
+ * this band (the drift between runs measured on an idle VM: 1-10%). */
+#define ANCHOR_BAND_PCT	5
+#define ANCHOR_BAND	(ANCHOR_BAND_PCT / 100.0)
+#define STRINGIFY_(x)	#x
+#define STRINGIFY(x)	STRINGIFY_(x)
+
+struct args {
+	const char *dir[MAX_RUNS];
+	int nruns;
+	bool help, no_plot;
+	enum fail_on fail_on;
+	enum drift drift;
+	const char *out;
+	uint64_t seed;
+	bool plot;
+	double min_effect;		/* --min-effect, as a fraction: 0 = any difference */
+};
+
+/* The one-line message and the exit status the caller returns. */
+struct failure {
+	char msg[1024];
+};
+
+/* f->msg = the formatted line; returns rc. */
+int failf(struct failure *f, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+
+struct row {
+	const struct cfg *a, *b;	/* either may be NULL: only in the other */
+	int brun;			/* which run is B: 1 .. nruns-1 */
+	const char *basis;		/* "floor": per-repetition floor-normalised; "raw": ns */
+	double raw_ratio;		/* median(B) / median(A) of ns, whatever the basis */
+	struct stats_ci ratio;		/* of the basis; NAN when not computed */
+	double p;
+	bool could_be_significant;	/* the rank test can reach p < ALPHA */
+	const char *verdict;
+};
+
+
+/* compare_load.c */
+int run_open(struct run *r, struct failure *f);
+int run_load(struct run *r, struct failure *f);
+void run_free(struct run *r);
+void warn_status(const struct run *r);
+int set_floors(struct run *r);
+int cfg_cmp(const struct cfg *x, const struct cfg *y);
+
+/* compare_stats.c */
+int compare_cfg(struct row *w, uint64_t seed, double min_effect, bool use_floor, bool machines,
+		double scale, struct failure *f);
+int join_pair(struct run *A, struct run *B, int k, struct row *rows, size_t *n, struct failure *f);
+double drift_scale(const struct row *rows, size_t from, size_t n, const struct row *w);
+bool fails_on(enum fail_on fo, const struct row *rows, size_t n);
+
+/* compare_out.c */
+int write_csv(const char *out, const struct row *rows, size_t n, bool norm, const struct run *runs,
+	      struct failure *f);
+int write_csv_stdout(const struct row *rows, size_t n, bool norm, const struct run *runs,
+		     struct failure *f);
+void print_table(FILE *to, const struct run *runs, int nruns, const struct row *rows, size_t n,
+		 bool norm, uint64_t seed, bool drift);
+
+/* compare_plot.c */
+int check_out(const struct args *a, struct failure *f);
+int draw_plots(const struct args *a, const struct run *runs, struct failure *f);
+
+#endif
