@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "harness/atomic_file.h"
 #include "harness/c2c.h"
 #include "harness/runner.h"
 #include "harness/clock.h"
@@ -603,23 +604,20 @@ int c2c_print_csv(const struct c2c_matrix *m, FILE *f)
 
 int c2c_write_csv(const struct c2c_matrix *m, const char *path)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	struct atomic_file af;
 	int rc;
 
-	if (!m || !path || !*path)
+	if (!m)
 		return -EINVAL;
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return -errno;
-	rc = write_rows(m, f);
-	if (fclose(f) && !rc)
-		rc = -ENOMEM;
-	if (!rc)
-		rc = csv_write_file_atomic(path, buf, len, 0);
-	free(buf);
-	return rc;
+	rc = atomic_file_open(&af, path);
+	if (rc)
+		return rc;
+	rc = write_rows(m, af.f);
+	if (rc) {
+		atomic_file_abort(&af);
+		return rc;
+	}
+	return atomic_file_commit(&af, 0);
 }
 
 static int add_pu(struct c2c_matrix *m, int os, int node)
