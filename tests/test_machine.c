@@ -6,6 +6,7 @@
 #include "test.h"
 #include "harness/machine.h"
 #include "harness/pmu.h"
+#include "harness/topo.h"
 
 static const char *const keys[] = {
 	"hostname", "date_utc", "topology", "cpu_model", "vendor", "packages", "numa_nodes",
@@ -33,8 +34,8 @@ static void desc_free(struct desc *d)
 		free(d->value[i]);
 }
 
-/* describe into memory and split into keys */
-static int describe(struct desc *d, const char *cflags, const char *rev)
+/* describe t into memory and split into keys */
+static int describe_topo(struct desc *d, const struct topo *t, const char *cflags, const char *rev)
 {
 	size_t size = 0;
 	FILE *f = open_memstream(&d->text, &size);
@@ -44,7 +45,7 @@ static int describe(struct desc *d, const char *cflags, const char *rev)
 	memset(d, 0, sizeof(*d));
 	if (!f)
 		return -errno;
-	rc = machine_describe(f, cflags, rev);
+	rc = machine_describe(f, t, cflags, rev);
 	fclose(f);
 	copy = strdup(d->text);
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -78,6 +79,19 @@ static int describe(struct desc *d, const char *cflags, const char *rev)
 		d->value[k] = strdup(sep + 2);
 	}
 	free(copy);
+	return rc;
+}
+
+/* the topology the environment gives (hwloc's variables), as a run opens it */
+static int describe(struct desc *d, const char *cflags, const char *rev)
+{
+	struct topo *t = NULL;
+	int rc = topo_open(&t);
+
+	if (rc)
+		return rc;
+	rc = describe_topo(d, t, cflags, rev);
+	topo_close(t);
 	return rc;
 }
 
@@ -200,9 +214,9 @@ TEST(machine_describe_reports_a_failed_write)
 	FILE *f = fopen("/dev/full", "w");
 
 	REQUIRE(f != NULL);
-	CHECK_EQ_INT(machine_describe(f, "", ""), -EIO);
+	CHECK_EQ_INT(machine_describe(f, NULL, "", ""), -EIO);
 	fclose(f);
-	CHECK_EQ_INT(machine_describe(NULL, "", ""), -EINVAL);
+	CHECK_EQ_INT(machine_describe(NULL, NULL, "", ""), -EINVAL);
 }
 
 TEST(machine_short_id_abbreviates_the_cpu)

@@ -22,6 +22,7 @@
 #endif
 #include "harness/machine.h"
 #include "harness/pmu.h"
+#include "harness/topo.h"
 
 #define UNAVAILABLE	"unavailable"
 #define MAX_WARNINGS	24
@@ -128,210 +129,125 @@ static void warn(struct writer *w, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ---- topology (hwloc) ---- */
+/* ---- topology (topo.h: the caller's, never a second hwloc load) ---- */
 
-static hwloc_topology_t load_topology(void)
+static void numa_distances(struct writer *w, const struct topo *t, int nodes)
 {
-	hwloc_topology_t t;
-
-	if (hwloc_topology_init(&t))
-		return NULL;
-	/* disallowed PUs too: pus describes the machine, allowed_pus the run */
-	hwloc_topology_set_flags(t, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED);
-	/* hwloc 2 drops instruction caches by default; machine.txt lists them */
-	hwloc_topology_set_icache_types_filter(t, HWLOC_TYPE_FILTER_KEEP_ALL);
-	if (hwloc_topology_load(t)) {
-		hwloc_topology_destroy(t);
-		return NULL;
-	}
-	return t;
-}
-
-static const char *obj_info(hwloc_topology_t t, hwloc_obj_type_t type, const char *name)
-{
-	hwloc_obj_t o = NULL;
-	const char *v;
-
-	/* the package carries CPUModel on x86; some platforms put it on the root */
-	while ((o = hwloc_get_next_obj_by_type(t, type, o)))
-		if ((v = hwloc_obj_get_info_by_name(o, name)) && *v)
-			return v;
-	v = hwloc_obj_get_info_by_name(hwloc_get_root_obj(t), name);
-	return v && *v ? v : NULL;
-}
-
-static int threads_per_core(hwloc_topology_t t)
-{
-	hwloc_obj_t core = NULL;
-	int max = 0;
-
-	while ((core = hwloc_get_next_obj_by_type(t, HWLOC_OBJ_CORE, core))) {
-		int w = hwloc_bitmap_weight(core->cpuset);
-
-		if (w > max)
-			max = w;
-	}
-	return max > 0 ? max : 1;
-}
-
-static void numa_distances(struct writer *w, hwloc_topology_t t, bool this_system, int nodes)
-{
-	struct hwloc_distances_s *d = NULL;
-	unsigned int nr = 1;
+	int max = nodes > 0 ? nodes : 1, n = 0;
+	int *os = malloc((size_t)max * sizeof(*os));
+	uint64_t *v = malloc((size_t)max * (size_t)max * sizeof(*v));
 	char buf[2048] = "", ids[512] = "";
-	size_t n = 0, m = 0;
+	size_t len = 0, m = 0;
 
-	if (hwloc_distances_get_by_type(t, HWLOC_OBJ_NUMANODE, &nr, &d,
-					HWLOC_DISTANCES_KIND_MEANS_LATENCY, 0) == 0 && nr >= 1) {
-		for (unsigned int i = 0; i < d->nbobjs; i++) {
-			n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s", i ? "; " : "");
-			for (unsigned int j = 0; j < d->nbobjs; j++)
-				n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%llu",
-						      j ? " " : "",
-						      (unsigned long long)d->values[i * d->nbobjs + j]);
-			m += (size_t)snprintf(ids + m, m < sizeof(ids) ? sizeof(ids) - m : 0, "%s%u",
-					      i ? "," : "", d->objs[i]->os_index);
+	if (os && v && topo_numa_distances(t, max, &n, os, v) == 0 && n >= 1) {
+		for (int i = 0; i < n; i++) {
+			len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, "%s", i ? "; " : "");
+			for (int j = 0; j < n; j++)
+				len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, "%s%llu",
+							j ? " " : "", (unsigned long long)v[i * n + j]);
+			m += (size_t)snprintf(ids + m, m < sizeof(ids) ? sizeof(ids) - m : 0, "%s%d",
+					      i ? "," : "", os[i]);
 		}
-		hwloc_distances_release(t, d);
 		kv(w, "numa_distances", "%s (nodes %s)", buf, ids);
-		return;
+		goto out;
 	}
 	/* hwloc leaves a one-node machine without a matrix; the kernel still has one */
-	if (this_system) {
-		hwloc_obj_t node = NULL;
-
-		while ((node = hwloc_get_next_obj_by_type(t, HWLOC_OBJ_NUMANODE, node))) {
+	len = 0;
+	if (os && topo_is_this_system(t)) {
+		n = topo_numa_node_ids(t, os, max);
+		for (int i = 0; i < n && i < max; i++) {
 			char path[128], row[512];
 
-			snprintf(path, sizeof(path), "/sys/devices/system/node/node%u/distance",
-				 node->os_index);
+			snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/distance", os[i]);
 			if (read_line(path, row, sizeof(row)) || !*row) {
-				n = 0;
+				len = 0;
 				break;
 			}
-			n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s",
-					      n ? "; " : "", row);
-			m += (size_t)snprintf(ids + m, m < sizeof(ids) ? sizeof(ids) - m : 0, "%s%u",
-					      m ? "," : "", node->os_index);
+			len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, "%s%s",
+						len ? "; " : "", row);
+			m += (size_t)snprintf(ids + m, m < sizeof(ids) ? sizeof(ids) - m : 0, "%s%d",
+					      m ? "," : "", os[i]);
 		}
-		if (n && n < sizeof(buf)) {
+		if (len && len < sizeof(buf)) {
 			kv(w, "numa_distances", "%s (nodes %s)", buf, ids);
-			return;
+			goto out;
 		}
 	}
 	kv(w, "numa_distances", nodes == 1 ? "unavailable (one node)" : UNAVAILABLE);
+out:
+	free(os);
+	free(v);
 }
 
-static void caches(struct writer *w, hwloc_topology_t t)
+static void cpu_fact(struct writer *w, const struct topo *t, const char *key,
+		     const char *hwloc_name, const char *cpuinfo_key)
 {
-	static const struct {
-		hwloc_obj_type_t type;
-		const char *name;
-	} levels[] = {
-		{ HWLOC_OBJ_L1CACHE, "L1d" }, { HWLOC_OBJ_L1ICACHE, "L1i" },
-		{ HWLOC_OBJ_L2CACHE, "L2" }, { HWLOC_OBJ_L2ICACHE, "L2i" },
-		{ HWLOC_OBJ_L3CACHE, "L3" }, { HWLOC_OBJ_L3ICACHE, "L3i" },
-		{ HWLOC_OBJ_L4CACHE, "L4" }, { HWLOC_OBJ_L5CACHE, "L5" },
-	};
-	char buf[512] = "";
-	size_t n = 0;
+	const char *s = topo_cpu_info(t, hwloc_name);
+	char buf[512];
 
-	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
-		int count = hwloc_get_nbobjs_by_type(t, levels[i].type);
-		hwloc_obj_t o = hwloc_get_obj_by_type(t, levels[i].type, 0);
-		unsigned long long sz;
-
-		if (count <= 0 || !o || !o->attr)
-			continue;
-		sz = (unsigned long long)o->attr->cache.size;
-		if (sz && sz % (1024 * 1024) == 0)
-			n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s %lluMiB x%d",
-					      n ? ", " : "", levels[i].name, sz >> 20, count);
-		else
-			n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s %lluKiB x%d",
-					      n ? ", " : "", levels[i].name, sz >> 10, count);
-	}
-	kv(w, "caches", "%s", buf);
+	if (s)
+		kv(w, key, "%s", s);
+	else if (topo_is_this_system(t) && !cpuinfo_field(cpuinfo_key, buf, sizeof(buf)))
+		kv(w, key, "%s", buf);
+	else
+		kv(w, key, UNAVAILABLE);
 }
 
-static void topology(struct writer *w, hwloc_topology_t t)
+static void topology(struct writer *w, const struct topo *t)
 {
 	static const char *const keys[] = {
 		"cpu_model", "vendor", "packages", "numa_nodes", "numa_distances",
 		"cores", "pus", "allowed_pus", "smt", "caches",
 	};
-	hwloc_bitmap_t allowed;
-	const char *s;
+	struct topo_counts total;
 	char list[1024];
-	int nodes, pus, tpc, nallowed;
-	bool this_system;
+	int tpc, nallowed, rc;
 
 	if (!t) {
-		kv(w, "topology", "unavailable (hwloc could not load one)");
+		kv(w, "topology", "unavailable (no topology was loaded)");
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			kv(w, keys[i], UNAVAILABLE);
 		return;
 	}
-	this_system = hwloc_topology_is_thissystem(t);
-	if (this_system) {
+	if (topo_is_this_system(t)) {
 		kv(w, "topology", "this system");
 	} else {
 		kv(w, "topology", "synthetic or XML (HWLOC_SYNTHETIC/HWLOC_XMLFILE): not this machine");
 		warn(w, "the topology is hwloc's synthetic or XML description, not this machine: "
 			"topology keys describe it, the rest describes the machine");
 	}
+	cpu_fact(w, t, "cpu_model", "CPUModel", "model name");
+	cpu_fact(w, t, "vendor", "CPUVendor", "vendor_id");
 
-	s = obj_info(t, HWLOC_OBJ_PACKAGE, "CPUModel");
-	if (s)
-		kv(w, "cpu_model", "%s", s);
-	else if (this_system && !cpuinfo_field("model name", list, sizeof(list)))
-		kv(w, "cpu_model", "%s", list);
-	else
-		kv(w, "cpu_model", UNAVAILABLE);
-	s = obj_info(t, HWLOC_OBJ_PACKAGE, "CPUVendor");
-	if (s)
-		kv(w, "vendor", "%s", s);
-	else if (this_system && !cpuinfo_field("vendor_id", list, sizeof(list)))
-		kv(w, "vendor", "%s", list);
-	else
-		kv(w, "vendor", UNAVAILABLE);
+	topo_get_counts(t, NULL, &total);
+	kv(w, "packages", "%d", total.packages);
+	kv(w, "numa_nodes", "%d", total.numa_nodes);
+	numa_distances(w, t, total.numa_nodes);
+	kv(w, "cores", "%d", total.cores);
+	kv(w, "pus", "%d", total.pus);
 
-	kv(w, "packages", "%d", hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PACKAGE));
-	nodes = hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_NUMANODE);
-	kv(w, "numa_nodes", "%d", nodes);
-	numa_distances(w, t, this_system, nodes);
-	kv(w, "cores", "%d", hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_CORE));
-	pus = hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PU);
-	kv(w, "pus", "%d", pus);
-
-	allowed = hwloc_bitmap_dup(hwloc_topology_get_allowed_cpuset(t));
-	if (allowed && this_system) {
-		hwloc_bitmap_t bind = hwloc_bitmap_alloc();
-
-		/* taskset / sched_setaffinity narrow what a run may use */
-		if (bind && !hwloc_get_cpubind(t, bind, HWLOC_CPUBIND_THREAD))
-			hwloc_bitmap_and(allowed, allowed, bind);
-		hwloc_bitmap_free(bind);
-	}
-	if (allowed) {
-		nallowed = hwloc_bitmap_weight(allowed);
-		hwloc_bitmap_list_snprintf(list, sizeof(list), allowed);
+	/* hwloc's allowed set AND the opening thread's affinity (topo.h) */
+	nallowed = topo_nr_allowed_pus(t);
+	rc = topo_describe_allowed(t, list, sizeof(list));
+	if (rc == 0 || rc == -ENOSPC) {
 		kv(w, "allowed_pus", "%d (%s)", nallowed, list);
-		if (nallowed < pus)
+		if (nallowed < total.pus)
 			warn(w, "only %d of %d PUs are allowed (taskset or cgroup): thread counts stop at %d",
-			     nallowed, pus, nallowed);
-		hwloc_bitmap_free(allowed);
+			     nallowed, total.pus, nallowed);
 	} else {
 		kv(w, "allowed_pus", UNAVAILABLE);
 	}
 
-	tpc = threads_per_core(t);
+	tpc = topo_pus_per_core(t);
 	kv(w, "smt", "%s (%d thread%s per core)", tpc > 1 ? "on" : "off", tpc, tpc > 1 ? "s" : "");
 	if (tpc > 1)
 		warn(w, "SMT is on (%d threads per core): siblings share a core's caches and pipelines",
 		     tpc);
-	caches(w, t);
-	if (nodes == 1)
+	if (topo_describe_caches(t, list, sizeof(list)) == 0)
+		kv(w, "caches", "%s", list);
+	else
+		kv(w, "caches", UNAVAILABLE);
+	if (total.numa_nodes == 1)
 		warn(w, "a single NUMA node: no cross-node figures can come from this machine");
 }
 
@@ -772,10 +688,10 @@ static const char *compiler(void)
 #endif
 }
 
-int machine_describe(FILE *out, const char *cflags, const char *git_revision)
+int machine_describe(FILE *out, const struct topo *t, const char *cflags,
+		     const char *git_revision)
 {
 	struct writer *w;
-	hwloc_topology_t t;
 	char host[256] = "", date[64] = "";
 	time_t now = time(NULL);
 	struct tm tm;
@@ -786,7 +702,7 @@ int machine_describe(FILE *out, const char *cflags, const char *git_revision)
 	if (!w)
 		return -ENOMEM;
 	w->out = out;
-	pthread_once(&load_once, sample_load);	/* before our own hwloc load adds to it */
+	pthread_once(&load_once, sample_load);	/* before our own file reads add to it */
 
 	if (gethostname(host, sizeof(host) - 1))
 		host[0] = '\0';
@@ -795,10 +711,7 @@ int machine_describe(FILE *out, const char *cflags, const char *git_revision)
 		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	kv(w, "date_utc", "%s", date);
 
-	t = load_topology();
 	topology(w, t);
-	if (t)
-		hwloc_topology_destroy(t);
 
 	kernel(w);
 	hypervisor(w);
