@@ -7,6 +7,7 @@
 #include "harness/machine.h"
 #include "harness/pmu.h"
 #include "harness/topo.h"
+#include "topo_env.h"
 
 static const char *const keys[] = {
 	"hostname", "date_utc", "topology", "cpu_model", "vendor", "packages", "numa_nodes",
@@ -204,6 +205,54 @@ TEST(machine_topology_keys_follow_hwloc_environment)
 	CHECK(strstr(d.warning_text, "SMT is on") != NULL);
 	CHECK(strstr(d.warning_text, "not this machine") != NULL);
 	CHECK(strstr(d.warning_text, "single NUMA node") == NULL);
+	for (size_t k = 0; k < NKEYS; k++)
+		CHECK_MSG(d.count[k] == 1, "key %s appears %d times", keys[k], d.count[k]);
+	desc_free(&d);
+}
+
+/* the matrix from the caller's topology, rows in node OS order */
+TEST(machine_numa_distances_from_the_topology)
+{
+	struct topo *t = NULL;
+	struct desc d;
+
+	REQUIRE(open_xml(SYN, &t) == 0);
+	REQUIRE(describe_topo(&d, t, "", "") == 0);
+	topo_close(t);
+	CHECK_STR(val(&d, "numa_distances"),
+		  "10 21 32 33; 21 10 33 34; 32 33 10 25; 33 34 25 10 (nodes 0,1,2,3)");
+	CHECK_STR(val(&d, "cpu_model"), "unavailable");	/* not this machine: no /proc */
+	desc_free(&d);
+}
+
+/* allowed_pus is the run's allowed set: TOPO_ALLOWED narrows it */
+TEST(machine_allowed_pus_are_the_topologys)
+{
+	struct topo *t = NULL;
+	struct desc d;
+
+	REQUIRE(open_env("HWLOC_SYNTHETIC", SYN, "1,9-10,17", &t) == 0);
+	REQUIRE(describe_topo(&d, t, "", "") == 0);
+	topo_close(t);
+	CHECK_STR(val(&d, "allowed_pus"), "4 (1,9-10,17)");
+	CHECK_STR(val(&d, "pus"), "32");
+	CHECK(strstr(d.warning_text, "only 4 of 32 PUs are allowed") != NULL);
+	desc_free(&d);
+}
+
+/* no topology: its keys are there, each "unavailable"; the rest as ever */
+TEST(machine_without_a_topology_reads_unavailable)
+{
+	static const char *const topo_keys[] = {
+		"cpu_model", "vendor", "packages", "numa_nodes", "numa_distances",
+		"cores", "pus", "allowed_pus", "smt", "caches",
+	};
+	struct desc d;
+
+	REQUIRE(describe_topo(&d, NULL, "", "") == 0);
+	CHECK(strncmp(val(&d, "topology"), "unavailable", 11) == 0);
+	for (size_t i = 0; i < sizeof(topo_keys) / sizeof(topo_keys[0]); i++)
+		CHECK_STR(val(&d, topo_keys[i]), "unavailable");
 	for (size_t k = 0; k < NKEYS; k++)
 		CHECK_MSG(d.count[k] == 1, "key %s appears %d times", keys[k], d.count[k]);
 	desc_free(&d);
