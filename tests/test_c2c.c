@@ -77,7 +77,7 @@ TEST(one_pu_has_no_pairs)
 	REQUIRE(c2c_plan(&m, one, 1, 0) == 0);
 	CHECK_EQ_INT(m.npairs, 0);
 	CHECK_EQ_INT(m.npus, 1);
-	CHECK(isnan(c2c_round_trip_ns(&m, 4, 4)));
+	CHECK(isnan(c2c_round_trip_op_ns(&m, C2C_OP_STORE, 4, 4)));
 	c2c_free(&m);
 }
 
@@ -200,14 +200,14 @@ TEST(measures_a_finite_positive_round_trip_here)
 	CHECK_MSG(rc == 0, "measure_here: %d (needs two allowed PUs)", rc);
 	if (!rc) {
 		int a = m.pus[0].os, b = m.pus[1].os;
-		double rt = c2c_round_trip_ns(&m, a, b);
+		double rt = c2c_round_trip_op_ns(&m, C2C_OP_STORE, a, b);
 
 		CHECK_EQ_INT(m.npairs, 1);
 		CHECK(isfinite(rt) && rt > 0);
 		CHECK(rt < 1e6);	/* a millisecond would be no cache transfer */
-		CHECK(c2c_round_trip_ns(&m, b, a) == rt);
+		CHECK(c2c_round_trip_op_ns(&m, C2C_OP_STORE, b, a) == rt);
 		/* the diagonal has no figure */
-		CHECK(isnan(c2c_round_trip_ns(&m, a, a)));
+		CHECK(isnan(c2c_round_trip_op_ns(&m, C2C_OP_STORE, a, a)));
 		CHECK(m.clock_overhead_ns > 0);
 		CHECK_EQ_INT(m.samples, 5);
 	}

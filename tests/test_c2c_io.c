@@ -56,7 +56,7 @@ TEST(csv_has_the_columns_and_an_explicit_diagonal)
 	CHECK_EQ_INT(back.npus, 3);
 	CHECK_EQ_INT(back.npairs, 3);
 	CHECK(!back.sampled);
-	CHECK_NEAR(c2c_round_trip_ns(&back, 2, 0), 300.5, 1e-9);
+	CHECK_NEAR(c2c_round_trip_op_ns(&back, C2C_OP_STORE, 2, 0), 300.5, 1e-9);
 	CHECK_EQ_INT(back.pus[2].node, 1);
 	c2c_free(&back);
 	free(text);
@@ -84,7 +84,7 @@ TEST(csv_op_column_store_and_rmw_round_trip)
 	REQUIRE(c2c_read_csv(&back, path) == 0);
 	CHECK_EQ_INT(back.npairs, 1);
 	CHECK(back.measured[C2C_OP_STORE] && back.measured[C2C_OP_RMW]);
-	CHECK_NEAR(c2c_round_trip_ns(&back, 1, 0), 120, 1e-9);
+	CHECK_NEAR(c2c_round_trip_op_ns(&back, C2C_OP_STORE, 1, 0), 120, 1e-9);
 	CHECK_NEAR(c2c_round_trip_op_ns(&back, C2C_OP_RMW, 1, 0), 80.5, 1e-9);
 	CHECK_NEAR(c2c_node_mean_op_ns(&back, C2C_OP_RMW, 0, 0), 80.5, 1e-9);
 	c2c_free(&back);
@@ -98,7 +98,7 @@ TEST(csv_op_column_store_and_rmw_round_trip)
 		  "0,0,0,0,,rmw\n0,1,0,0,80.50,rmw\n1,1,0,0,,rmw\n");
 	REQUIRE(c2c_read_csv(&back, path) == 0);
 	CHECK(!back.measured[C2C_OP_STORE] && back.measured[C2C_OP_RMW]);
-	CHECK(isnan(c2c_round_trip_ns(&back, 0, 1)));
+	CHECK(isnan(c2c_round_trip_op_ns(&back, C2C_OP_STORE, 0, 1)));
 	c2c_free(&back);
 	free(text);
 	unlink(path);
@@ -118,7 +118,7 @@ TEST(csv_leaves_out_pairs_without_a_figure)
 	REQUIRE(c2c_read_csv(&back, path) == 0);
 	CHECK_EQ_INT(back.npairs, 1);
 	CHECK(back.sampled);
-	CHECK(isnan(c2c_round_trip_ns(&back, 1, 2)));
+	CHECK(isnan(c2c_round_trip_op_ns(&back, C2C_OP_STORE, 1, 2)));
 	c2c_free(&back);
 	unlink(path);
 	free(path);

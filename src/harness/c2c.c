@@ -248,11 +248,6 @@ double c2c_round_trip_op_ns(const struct c2c_matrix *m, enum c2c_op op, int a, i
 	return p ? c2c_pair_ns(p, op) : NAN;
 }
 
-double c2c_round_trip_ns(const struct c2c_matrix *m, int a, int b)
-{
-	return c2c_round_trip_op_ns(m, C2C_OP_STORE, a, b);
-}
-
 double c2c_node_mean_op_ns(const struct c2c_matrix *m, enum c2c_op op, int x, int y)
 {
 	double sum = 0;
@@ -271,11 +266,6 @@ double c2c_node_mean_op_ns(const struct c2c_matrix *m, enum c2c_op op, int x, in
 		}
 	}
 	return n ? sum / n : NAN;
-}
-
-double c2c_node_mean_ns(const struct c2c_matrix *m, int x, int y)
-{
-	return c2c_node_mean_op_ns(m, C2C_OP_STORE, x, y);
 }
 
 /* ---- the ping-pong ---- */

@@ -153,14 +153,12 @@ int c2c_measure_pair(struct topo *t, int a, int b, const struct c2c_params *p,
 int c2c_run(struct c2c_matrix *m, struct topo *t, const struct c2c_params *p);
 
 
-/* Round trip between PUs a and b (either order): NAN on the diagonal, for a
- * pair not planned or not measured. c2c_round_trip_ns is the store figure. */
-double c2c_round_trip_ns(const struct c2c_matrix *m, int a, int b);
+/* Round trip of op between PUs a and b (either order): NAN on the diagonal,
+ * for a pair not planned or not measured. */
 double c2c_round_trip_op_ns(const struct c2c_matrix *m, enum c2c_op op, int a, int b);
 /* Mean round trip of the measured pairs between nodes x and y (either
  * order; x == y: same-node pairs); NAN if there is none. Stands in for a
  * pair that sampling left out. */
-double c2c_node_mean_ns(const struct c2c_matrix *m, int x, int y);
 double c2c_node_mean_op_ns(const struct c2c_matrix *m, enum c2c_op op, int x, int y);
 
 /* The sweep's pass: plan every allowed PU (C2C_DEFAULT_MAX_PAIRS), c2c_run()
