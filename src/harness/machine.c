@@ -1,10 +1,12 @@
-/* machine.txt and the machine's short name: see machine.h. */
+/*
+ * machine.txt: the topology keys (asked of the caller's struct topo), the
+ * kernel's view from /proc and /sys, the build, and the warnings; see
+ * machine.h. The library versions are machine_libs.c, the short name
+ * machine_id.c.
+ */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
-#include <link.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,22 +17,17 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
-#include <hwloc.h>
-#include <perfmon/pfmlib.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
 #include "harness/machine.h"
+#include "harness/machine_internal.h"
 #include "harness/pmu.h"
 #include "harness/topo.h"
 
-#define UNAVAILABLE	"unavailable"
-#define MAX_WARNINGS	24
-
 /* ---- small readers ---- */
 
-/* bounded copy that cuts long strings quietly (values are informational) */
-static void scopy(char *dst, size_t len, const char *src)
+void machine_scopy(char *dst, size_t len, const char *src)
 {
 	size_t n = strnlen(src, len - 1);
 
@@ -38,8 +35,7 @@ static void scopy(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
-/* first line of a file, without its newline: 0 or -errno */
-static int read_line(const char *path, char *buf, size_t len)
+int machine_read_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");
 	int rc = 0;
@@ -54,8 +50,7 @@ static int read_line(const char *path, char *buf, size_t len)
 	return rc;
 }
 
-/* value of the first "key<spaces>: value" line of /proc/cpuinfo with this key */
-static int cpuinfo_field(const char *key, char *buf, size_t len)
+int machine_cpuinfo_field(const char *key, char *buf, size_t len)
 {
 	FILE *f = fopen("/proc/cpuinfo", "re");
 	char line[512];
@@ -94,16 +89,7 @@ static const char *errname(int err)
 
 /* ---- output ---- */
 
-struct writer {
-	FILE *out;
-	char warnings[MAX_WARNINGS][256];
-	int nr_warnings;
-};
-
-/* one `key: value` line; the value on one line, never empty */
-static void kv(struct writer *w, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void kv(struct writer *w, const char *key, const char *fmt, ...)
+void machine_kv(struct machine_writer *w, const char *key, const char *fmt, ...)
 {
 	char v[2048];
 	va_list ap;
@@ -114,11 +100,10 @@ static void kv(struct writer *w, const char *key, const char *fmt, ...)
 	for (char *p = v; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	fprintf(w->out, "%s: %s\n", key, *v ? v : UNAVAILABLE);
+	fprintf(w->out, "%s: %s\n", key, *v ? v : MACHINE_UNAVAILABLE);
 }
 
-static void warn(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(struct writer *w, const char *fmt, ...)
+void machine_warn(struct machine_writer *w, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -131,7 +116,7 @@ static void warn(struct writer *w, const char *fmt, ...)
 
 /* ---- topology (topo.h: the caller's, never a second hwloc load) ---- */
 
-static void numa_distances(struct writer *w, const struct topo *t, int nodes)
+static void numa_distances(struct machine_writer *w, const struct topo *t, int nodes)
 {
 	int max = nodes > 0 ? nodes : 1, n = 0;
 	int *os = malloc((size_t)max * sizeof(*os));
@@ -148,7 +133,7 @@ static void numa_distances(struct writer *w, const struct topo *t, int nodes)
 			m += (size_t)snprintf(ids + m, m < sizeof(ids) ? sizeof(ids) - m : 0, "%s%d",
 					      i ? "," : "", os[i]);
 		}
-		kv(w, "numa_distances", "%s (nodes %s)", buf, ids);
+		machine_kv(w, "numa_distances", "%s (nodes %s)", buf, ids);
 		goto out;
 	}
 	/* hwloc leaves a one-node machine without a matrix; the kernel still has one */
@@ -159,7 +144,7 @@ static void numa_distances(struct writer *w, const struct topo *t, int nodes)
 			char path[128], row[512];
 
 			snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/distance", os[i]);
-			if (read_line(path, row, sizeof(row)) || !*row) {
+			if (machine_read_line(path, row, sizeof(row)) || !*row) {
 				len = 0;
 				break;
 			}
@@ -169,31 +154,31 @@ static void numa_distances(struct writer *w, const struct topo *t, int nodes)
 					      m ? "," : "", os[i]);
 		}
 		if (len && len < sizeof(buf)) {
-			kv(w, "numa_distances", "%s (nodes %s)", buf, ids);
+			machine_kv(w, "numa_distances", "%s (nodes %s)", buf, ids);
 			goto out;
 		}
 	}
-	kv(w, "numa_distances", nodes == 1 ? "unavailable (one node)" : UNAVAILABLE);
+	machine_kv(w, "numa_distances", nodes == 1 ? "unavailable (one node)" : MACHINE_UNAVAILABLE);
 out:
 	free(os);
 	free(v);
 }
 
-static void cpu_fact(struct writer *w, const struct topo *t, const char *key,
+static void cpu_fact(struct machine_writer *w, const struct topo *t, const char *key,
 		     const char *hwloc_name, const char *cpuinfo_key)
 {
 	const char *s = topo_cpu_info(t, hwloc_name);
 	char buf[512];
 
 	if (s)
-		kv(w, key, "%s", s);
-	else if (topo_is_this_system(t) && !cpuinfo_field(cpuinfo_key, buf, sizeof(buf)))
-		kv(w, key, "%s", buf);
+		machine_kv(w, key, "%s", s);
+	else if (topo_is_this_system(t) && !machine_cpuinfo_field(cpuinfo_key, buf, sizeof(buf)))
+		machine_kv(w, key, "%s", buf);
 	else
-		kv(w, key, UNAVAILABLE);
+		machine_kv(w, key, MACHINE_UNAVAILABLE);
 }
 
-static void topology(struct writer *w, const struct topo *t)
+static void topology(struct machine_writer *w, const struct topo *t)
 {
 	static const char *const keys[] = {
 		"cpu_model", "vendor", "packages", "numa_nodes", "numa_distances",
@@ -204,66 +189,66 @@ static void topology(struct writer *w, const struct topo *t)
 	int tpc, nallowed, rc;
 
 	if (!t) {
-		kv(w, "topology", "unavailable (no topology was loaded)");
+		machine_kv(w, "topology", "unavailable (no topology was loaded)");
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			kv(w, keys[i], UNAVAILABLE);
+			machine_kv(w, keys[i], MACHINE_UNAVAILABLE);
 		return;
 	}
 	if (topo_is_this_system(t)) {
-		kv(w, "topology", "this system");
+		machine_kv(w, "topology", "this system");
 	} else {
-		kv(w, "topology", "synthetic or XML (HWLOC_SYNTHETIC/HWLOC_XMLFILE): not this machine");
-		warn(w, "the topology is hwloc's synthetic or XML description, not this machine: "
+		machine_kv(w, "topology", "synthetic or XML (HWLOC_SYNTHETIC/HWLOC_XMLFILE): not this machine");
+		machine_warn(w, "the topology is hwloc's synthetic or XML description, not this machine: "
 			"topology keys describe it, the rest describes the machine");
 	}
 	cpu_fact(w, t, "cpu_model", "CPUModel", "model name");
 	cpu_fact(w, t, "vendor", "CPUVendor", "vendor_id");
 
 	topo_get_counts(t, NULL, &total);
-	kv(w, "packages", "%d", total.packages);
-	kv(w, "numa_nodes", "%d", total.numa_nodes);
+	machine_kv(w, "packages", "%d", total.packages);
+	machine_kv(w, "numa_nodes", "%d", total.numa_nodes);
 	numa_distances(w, t, total.numa_nodes);
-	kv(w, "cores", "%d", total.cores);
-	kv(w, "pus", "%d", total.pus);
+	machine_kv(w, "cores", "%d", total.cores);
+	machine_kv(w, "pus", "%d", total.pus);
 
 	/* hwloc's allowed set AND the opening thread's affinity (topo.h) */
 	nallowed = topo_nr_allowed_pus(t);
 	rc = topo_describe_allowed(t, list, sizeof(list));
 	if (rc == 0 || rc == -ENOSPC) {
-		kv(w, "allowed_pus", "%d (%s)", nallowed, list);
+		machine_kv(w, "allowed_pus", "%d (%s)", nallowed, list);
 		if (nallowed < total.pus)
-			warn(w, "only %d of %d PUs are allowed (taskset or cgroup): thread counts stop at %d",
+			machine_warn(w, "only %d of %d PUs are allowed (taskset or cgroup): thread counts stop at %d",
 			     nallowed, total.pus, nallowed);
 	} else {
-		kv(w, "allowed_pus", UNAVAILABLE);
+		machine_kv(w, "allowed_pus", MACHINE_UNAVAILABLE);
 	}
 
 	tpc = topo_pus_per_core(t);
-	kv(w, "smt", "%s (%d thread%s per core)", tpc > 1 ? "on" : "off", tpc, tpc > 1 ? "s" : "");
+	machine_kv(w, "smt", "%s (%d thread%s per core)", tpc > 1 ? "on" : "off", tpc, tpc > 1 ? "s" : "");
 	if (tpc > 1)
-		warn(w, "SMT is on (%d threads per core): siblings share a core's caches and pipelines",
+		machine_warn(w, "SMT is on (%d threads per core): siblings share a core's caches and pipelines",
 		     tpc);
 	if (topo_describe_caches(t, list, sizeof(list)) == 0)
-		kv(w, "caches", "%s", list);
+		machine_kv(w, "caches", "%s", list);
 	else
-		kv(w, "caches", UNAVAILABLE);
+		machine_kv(w, "caches", MACHINE_UNAVAILABLE);
 	if (total.numa_nodes == 1)
-		warn(w, "a single NUMA node: no cross-node figures can come from this machine");
+		machine_warn(w, "a single NUMA node: no cross-node figures can come from this machine");
 }
 
 /* ---- the kernel's view ---- */
 
-static void kernel(struct writer *w)
+static void kernel(struct machine_writer *w)
 {
 	struct utsname u;
 
 	if (uname(&u))
-		kv(w, "kernel", UNAVAILABLE);
+		machine_kv(w, "kernel", MACHINE_UNAVAILABLE);
 	else
-		kv(w, "kernel", "%s %s %s %s", u.sysname, u.release, u.version, u.machine);
+		machine_kv(w, "kernel", "%s %s %s %s", u.sysname, u.release, u.version, u.machine);
 }
 
-static void hypervisor(struct writer *w)
+static void hypervisor(struct machine_writer *w)
 {
 	char evidence[512] = "", name[64] = "", buf[256];
 	size_t n = 0;
@@ -298,13 +283,13 @@ static void hypervisor(struct writer *w)
 				      "cpuid hypervisor bit, signature '%s'", sig);
 	}
 #endif
-	if (!read_line("/sys/hypervisor/type", buf, sizeof(buf)) && *buf) {
+	if (!machine_read_line("/sys/hypervisor/type", buf, sizeof(buf)) && *buf) {
 		if (!*name)
-			scopy(name, sizeof(name), buf);
+			machine_scopy(name, sizeof(name), buf);
 		n += (size_t)snprintf(evidence + n, n < sizeof(evidence) ? sizeof(evidence) - n : 0,
 				      "%s/sys/hypervisor/type %s", n ? "; " : "", buf);
 	}
-	if (!read_line("/sys/class/dmi/id/product_name", buf, sizeof(buf)) && *buf &&
+	if (!machine_read_line("/sys/class/dmi/id/product_name", buf, sizeof(buf)) && *buf &&
 	    (strstr(buf, "KVM") || strstr(buf, "QEMU") || strstr(buf, "VMware") ||
 	     strstr(buf, "VirtualBox") || strstr(buf, "Virtual Machine") || strstr(buf, "HVM"))) {
 		if (!*name)
@@ -313,15 +298,15 @@ static void hypervisor(struct writer *w)
 				      "%sDMI product '%s'", n ? "; " : "", buf);
 	}
 	if (!*name) {
-		kv(w, "hypervisor", "none");
+		machine_kv(w, "hypervisor", "none");
 		return;
 	}
-	kv(w, "hypervisor", "%s (%s)", name, evidence);
-	warn(w, "running in a virtual machine (%s): vCPU scheduling and steal time add noise, "
+	machine_kv(w, "hypervisor", "%s (%s)", name, evidence);
+	machine_warn(w, "running in a virtual machine (%s): vCPU scheduling and steal time add noise, "
 		"and core-to-core figures are the host's placement of vCPUs", name);
 }
 
-static void clocksource(struct writer *w)
+static void clocksource(struct machine_writer *w)
 {
 	static const char *const cheap[] = {
 		"tsc", "kvm-clock", "arch_sys_counter", "hyperv_clocksource_tsc_page", "xen",
@@ -330,19 +315,19 @@ static void clocksource(struct writer *w)
 	char buf[128];
 	bool ok = false;
 
-	if (read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+	if (machine_read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
 		      buf, sizeof(buf)) || !*buf) {
-		kv(w, "clocksource", UNAVAILABLE);
+		machine_kv(w, "clocksource", MACHINE_UNAVAILABLE);
 		return;
 	}
-	kv(w, "clocksource", "%s", buf);
+	machine_kv(w, "clocksource", "%s", buf);
 	for (size_t i = 0; i < sizeof(cheap) / sizeof(cheap[0]); i++)
 		ok |= !strcmp(buf, cheap[i]);
 	if (!ok)
-		warn(w, "clock source %s: clock reads may be system calls (see timer_overhead_ns)", buf);
+		machine_warn(w, "clock source %s: clock reads may be system calls (see timer_overhead_ns)", buf);
 }
 
-static void governor(struct writer *w)
+static void governor(struct machine_writer *w)
 {
 	struct { char name[32]; int count; } seen[8];
 	int nseen = 0, ncpus = (int)sysconf(_SC_NPROCESSORS_CONF), total = 0;
@@ -354,7 +339,7 @@ static void governor(struct writer *w)
 		int k;
 
 		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", cpu);
-		if (read_line(path, gov, sizeof(gov)) || !*gov)
+		if (machine_read_line(path, gov, sizeof(gov)) || !*gov)
 			continue;
 		total++;
 		all_perf &= !strcmp(gov, "performance");
@@ -362,22 +347,22 @@ static void governor(struct writer *w)
 			if (!strcmp(seen[k].name, gov))
 				break;
 		if (k == nseen && nseen < 8) {
-			scopy(seen[nseen].name, sizeof(seen[0].name), gov);
+			machine_scopy(seen[nseen].name, sizeof(seen[0].name), gov);
 			seen[nseen++].count = 0;
 		}
 		if (k < nseen)
 			seen[k].count++;
 	}
 	if (!total) {
-		kv(w, "governor", "unavailable (no cpufreq: the firmware or the host sets the clock)");
+		machine_kv(w, "governor", "unavailable (no cpufreq: the firmware or the host sets the clock)");
 		return;
 	}
 	for (int k = 0; k < nseen; k++)
 		n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s x%d",
 				      k ? ", " : "", seen[k].name, seen[k].count);
-	kv(w, "governor", "%s (of %d CPUs readable)", buf, total);
+	machine_kv(w, "governor", "%s (of %d CPUs readable)", buf, total);
 	if (!all_perf)
-		warn(w, "cpufreq governor is not performance on every CPU (%s): frequency changes add noise", buf);
+		machine_warn(w, "cpufreq governor is not performance on every CPU (%s): frequency changes add noise", buf);
 }
 
 static int read_khz(int cpu, const char *file, double *ghz)
@@ -385,13 +370,13 @@ static int read_khz(int cpu, const char *file, double *ghz)
 	char path[128], buf[64];
 
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpufreq/%s", cpu, file);
-	if (read_line(path, buf, sizeof(buf)) || !*buf)
+	if (machine_read_line(path, buf, sizeof(buf)) || !*buf)
 		return -ENOENT;
 	*ghz = strtod(buf, NULL) / 1e6;
 	return 0;
 }
 
-static void frequency(struct writer *w)
+static void frequency(struct machine_writer *w)
 {
 	double cur, min, max;
 	char buf[128];
@@ -405,44 +390,44 @@ static void frequency(struct writer *w)
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ", min %.2f GHz", min);
 		if (hmax)
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ", max %.2f GHz", max);
-		kv(w, "frequency", "%s (cpu0, cpufreq)", buf);
-	} else if (!cpuinfo_field("cpu MHz", buf, sizeof(buf))) {
-		kv(w, "frequency", "cur %.0f MHz (cpu0, /proc/cpuinfo; no cpufreq)", strtod(buf, NULL));
+		machine_kv(w, "frequency", "%s (cpu0, cpufreq)", buf);
+	} else if (!machine_cpuinfo_field("cpu MHz", buf, sizeof(buf))) {
+		machine_kv(w, "frequency", "cur %.0f MHz (cpu0, /proc/cpuinfo; no cpufreq)", strtod(buf, NULL));
 	} else {
-		kv(w, "frequency", UNAVAILABLE);
+		machine_kv(w, "frequency", MACHINE_UNAVAILABLE);
 	}
 }
 
-static void turbo(struct writer *w)
+static void turbo(struct machine_writer *w)
 {
 	char buf[32];
 
-	if (!read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", buf, sizeof(buf)) && *buf) {
+	if (!machine_read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", buf, sizeof(buf)) && *buf) {
 		bool on = buf[0] == '0';
 
-		kv(w, "turbo", "%s (intel_pstate no_turbo=%s)", on ? "on" : "off", buf);
+		machine_kv(w, "turbo", "%s (intel_pstate no_turbo=%s)", on ? "on" : "off", buf);
 		if (on)
-			warn(w, "turbo is on: the clock rate follows load and temperature");
-	} else if (!read_line("/sys/devices/system/cpu/cpufreq/boost", buf, sizeof(buf)) && *buf) {
+			machine_warn(w, "turbo is on: the clock rate follows load and temperature");
+	} else if (!machine_read_line("/sys/devices/system/cpu/cpufreq/boost", buf, sizeof(buf)) && *buf) {
 		bool on = buf[0] == '1';
 
-		kv(w, "turbo", "%s (cpufreq boost=%s)", on ? "on" : "off", buf);
+		machine_kv(w, "turbo", "%s (cpufreq boost=%s)", on ? "on" : "off", buf);
 		if (on)
-			warn(w, "boost is on: the clock rate follows load and temperature");
+			machine_warn(w, "boost is on: the clock rate follows load and temperature");
 	} else {
-		kv(w, "turbo", "unavailable (no intel_pstate/no_turbo or cpufreq/boost)");
+		machine_kv(w, "turbo", "unavailable (no intel_pstate/no_turbo or cpufreq/boost)");
 	}
 }
 
-static void perf(struct writer *w)
+static void perf(struct machine_writer *w)
 {
 	char buf[32];
 	int hw, sw;
 
-	if (!read_line("/proc/sys/kernel/perf_event_paranoid", buf, sizeof(buf)) && *buf)
-		kv(w, "perf_event_paranoid", "%s", buf);
+	if (!machine_read_line("/proc/sys/kernel/perf_event_paranoid", buf, sizeof(buf)) && *buf)
+		machine_kv(w, "perf_event_paranoid", "%s", buf);
 	else
-		kv(w, "perf_event_paranoid", UNAVAILABLE);
+		machine_kv(w, "perf_event_paranoid", MACHINE_UNAVAILABLE);
 
 	hw = pmu_probe("cycles");
 	/* each software event of the default list: task-clock may open
@@ -473,32 +458,32 @@ static void perf(struct writer *w)
 		if (swrc[i])
 			b += snprintf(bad + b, b < sizeof(bad) ? sizeof(bad) - b : 0, "%s%s",
 				      b ? ", " : "", swn[i]);
-	kv(w, "perf_counters", "hardware %s%s%s; software %s",
+	machine_kv(w, "perf_counters", "hardware %s%s%s; software %s",
 	   hw ? "unavailable(" : "ok", hw ? errname(-hw) : "", hw ? ")" : "", swtxt);
 	if (hw)
-		warn(w, "hardware performance counters unavailable (%s): cycles, instructions and "
+		machine_warn(w, "hardware performance counters unavailable (%s): cycles, instructions and "
 			"cache-misses columns stay empty", errname(-hw));
 	for (int i = 0; nbad && i < 3; i++)
 		if (swrc[i]) {
-			warn(w, "software performance counters unavailable (%s): %s columns stay empty",
+			machine_warn(w, "software performance counters unavailable (%s): %s columns stay empty",
 			     errname(-swrc[i]), bad);
 			break;
 		}
 }
 
-static void thp(struct writer *w)
+static void thp(struct machine_writer *w)
 {
 	char buf[128], *l, *r;
 
-	if (read_line("/sys/kernel/mm/transparent_hugepage/enabled", buf, sizeof(buf)) ||
+	if (machine_read_line("/sys/kernel/mm/transparent_hugepage/enabled", buf, sizeof(buf)) ||
 	    !(l = strchr(buf, '[')) || !(r = strchr(l, ']'))) {
-		kv(w, "transparent_hugepages", UNAVAILABLE);
+		machine_kv(w, "transparent_hugepages", MACHINE_UNAVAILABLE);
 		return;
 	}
 	*r = '\0';
-	kv(w, "transparent_hugepages", "%s", l + 1);
+	machine_kv(w, "transparent_hugepages", "%s", l + 1);
 	if (!strcmp(l + 1, "always"))
-		warn(w, "transparent hugepages are 'always': khugepaged may collapse pages during a run");
+		machine_warn(w, "transparent hugepages are 'always': khugepaged may collapse pages during a run");
 }
 
 /* the load before this process measured anything: the first description's reading */
@@ -508,173 +493,25 @@ static double load1_first = -1;
 
 static void sample_load(void)
 {
-	if (read_line("/proc/loadavg", load_first, sizeof(load_first)) || !*load_first)
+	if (machine_read_line("/proc/loadavg", load_first, sizeof(load_first)) || !*load_first)
 		return;
 	load1_first = strtod(load_first, NULL);
 }
 
-static void loadavg(struct writer *w)
+static void loadavg(struct machine_writer *w)
 {
 	char three[64];
 	double a, b, c;
 
 	pthread_once(&load_once, sample_load);
 	if (load1_first < 0 || sscanf(load_first, "%lf %lf %lf", &a, &b, &c) != 3) {
-		kv(w, "loadavg", UNAVAILABLE);
+		machine_kv(w, "loadavg", MACHINE_UNAVAILABLE);
 		return;
 	}
 	snprintf(three, sizeof(three), "%.2f %.2f %.2f", a, b, c);
-	kv(w, "loadavg", "%s (1, 5, 15 min, at the first description in this process)", three);
+	machine_kv(w, "loadavg", "%s (1, 5, 15 min, at the first description in this process)", three);
 	if (a > 0.5)
-		warn(w, "the machine was loaded (1-min load average %.2f): other work competes for the CPUs", a);
-}
-
-/* ---- build and libraries ---- */
-
-struct lib_find {
-	const char *prefix;
-	char file[256];
-	char dir[PATH_MAX];
-};
-
-static int find_lib_cb(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	struct lib_find *lf = arg;
-	const char *base;
-	char real[PATH_MAX];
-
-	(void)size;
-	if (!info->dlpi_name || !*info->dlpi_name)
-		return 0;
-	base = strrchr(info->dlpi_name, '/');
-	base = base ? base + 1 : info->dlpi_name;
-	if (strncmp(base, lf->prefix, strlen(lf->prefix)))
-		return 0;
-	/* the soname link names the ABI; its target names the release */
-	if (realpath(info->dlpi_name, real)) {
-		char *slash = strrchr(real, '/');
-
-		scopy(lf->file, sizeof(lf->file), slash ? slash + 1 : real);
-		if (slash) {
-			*slash = '\0';
-			snprintf(lf->dir, sizeof(lf->dir), "%s", real);
-		}
-	} else {
-		snprintf(lf->file, sizeof(lf->file), "%s", base);
-	}
-	return 1;
-}
-
-/* the loaded shared object whose name starts with prefix: 0 or -ENOENT */
-static int loaded_lib(const char *prefix, struct lib_find *lf)
-{
-	memset(lf, 0, sizeof(*lf));
-	lf->prefix = prefix;
-	dl_iterate_phdr(find_lib_cb, lf);
-	return *lf->file ? 0 : -ENOENT;
-}
-
-/* "Version:" of a pkg-config file: 0 or -errno */
-static int pc_version(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	char line[256];
-	int rc = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "Version:", 8)) {
-			char *v = line + 8;
-
-			while (*v == ' ' || *v == '\t')
-				v++;
-			v[strcspn(v, " \t\r\n")] = '\0';
-			scopy(buf, len, v);
-			rc = *buf ? 0 : -ENOENT;
-			break;
-		}
-	fclose(f);
-	return rc;
-}
-
-/* try dir/liburcu.pc: 1 when it gave a version */
-static int try_pc(const char *dir, const char *sub, char *ver, size_t len, char *from, size_t flen)
-{
-	char path[PATH_MAX + 64];
-
-	if (!dir || !*dir)
-		return 0;
-	snprintf(path, sizeof(path), "%s%s/liburcu.pc", dir, sub);
-	if (pc_version(path, ver, len))
-		return 0;
-	scopy(from, flen, path);
-	return 1;
-}
-
-/*
- * liburcu has no version macro or call: take the pkg-config file next to
- * the loaded library (the release its headers came with), else next to the
- * other libraries (the same multiarch directory), else pkg-config's path.
- */
-static void urcu_version(struct writer *w)
-{
-	static const char *const dirs[] = {
-		"/usr/local/lib/pkgconfig", "/usr/lib/pkgconfig", "/usr/share/pkgconfig",
-		"/usr/lib64/pkgconfig",
-	};
-	static const char *const near[] = { "libhwloc", "libpfm" };
-	struct lib_find urcu, other;
-	char ver[64] = "", from[PATH_MAX + 64] = "", pcp[4096];
-	bool loaded = !loaded_lib("liburcu", &urcu);
-	int found = 0;
-
-#ifdef URCU_VERSION
-	kv(w, "liburcu", "%s (URCU_VERSION)", URCU_VERSION);
-	return;
-#endif
-	if (loaded)
-		found = try_pc(urcu.dir, "/pkgconfig", ver, sizeof(ver), from, sizeof(from));
-	for (size_t i = 0; !found && i < sizeof(near) / sizeof(near[0]); i++)
-		if (!loaded_lib(near[i], &other))
-			found = try_pc(other.dir, "/pkgconfig", ver, sizeof(ver), from, sizeof(from));
-	if (!found && getenv("PKG_CONFIG_PATH")) {
-		char *save = NULL, *d;
-
-		scopy(pcp, sizeof(pcp), getenv("PKG_CONFIG_PATH"));
-		for (d = strtok_r(pcp, ":", &save); d && !found; d = strtok_r(NULL, ":", &save))
-			found = try_pc(d, "", ver, sizeof(ver), from, sizeof(from));
-	}
-	for (size_t i = 0; !found && i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		found = try_pc(dirs[i], "", ver, sizeof(ver), from, sizeof(from));
-
-	if (found)
-		kv(w, "liburcu", "%s (%s; %s%s)", ver, from,
-		   loaded ? "loaded " : "not loaded by this program", loaded ? urcu.file : "");
-	else if (loaded)
-		kv(w, "liburcu", "unknown release (loaded %s)", urcu.file);
-	else
-		kv(w, "liburcu", UNAVAILABLE);
-}
-
-static void lib_versions(struct writer *w)
-{
-	unsigned int hv = hwloc_get_api_version();
-	int pv = pfm_get_version();
-	struct lib_find lf;
-
-	urcu_version(w);
-	if (!loaded_lib("libhwloc", &lf))
-		kv(w, "hwloc", "%s (headers; loaded %s, API %u.%u)", HWLOC_VERSION, lf.file,
-		   hv >> 16, (hv >> 8) & 0xff);
-	else
-		kv(w, "hwloc", "%s (headers; API %u.%u at run time)", HWLOC_VERSION, hv >> 16,
-		   (hv >> 8) & 0xff);
-	/* pfm_get_version() is the API level (4.0 for every 4.x): the file names the release */
-	if (!loaded_lib("libpfm", &lf))
-		kv(w, "libpfm4", "%s (API %d.%d)", lf.file, PFM_MAJ_VERSION(pv), PFM_MIN_VERSION(pv));
-	else
-		kv(w, "libpfm4", "API %d.%d (statically linked)", PFM_MAJ_VERSION(pv), PFM_MIN_VERSION(pv));
+		machine_warn(w, "the machine was loaded (1-min load average %.2f): other work competes for the CPUs", a);
 }
 
 static const char *compiler(void)
@@ -691,7 +528,7 @@ static const char *compiler(void)
 int machine_describe(FILE *out, const struct topo *t, const char *cflags,
 		     const char *git_revision)
 {
-	struct writer *w;
+	struct machine_writer *w;
 	char host[256] = "", date[64] = "";
 	time_t now = time(NULL);
 	struct tm tm;
@@ -706,10 +543,10 @@ int machine_describe(FILE *out, const struct topo *t, const char *cflags,
 
 	if (gethostname(host, sizeof(host) - 1))
 		host[0] = '\0';
-	kv(w, "hostname", "%s", host);
+	machine_kv(w, "hostname", "%s", host);
 	if (gmtime_r(&now, &tm))
 		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	kv(w, "date_utc", "%s", date);
+	machine_kv(w, "date_utc", "%s", date);
 
 	topology(w, t);
 
@@ -723,110 +560,13 @@ int machine_describe(FILE *out, const struct topo *t, const char *cflags,
 	thp(w);
 	loadavg(w);
 
-	kv(w, "compiler", "%s", compiler());
-	kv(w, "cflags", "%s", cflags ? cflags : "");
-	kv(w, "git_revision", "%s", git_revision ? git_revision : "");
-	lib_versions(w);
+	machine_kv(w, "compiler", "%s", compiler());
+	machine_kv(w, "cflags", "%s", cflags ? cflags : "");
+	machine_kv(w, "git_revision", "%s", git_revision ? git_revision : "");
+	machine_lib_versions(w);
 
 	for (int i = 0; i < w->nr_warnings; i++)
 		fprintf(out, "warning: %s\n", w->warnings[i]);
 	free(w);
 	return fflush(out) || ferror(out) ? -EIO : 0;
-}
-
-/* ---- the short name ---- */
-
-/* append s to buf as [a-z0-9-] with single '-' between words */
-static size_t append_slug(char *buf, size_t used, size_t len, const char *s)
-{
-	bool dash = used > 0;
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)tolower((unsigned char)*s);
-
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-			if (dash && used && buf[used - 1] != '-' && used + 1 < len)
-				buf[used++] = '-';
-			dash = false;
-			if (used + 1 < len)
-				buf[used++] = (char)c;
-		} else {
-			dash = true;
-		}
-	}
-	buf[used] = '\0';
-	return used;
-}
-
-static bool stop_word(const char *wd)
-{
-	static const char *const words[] = {
-		"intel", "amd", "cpu", "processor", "core", "genuine", "with", "radeon", "graphics",
-	};
-	size_t n = strlen(wd);
-
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (!strcmp(wd, words[i]))
-			return true;
-	return n > 5 && !strcmp(wd + n - 5, "-core");	/* "64-core" */
-}
-
-int machine_short_id_from(const char *hostname, const char *cpu_model, int ncpus,
-			  char *buf, size_t len)
-{
-	char host[256], model[256], full[600], *p, *save = NULL, *wd;
-	size_t used;
-	int words = 0;
-
-	if (!buf || !len)
-		return -EINVAL;
-	snprintf(host, sizeof(host), "%s", hostname ? hostname : "");
-	host[strcspn(host, ".")] = '\0';
-	used = append_slug(full, 0, sizeof(full), host);
-	if (!used)
-		used = append_slug(full, 0, sizeof(full), "host");
-
-	snprintf(model, sizeof(model), "%s", cpu_model ? cpu_model : "");
-	for (p = model; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if ((p = strstr(model, " @")))
-		*p = '\0';
-	while ((p = strstr(model, "(r)")) || (p = strstr(model, "(tm)")))
-		memset(p, ' ', p[1] == 'r' ? 3 : 4);
-	for (wd = strtok_r(model, " \t,()/_", &save); wd && words < 3;
-	     wd = strtok_r(NULL, " \t,()/_", &save)) {
-		if (stop_word(wd))
-			continue;
-		used = append_slug(full, used, sizeof(full), wd);
-		words++;
-	}
-	if (!words)
-		used = append_slug(full, used, sizeof(full), "cpu");
-	if (ncpus > 0) {
-		char count[24];
-
-		snprintf(count, sizeof(count), "%dc", ncpus);
-		used = append_slug(full, used, sizeof(full), count);
-	}
-	snprintf(buf, len, "%s", full);
-	if (used < len)
-		return 0;
-	/* cut short: still a clean name, and the caller hears about it */
-	for (used = strlen(buf); used && buf[used - 1] == '-'; )
-		buf[--used] = '\0';
-	return -ENOSPC;
-}
-
-int machine_short_id(char *buf, size_t len)
-{
-	char host[256] = "", model[256] = "";
-	struct utsname u;
-
-	if (gethostname(host, sizeof(host) - 1))
-		host[0] = '\0';
-	if (cpuinfo_field("model name", model, sizeof(model)) &&
-	    cpuinfo_field("Processor", model, sizeof(model)) &&
-	    cpuinfo_field("cpu model", model, sizeof(model)) && !uname(&u))
-		snprintf(model, sizeof(model), "%s", u.machine);	/* e.g. aarch64 */
-	return machine_short_id_from(host, model, (int)sysconf(_SC_NPROCESSORS_CONF), buf, len);
 }
