@@ -62,34 +62,43 @@ static const char *shown(const char *s, char *buf, size_t size)
 	return buf;
 }
 
+/* room for one more element in *arr (n used of *cap, elem bytes each),
+ * doubling from 64: 0 or -ENOMEM (then *arr is untouched) */
+static int reserve_one(void **arr, size_t n, size_t *cap, size_t elem)
+{
+	size_t c = *cap ? 2 * *cap : 64;
+	void *grown;
+
+	if (n < *cap)
+		return 0;
+	grown = realloc(*arr, c * elem);
+	if (!grown)
+		return -ENOMEM;
+	*arr = grown;
+	*cap = c;
+	return 0;
+}
+
 static int push_cell(struct parser *p, char *cell)
 {
-	if (p->ncells == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 64;
-		char **nc = realloc(p->cell, cap * sizeof(*nc));
+	void *arr = p->cell;
+	int rc = reserve_one(&arr, p->ncells, &p->cap, sizeof(*p->cell));
 
-		if (!nc)
-			return -ENOMEM;
-		p->cell = nc;
-		p->cap = cap;
-	}
-	p->cell[p->ncells++] = cell;
-	return 0;
+	p->cell = arr;
+	if (!rc)
+		p->cell[p->ncells++] = cell;
+	return rc;
 }
 
 static int push_rec(struct parser *p, size_t line)
 {
-	if (p->nrecs == p->rcap) {
-		size_t cap = p->rcap ? 2 * p->rcap : 64;
-		size_t *nl = realloc(p->row_line, cap * sizeof(*nl));
+	void *arr = p->row_line;
+	int rc = reserve_one(&arr, p->nrecs, &p->rcap, sizeof(*p->row_line));
 
-		if (!nl)
-			return -ENOMEM;
-		p->row_line = nl;
-		p->rcap = cap;
-	}
-	p->row_line[p->nrecs++] = line;
-	return 0;
+	p->row_line = arr;
+	if (!rc)
+		p->row_line[p->nrecs++] = line;
+	return rc;
 }
 
 static int check_encoding(struct parser *p)
