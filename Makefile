@@ -163,10 +163,11 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS   := -std=gnu11 -O1 -g -D_GNU_SOURCE -Isrc -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-$(BUILD)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c tests/fuzz/csv_check.h src/harness/csv.c src/harness/csv.h src/harness/atomic_file.c
+FUZZ_CSV_SRCS := src/harness/csv_read.c src/harness/csv_write.c src/harness/atomic_file.c
+$(BUILD)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c tests/fuzz/csv_check.h $(FUZZ_CSV_SRCS) src/harness/csv.h src/harness/utf8.h
 	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: needs clang: apt-get install -y clang libclang-rt-14-dev" >&2; exit 1; }
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_csv.c src/harness/csv.c src/harness/atomic_file.c -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_csv.c $(FUZZ_CSV_SRCS) -lm
 
 fuzz: $(BUILD)/fuzz/fuzz_csv
 	@case "$(FUZZ_SECONDS)" in ''|*[!0-9]*|0) echo "make fuzz: FUZZ_SECONDS='$(FUZZ_SECONDS)': a positive number of seconds" >&2; exit 2;; esac

@@ -561,7 +561,7 @@ static int write_machine(struct sweep *sw, const char *status)
 		return rc;
 	}
 	f = af.f;
-	machine_describe(f, DMABENCH_CC " " DMABENCH_CFLAGS, DMABENCH_GIT_REVISION);
+	machine_describe(f, sw->plan->topo, DMABENCH_CC " " DMABENCH_CFLAGS, DMABENCH_GIT_REVISION);
 	fprintf(f, "run_id: %s\n", sw->run_id);
 	fprintf(f, "timer_overhead_ns: %.2f\n", sw->timer_overhead_ns);
 	fprintf(f, "inv_ns: %llu\n", (unsigned long long)sw->opt->inv_ns);

@@ -127,3 +127,56 @@ TEST(abort_creates_nothing)
 	CHECK_EQ_INT(entries(), 0);
 	rm_dir();
 }
+
+/* moved from test_csv.c with csv_write_file_atomic(), its old wrapper */
+TEST(write_replaces_whole_mode_0644)
+{
+	char path[128], buf[64];
+	struct stat st;
+
+	mkdir_tmp();
+	REQUIRE(dir[0]);
+	snprintf(path, sizeof(path), "%s/machine.txt", dir);
+	CHECK_EQ_INT(atomic_file_write(path, "cpu_model: x\n", 13, ATOMIC_FILE_FSYNC_DIR), 0);
+	slurp(path, buf, sizeof(buf));
+	CHECK_STR(buf, "cpu_model: x\n");
+	CHECK_EQ_INT(atomic_file_write(path, "kernel: y\n", 10, 0), 0);
+	slurp(path, buf, sizeof(buf));
+	CHECK_STR(buf, "kernel: y\n");
+	CHECK_EQ_INT(entries(), 1);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644);
+	snprintf(path, sizeof(path), "%s/missing/m.txt", dir);
+	CHECK_EQ_INT(atomic_file_write(path, "x", 1, 0), -ENOENT);
+	CHECK_EQ_INT(atomic_file_write("/dev/full/x", "a", 1, 0), -ENOTDIR);
+	rm_dir();
+}
+
+/* the fd-level steps the CSV writer streams through */
+TEST(temp_then_install_or_discard)
+{
+	char path[128], buf[64], *tmp;
+	int fd;
+
+	mkdir_tmp();
+	REQUIRE(dir[0]);
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	fd = atomic_file_temp(path, &tmp);
+	REQUIRE(fd >= 0);
+	CHECK(!strncmp(tmp, path, strlen(path)) && strstr(tmp, ".tmp."));
+	CHECK_EQ_INT(atomic_file_write_all(fd, "a\n", 2), 0);
+	CHECK_EQ_INT(entries(), 1);		/* the temp only */
+	CHECK_EQ_INT(atomic_file_install(fd, tmp, path, 0, 0), 0);
+	slurp(path, buf, sizeof(buf));
+	CHECK_STR(buf, "a\n");
+	CHECK_EQ_INT(entries(), 1);
+	/* an error given: the temp goes, the old file stays, the error returns */
+	fd = atomic_file_temp(path, &tmp);
+	REQUIRE(fd >= 0);
+	CHECK_EQ_INT(atomic_file_write_all(fd, "b\n", 2), 0);
+	CHECK_EQ_INT(atomic_file_install(fd, tmp, path, -EIO, 0), -EIO);
+	slurp(path, buf, sizeof(buf));
+	CHECK_STR(buf, "a\n");
+	CHECK_EQ_INT(entries(), 1);
+	CHECK_EQ_INT(atomic_file_temp("", &tmp), -EINVAL);
+	rm_dir();
+}

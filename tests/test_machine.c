@@ -1,4 +1,6 @@
-/* tests/test_machine.c — src/harness/machine.c: machine.txt keys and warnings, the short id. */
+/* tests/test_machine.c — src/harness/machine.c: machine.txt keys and warnings,
+ * the topology keys from the caller's struct topo. The short id:
+ * test_machine_id.c; the library versions: test_machine_libs.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +8,8 @@
 #include "test.h"
 #include "harness/machine.h"
 #include "harness/pmu.h"
+#include "harness/topo.h"
+#include "topo_env.h"
 
 static const char *const keys[] = {
 	"hostname", "date_utc", "topology", "cpu_model", "vendor", "packages", "numa_nodes",
@@ -33,8 +37,8 @@ static void desc_free(struct desc *d)
 		free(d->value[i]);
 }
 
-/* describe into memory and split into keys */
-static int describe(struct desc *d, const char *cflags, const char *rev)
+/* describe t into memory and split into keys */
+static int describe_topo(struct desc *d, const struct topo *t, const char *cflags, const char *rev)
 {
 	size_t size = 0;
 	FILE *f = open_memstream(&d->text, &size);
@@ -44,7 +48,7 @@ static int describe(struct desc *d, const char *cflags, const char *rev)
 	memset(d, 0, sizeof(*d));
 	if (!f)
 		return -errno;
-	rc = machine_describe(f, cflags, rev);
+	rc = machine_describe(f, t, cflags, rev);
 	fclose(f);
 	copy = strdup(d->text);
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -78,6 +82,19 @@ static int describe(struct desc *d, const char *cflags, const char *rev)
 		d->value[k] = strdup(sep + 2);
 	}
 	free(copy);
+	return rc;
+}
+
+/* the topology the environment gives (hwloc's variables), as a run opens it */
+static int describe(struct desc *d, const char *cflags, const char *rev)
+{
+	struct topo *t = NULL;
+	int rc = topo_open(&t);
+
+	if (rc)
+		return rc;
+	rc = describe_topo(d, t, cflags, rev);
+	topo_close(t);
 	return rc;
 }
 
@@ -195,48 +212,60 @@ TEST(machine_topology_keys_follow_hwloc_environment)
 	desc_free(&d);
 }
 
+/* the matrix from the caller's topology, rows in node OS order */
+TEST(machine_numa_distances_from_the_topology)
+{
+	struct topo *t = NULL;
+	struct desc d;
+
+	REQUIRE(open_xml(SYN, &t) == 0);
+	REQUIRE(describe_topo(&d, t, "", "") == 0);
+	topo_close(t);
+	CHECK_STR(val(&d, "numa_distances"),
+		  "10 21 32 33; 21 10 33 34; 32 33 10 25; 33 34 25 10 (nodes 0,1,2,3)");
+	CHECK_STR(val(&d, "cpu_model"), "unavailable");	/* not this machine: no /proc */
+	desc_free(&d);
+}
+
+/* allowed_pus is the run's allowed set: TOPO_ALLOWED narrows it */
+TEST(machine_allowed_pus_are_the_topologys)
+{
+	struct topo *t = NULL;
+	struct desc d;
+
+	REQUIRE(open_env("HWLOC_SYNTHETIC", SYN, "1,9-10,17", &t) == 0);
+	REQUIRE(describe_topo(&d, t, "", "") == 0);
+	topo_close(t);
+	CHECK_STR(val(&d, "allowed_pus"), "4 (1,9-10,17)");
+	CHECK_STR(val(&d, "pus"), "32");
+	CHECK(strstr(d.warning_text, "only 4 of 32 PUs are allowed") != NULL);
+	desc_free(&d);
+}
+
+/* no topology: its keys are there, each "unavailable"; the rest as ever */
+TEST(machine_without_a_topology_reads_unavailable)
+{
+	static const char *const topo_keys[] = {
+		"cpu_model", "vendor", "packages", "numa_nodes", "numa_distances",
+		"cores", "pus", "allowed_pus", "smt", "caches",
+	};
+	struct desc d;
+
+	REQUIRE(describe_topo(&d, NULL, "", "") == 0);
+	CHECK(strncmp(val(&d, "topology"), "unavailable", 11) == 0);
+	for (size_t i = 0; i < sizeof(topo_keys) / sizeof(topo_keys[0]); i++)
+		CHECK_STR(val(&d, topo_keys[i]), "unavailable");
+	for (size_t k = 0; k < NKEYS; k++)
+		CHECK_MSG(d.count[k] == 1, "key %s appears %d times", keys[k], d.count[k]);
+	desc_free(&d);
+}
+
 TEST(machine_describe_reports_a_failed_write)
 {
 	FILE *f = fopen("/dev/full", "w");
 
 	REQUIRE(f != NULL);
-	CHECK_EQ_INT(machine_describe(f, "", ""), -EIO);
+	CHECK_EQ_INT(machine_describe(f, NULL, "", ""), -EIO);
 	fclose(f);
-	CHECK_EQ_INT(machine_describe(NULL, "", ""), -EINVAL);
-}
-
-TEST(machine_short_id_abbreviates_the_cpu)
-{
-	char b[64];
-
-	CHECK_EQ_INT(machine_short_id_from("vm", "Intel(R) Xeon(R) Processor", 2, b, sizeof(b)), 0);
-	CHECK_STR(b, "vm-xeon-2c");
-	machine_short_id_from("box.lab.example.org", "Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz", 80,
-			      b, sizeof(b));
-	CHECK_STR(b, "box-xeon-gold-6248-80c");
-	machine_short_id_from("Big_Host", "AMD EPYC 7763 64-Core Processor", 256, b, sizeof(b));
-	CHECK_STR(b, "big-host-epyc-7763-256c");
-	machine_short_id_from("h", "Intel(R) Core(TM) i7-8700K CPU @ 3.70GHz", 12, b, sizeof(b));
-	CHECK_STR(b, "h-i7-8700k-12c");
-	machine_short_id_from("", "", 4, b, sizeof(b));
-	CHECK_STR(b, "host-cpu-4c");
-	machine_short_id_from("arm", "aarch64", 0, b, sizeof(b));
-	CHECK_STR(b, "arm-aarch64");
-	machine_short_id_from("../../etc", "a/b c", 1, b, sizeof(b));
-	CHECK_STR(b, "host-a-b-c-1c");	/* nothing that walks out of results/ */
-	CHECK_EQ_INT(machine_short_id_from("verylonghostname", "Xeon", 2, b, 9), -ENOSPC);
-	CHECK_STR(b, "verylong");
-	CHECK_EQ_INT(machine_short_id_from("abcdefg", "Xeon", 2, b, 9), -ENOSPC);
-	CHECK_STR(b, "abcdefg");	/* no dangling '-' */
-}
-
-TEST(machine_short_id_is_filesystem_safe)
-{
-	char b[128];
-
-	CHECK_EQ_INT(machine_short_id(b, sizeof(b)), 0);
-	printf("# machine short id: %s\n", b);
-	CHECK(b[0] && b[0] != '-' && b[strlen(b) - 1] != '-');
-	CHECK(strspn(b, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(b));
-	CHECK_EQ_INT(machine_short_id(b, 0), -EINVAL);
+	CHECK_EQ_INT(machine_describe(NULL, NULL, "", ""), -EINVAL);
 }

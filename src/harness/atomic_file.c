@@ -49,11 +49,13 @@ static int fsync_dir_of(const char *path)
 	return err;
 }
 
-/* all of buf or an error: a regular file writes short only on ENOSPC/EFBIG */
-static int write_all(int fd, const char *buf, size_t len)
+int atomic_file_write_all(int fd, const void *buf, size_t len)
 {
+	const char *p = buf;
+
+	/* a regular file writes short only on ENOSPC/EFBIG: loop to the error */
 	while (len) {
-		ssize_t n = write(fd, buf, len);
+		ssize_t n = write(fd, p, len);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -62,33 +64,48 @@ static int write_all(int fd, const char *buf, size_t len)
 		}
 		if (n == 0)
 			return -EIO;
-		buf += n;
+		p += n;
 		len -= (size_t)n;
 	}
 	return 0;
 }
 
-static int put_file(const char *path, const char *buf, size_t len, unsigned int flags)
+int atomic_file_temp(const char *path, char **tmp_out)
 {
 	static const char suffix[] = ".tmp.XXXXXX";
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + sizeof(suffix));
-	int fd, err = 0;
+	size_t plen;
+	char *tmp;
+	int fd;
 
+	if (!path || !*path || !tmp_out)
+		return -EINVAL;
+	plen = strlen(path);
+	tmp = malloc(plen + sizeof(suffix));
 	if (!tmp)
 		return -ENOMEM;
 	memcpy(tmp, path, plen);
 	memcpy(tmp + plen, suffix, sizeof(suffix));
 	fd = mkostemp(tmp, O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		err = -errno;
+		int err = -errno;
+
 		free(tmp);
 		return err;
 	}
-	if (fchmod(fd, 0644))
-		err = -errno;
-	if (!err)
-		err = write_all(fd, buf, len);
+	if (fchmod(fd, 0644)) {
+		int err = -errno;
+
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return err;
+	}
+	*tmp_out = tmp;
+	return fd;
+}
+
+int atomic_file_install(int fd, char *tmp, const char *path, int err, unsigned int flags)
+{
 	if (!err && fsync(fd))
 		err = -errno;
 	if (close(fd) && !err)
@@ -101,6 +118,16 @@ static int put_file(const char *path, const char *buf, size_t len, unsigned int 
 		err = fsync_dir_of(path);
 	free(tmp);
 	return err;
+}
+
+static int put_file(const char *path, const char *buf, size_t len, unsigned int flags)
+{
+	char *tmp;
+	int fd = atomic_file_temp(path, &tmp);
+
+	if (fd < 0)
+		return fd;
+	return atomic_file_install(fd, tmp, path, atomic_file_write_all(fd, buf, len), flags);
 }
 
 int atomic_file_commit(struct atomic_file *af, unsigned int flags)

@@ -1,6 +1,8 @@
 /*
  * src/harness/c2c.h — core-to-core latency: the round trip of one cache line
  * between two PUs, for every pair of allowed PUs (or a stated sample of them).
+ * c2c.c plans and measures the matrix; c2c_io.c writes it (c2c.csv, the
+ * machine.txt lines) and reads c2c.csv back.
  *
  * What one figure means. Two threads, pinned to PUs `from` and `to`, ping-pong
  * on one 64-bit flag that sits alone in its 64-byte line, in memory bound to
@@ -150,24 +152,20 @@ int c2c_measure_pair(struct topo *t, int a, int b, const struct c2c_params *p,
  * runner_stop() (a signal in a sweep) it stops between pairs: -ECANCELED. */
 int c2c_run(struct c2c_matrix *m, struct topo *t, const struct c2c_params *p);
 
-/* The whole pass with the defaults, as a sweep runs it: plan every allowed
- * PU (C2C_DEFAULT_MAX_PAIRS), then c2c_run() with c2c_params_default() and
- * this home node. On an error *m holds what was measured (c2c_free() it). */
-int c2c_measure(struct topo *t, int home_node, struct c2c_matrix *m);
 
-/* Round trip between PUs a and b (either order): NAN on the diagonal, for a
- * pair not planned or not measured. c2c_round_trip_ns is the store figure. */
-double c2c_round_trip_ns(const struct c2c_matrix *m, int a, int b);
+/* Round trip of op between PUs a and b (either order): NAN on the diagonal,
+ * for a pair not planned or not measured. */
 double c2c_round_trip_op_ns(const struct c2c_matrix *m, enum c2c_op op, int a, int b);
 /* Mean round trip of the measured pairs between nodes x and y (either
  * order; x == y: same-node pairs); NAN if there is none. Stands in for a
  * pair that sampling left out. */
-double c2c_node_mean_ns(const struct c2c_matrix *m, int x, int y);
 double c2c_node_mean_op_ns(const struct c2c_matrix *m, enum c2c_op op, int x, int y);
 
-/* The sweep's pass: c2c_measure() for store, then the same pairs again with
- * C2C_OP_RMW and rmw_round_trips round trips per sample (short: the pass
- * must stay cheap). *m holds what was measured on an error. */
+/* The sweep's pass: plan every allowed PU (C2C_DEFAULT_MAX_PAIRS), c2c_run()
+ * with c2c_params_default() and this home node (store), then the same pairs
+ * again with C2C_OP_RMW and rmw_round_trips round trips per sample (short:
+ * the pass must stay cheap). *m holds what was measured on an error
+ * (c2c_free() it). */
 int c2c_measure_both(struct topo *t, int home_node, unsigned int rmw_round_trips,
 		     struct c2c_matrix *m);
 

@@ -14,9 +14,9 @@ static int pu_node(const struct c2c_matrix *m, int os)
 }
 
 /* A measured pair, or the node-pair mean standing in for a sampled-out one. */
-static double pair_rt(const struct c2c_matrix *m, int a, int b)
+static double pair_rt_op(const struct c2c_matrix *m, enum c2c_op op, int a, int b)
 {
-	double rt = c2c_round_trip_ns(m, a, b);
+	double rt = c2c_round_trip_op_ns(m, op, a, b);
 	int na, nb;
 
 	if (!isnan(rt))
@@ -25,7 +25,7 @@ static double pair_rt(const struct c2c_matrix *m, int a, int b)
 	nb = pu_node(m, b);
 	if (na < 0 || nb < 0)
 		return NAN;
-	return c2c_node_mean_ns(m, na, nb);
+	return c2c_node_mean_op_ns(m, op, na, nb);
 }
 
 int costmodel_refcount(const struct c2c_matrix *m, const int *pus,
@@ -44,7 +44,7 @@ int costmodel_refcount(const struct c2c_matrix *m, const int *pus,
 		return -EINVAL;
 	for (unsigned int j = 0; j < n; j++)
 		for (unsigned int k = j + 1; k < n; k++) {
-			double rt = pair_rt(m, pus[j], pus[k]);
+			double rt = pair_rt_op(m, C2C_OP_STORE, pus[j], pus[k]);
 
 			if (!isfinite(rt))
 				return -ENODATA;
@@ -196,20 +196,6 @@ int costmodel_predict(const struct costmodel_input *in, struct costmodel_band *o
 	out->hi_ns = t[2];
 	out->knee = costmodel_knee(d[1], k, z);
 	return 0;
-}
-
-static double pair_rt_op(const struct c2c_matrix *m, enum c2c_op op, int a, int b)
-{
-	double rt = c2c_round_trip_op_ns(m, op, a, b);
-	int na, nb;
-
-	if (!isnan(rt))
-		return rt;
-	na = pu_node(m, a);
-	nb = pu_node(m, b);
-	if (na < 0 || nb < 0)
-		return NAN;
-	return c2c_node_mean_op_ns(m, op, na, nb);
 }
 
 int costmodel_handoffs(const struct c2c_matrix *m, enum c2c_op op, const int *pus,

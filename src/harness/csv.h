@@ -1,6 +1,8 @@
 /*
- * src/harness/csv.h — the CSV files dmabench writes (results.csv, summary.csv)
- * and reads back (plot, compare).
+ * src/harness/csv.h — the CSV files dmabench writes (results.csv, summary.csv,
+ * compare.csv, predict's tables) and reads back (compare, predict, c2c).
+ * One format, so one header: the writer is csv_write.c, the reader and its
+ * number parsers csv_read.c.
  *
  * Format: RFC 4180 with UTF-8 text. Fields are separated by ',', records end
  * in LF or CRLF; a field is quoted ("...", a quote inside doubled) only when
@@ -12,18 +14,18 @@
  * then csv_writer_write_row() hands it to the kernel with one write() — the
  * row reaches the file whole or, on a write error, not at all (the file is
  * truncated back), so a reader never sees a torn row even if the process
- * dies between rows. CSV_FSYNC adds an fdatasync() per row. A writer belongs
- * to one thread at a time. Numbers are formatted with snprintf() and parsed
- * with strtod(): both assume LC_NUMERIC is "C" (dmabench never calls
- * setlocale()).
+ * dies between rows. Cost: one write() per row, no fsync (CSV_ATOMIC: one
+ * fsync at close). A writer belongs to one thread at a time. Numbers are
+ * formatted with snprintf() and parsed with strtod(): both assume LC_NUMERIC
+ * is "C" (dmabench never calls setlocale()).
  *
- * Reading. csv_read_file() loads a whole file (at most max_bytes, default
+ * Reading. csv_read_file() loads a whole file (at most CSV_MAX_BYTES_DEFAULT,
  * 64 MiB) and checks it before returning anything: it never crashes on any
  * input (it is fuzzed: tests/fuzz/fuzz_csv.c) and on a bad file returns a
  * negative errno with a one-line message in err naming the file and line.
  * Memory: the file size plus 8 bytes per cell (16 while loading). Time:
- * about 10 ns per byte. A struct csv_table is
- * read-only after loading and may be shared between threads.
+ * about 10 ns per byte. A struct csv_table is read-only after loading and
+ * may be shared between threads.
  */
 #ifndef DMABENCH_HARNESS_CSV_H
 #define DMABENCH_HARNESS_CSV_H
@@ -33,7 +35,7 @@
 /* ---- rows ---- */
 
 /*
- * A row being built. Initialise with csv_row_init() (or = CSV_ROW_INIT).
+ * A row being built. Initialise with = CSV_ROW_INIT.
  * Every add returns 0 or a negative errno, and the first error sticks in
  * err: csv_writer_write_row() refuses a row whose err is set, so a caller
  * may add a whole row and check once. buf holds the encoded fields
@@ -48,31 +50,24 @@ struct csv_row {
 
 #define CSV_ROW_INIT { NULL, 0, 0, 0, 0 }
 
-void csv_row_init(struct csv_row *r);
-void csv_row_reset(struct csv_row *r);	/* empty it, keep the buffer */
-void csv_row_free(struct csv_row *r);
+void csv_row_free(struct csv_row *r);	/* and re-initialise it */
 
 /* s must be valid UTF-8 (-EINVAL otherwise); NULL or "" is an empty cell. */
 int csv_row_add_str(struct csv_row *r, const char *s);
-int csv_row_add_fmt(struct csv_row *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 int csv_row_add_int(struct csv_row *r, long long v);
 int csv_row_add_uint(struct csv_row *r, unsigned long long v);
-/* The shortest of %.15g, %.16g, %.17g that reads back as exactly v; NaN
- * and +-inf (an unavailable or undefined value) become an empty cell. */
-int csv_row_add_double(struct csv_row *r, double v);
-/* %.<digits>g, digits in 1..17; NaN/inf as above. */
+/* %.<digits>g, digits in 1..17 (17 reads back as exactly v); NaN and
+ * +-inf (an unavailable or undefined value) become an empty cell. */
 int csv_row_add_double_prec(struct csv_row *r, double v, int digits);
 int csv_row_add_empty(struct csv_row *r);
 
 /* ---- writer ---- */
 
 enum {
-	CSV_FSYNC  = 1 << 0,	/* fdatasync after the header and every row;
-				 * fsync the directory after creating/renaming */
-	CSV_ATOMIC = 1 << 1,	/* write to "<path>.tmp.XXXXXX" (mode 0644),
-				 * rename it over path in csv_writer_close()
-				 * (replacing any old file), after an fsync */
+	CSV_ATOMIC = 1 << 0,	/* write to "<path>.tmp.XXXXXX" (mode 0644,
+				 * atomic_file_temp()), rename it over path in
+				 * csv_writer_close() (replacing any old file),
+				 * after an fsync */
 };
 
 struct csv_writer;
@@ -93,22 +88,12 @@ int csv_writer_open(struct csv_writer **w, const char *path,
  * return, whatever the result.
  */
 int csv_writer_write_row(struct csv_writer *w, struct csv_row *r);
-unsigned long long csv_writer_rows(const struct csv_writer *w);
 /* Close and free w. CSV_ATOMIC: fsync and rename into place, or, after any
  * earlier error, remove the temporary file and return that error. */
 int csv_writer_close(struct csv_writer *w);
 /* Close and free w without committing: CSV_ATOMIC removes the temporary
  * file; otherwise the rows already written stay (they are whole). */
 void csv_writer_abort(struct csv_writer *w);
-
-/*
- * Replace path with len bytes of buf atomically (a temporary file in the same
- * directory, written, fsynced, renamed over path): readers see the old file
- * or the new one, never a mix. Any file, not only CSV (machine.txt).
- * CSV_FSYNC also fsyncs the directory.
- */
-int csv_write_file_atomic(const char *path, const void *buf, size_t len,
-			  unsigned flags);
 
 /* ---- reader ---- */
 
@@ -128,7 +113,8 @@ struct csv_table {
  * Load path. Always initialises t (csv_free() is safe after any result).
  * Errors (err gets "<path>: <what>" or "<path>: line N: <what>", one line):
  *   -ENOENT (and other open/read errors): the file cannot be read;
- *   -EFBIG: larger than max_bytes;
+ *   -EFBIG: larger than CSV_MAX_BYTES_DEFAULT (a pipe or device is read
+ *     up to the limit);
  *   -EINVAL: empty file; a row with the wrong number of fields; a last row
  *     cut short (no newline at the end and too few fields; a complete last
  *     row without a newline is fine); an unterminated quoted field; a quote
@@ -139,8 +125,6 @@ struct csv_table {
  * A UTF-8 byte-order mark at the start is skipped. err may be NULL.
  */
 int csv_read_file(const char *path, struct csv_table *t, char *err, size_t errlen);
-int csv_read_file_max(const char *path, size_t max_bytes, struct csv_table *t,
-		      char *err, size_t errlen);
 /* The same checks on a buffer (any bytes, not NUL-terminated); name (NULL:
  * "<buffer>") starts the error message. csv_read_file() uses this. */
 int csv_parse_buffer(const char *buf, size_t len, const char *name,

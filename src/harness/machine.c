@@ -1,10 +1,12 @@
-/* machine.txt and the machine's short name: see machine.h. */
+/*
+ * machine.txt: the topology keys (asked of the caller's struct topo), the
+ * kernel's view from /proc and /sys, the build, and the warnings; see
+ * machine.h. The library versions are machine_libs.c, the short name
+ * machine_id.c.
+ */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
-#include <link.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,21 +17,17 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
-#include <hwloc.h>
-#include <perfmon/pfmlib.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
 #include "harness/machine.h"
+#include "harness/machine_internal.h"
 #include "harness/pmu.h"
-
-#define UNAVAILABLE	"unavailable"
-#define MAX_WARNINGS	24
+#include "harness/topo.h"
 
 /* ---- small readers ---- */
 
-/* bounded copy that cuts long strings quietly (values are informational) */
-static void scopy(char *dst, size_t len, const char *src)
+void machine_scopy(char *dst, size_t len, const char *src)
 {
 	size_t n = strnlen(src, len - 1);
 
@@ -37,8 +35,7 @@ static void scopy(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
-/* first line of a file, without its newline: 0 or -errno */
-static int read_line(const char *path, char *buf, size_t len)
+int machine_read_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");
 	int rc = 0;
@@ -53,8 +50,7 @@ static int read_line(const char *path, char *buf, size_t len)
 	return rc;
 }
 
-/* value of the first "key<spaces>: value" line of /proc/cpuinfo with this key */
-static int cpuinfo_field(const char *key, char *buf, size_t len)
+int machine_cpuinfo_field(const char *key, char *buf, size_t len)
 {
 	FILE *f = fopen("/proc/cpuinfo", "re");
 	char line[512];
@@ -93,16 +89,7 @@ static const char *errname(int err)
 
 /* ---- output ---- */
 
-struct writer {
-	FILE *out;
-	char warnings[MAX_WARNINGS][256];
-	int nr_warnings;
-};
-
-/* one `key: value` line; the value on one line, never empty */
-static void kv(struct writer *w, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void kv(struct writer *w, const char *key, const char *fmt, ...)
+void machine_kv(struct machine_writer *w, const char *key, const char *fmt, ...)
 {
 	char v[2048];
 	va_list ap;
@@ -113,11 +100,10 @@ static void kv(struct writer *w, const char *key, const char *fmt, ...)
 	for (char *p = v; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	fprintf(w->out, "%s: %s\n", key, *v ? v : UNAVAILABLE);
+	fprintf(w->out, "%s: %s\n", key, *v ? v : MACHINE_UNAVAILABLE);
 }
 
-static void warn(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(struct writer *w, const char *fmt, ...)
+void machine_warn(struct machine_writer *w, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -128,226 +114,141 @@ static void warn(struct writer *w, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ---- topology (hwloc) ---- */
+/* ---- topology (topo.h: the caller's, never a second hwloc load) ---- */
 
-static hwloc_topology_t load_topology(void)
+static void numa_distances(struct machine_writer *w, const struct topo *t, int nodes)
 {
-	hwloc_topology_t t;
-
-	if (hwloc_topology_init(&t))
-		return NULL;
-	/* disallowed PUs too: pus describes the machine, allowed_pus the run */
-	hwloc_topology_set_flags(t, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED);
-	/* hwloc 2 drops instruction caches by default; machine.txt lists them */
-	hwloc_topology_set_icache_types_filter(t, HWLOC_TYPE_FILTER_KEEP_ALL);
-	if (hwloc_topology_load(t)) {
-		hwloc_topology_destroy(t);
-		return NULL;
-	}
-	return t;
-}
-
-static const char *obj_info(hwloc_topology_t t, hwloc_obj_type_t type, const char *name)
-{
-	hwloc_obj_t o = NULL;
-	const char *v;
-
-	/* the package carries CPUModel on x86; some platforms put it on the root */
-	while ((o = hwloc_get_next_obj_by_type(t, type, o)))
-		if ((v = hwloc_obj_get_info_by_name(o, name)) && *v)
-			return v;
-	v = hwloc_obj_get_info_by_name(hwloc_get_root_obj(t), name);
-	return v && *v ? v : NULL;
-}
-
-static int threads_per_core(hwloc_topology_t t)
-{
-	hwloc_obj_t core = NULL;
-	int max = 0;
-
-	while ((core = hwloc_get_next_obj_by_type(t, HWLOC_OBJ_CORE, core))) {
-		int w = hwloc_bitmap_weight(core->cpuset);
-
-		if (w > max)
-			max = w;
-	}
-	return max > 0 ? max : 1;
-}
-
-static void numa_distances(struct writer *w, hwloc_topology_t t, bool this_system, int nodes)
-{
-	struct hwloc_distances_s *d = NULL;
-	unsigned int nr = 1;
+	int max = nodes > 0 ? nodes : 1, n = 0;
+	int *os = malloc((size_t)max * sizeof(*os));
+	uint64_t *v = malloc((size_t)max * (size_t)max * sizeof(*v));
 	char buf[2048] = "", ids[512] = "";
-	size_t n = 0, m = 0;
+	size_t len = 0, m = 0;
 
-	if (hwloc_distances_get_by_type(t, HWLOC_OBJ_NUMANODE, &nr, &d,
-					HWLOC_DISTANCES_KIND_MEANS_LATENCY, 0) == 0 && nr >= 1) {
-		for (unsigned int i = 0; i < d->nbobjs; i++) {
-			n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s", i ? "; " : "");
-			for (unsigned int j = 0; j < d->nbobjs; j++)
-				n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%llu",
-						      j ? " " : "",
-						      (unsigned long long)d->values[i * d->nbobjs + j]);
-			m += (size_t)snprintf(ids + m, m < sizeof(ids) ? sizeof(ids) - m : 0, "%s%u",
-					      i ? "," : "", d->objs[i]->os_index);
+	if (os && v && topo_numa_distances(t, max, &n, os, v) == 0 && n >= 1) {
+		for (int i = 0; i < n; i++) {
+			len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, "%s", i ? "; " : "");
+			for (int j = 0; j < n; j++)
+				len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, "%s%llu",
+							j ? " " : "", (unsigned long long)v[i * n + j]);
+			m += (size_t)snprintf(ids + m, m < sizeof(ids) ? sizeof(ids) - m : 0, "%s%d",
+					      i ? "," : "", os[i]);
 		}
-		hwloc_distances_release(t, d);
-		kv(w, "numa_distances", "%s (nodes %s)", buf, ids);
-		return;
+		machine_kv(w, "numa_distances", "%s (nodes %s)", buf, ids);
+		goto out;
 	}
 	/* hwloc leaves a one-node machine without a matrix; the kernel still has one */
-	if (this_system) {
-		hwloc_obj_t node = NULL;
-
-		while ((node = hwloc_get_next_obj_by_type(t, HWLOC_OBJ_NUMANODE, node))) {
+	len = 0;
+	if (os && topo_is_this_system(t)) {
+		n = topo_numa_node_ids(t, os, max);
+		for (int i = 0; i < n && i < max; i++) {
 			char path[128], row[512];
 
-			snprintf(path, sizeof(path), "/sys/devices/system/node/node%u/distance",
-				 node->os_index);
-			if (read_line(path, row, sizeof(row)) || !*row) {
-				n = 0;
+			snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/distance", os[i]);
+			if (machine_read_line(path, row, sizeof(row)) || !*row) {
+				len = 0;
 				break;
 			}
-			n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s",
-					      n ? "; " : "", row);
-			m += (size_t)snprintf(ids + m, m < sizeof(ids) ? sizeof(ids) - m : 0, "%s%u",
-					      m ? "," : "", node->os_index);
+			len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, "%s%s",
+						len ? "; " : "", row);
+			m += (size_t)snprintf(ids + m, m < sizeof(ids) ? sizeof(ids) - m : 0, "%s%d",
+					      m ? "," : "", os[i]);
 		}
-		if (n && n < sizeof(buf)) {
-			kv(w, "numa_distances", "%s (nodes %s)", buf, ids);
-			return;
+		if (len && len < sizeof(buf)) {
+			machine_kv(w, "numa_distances", "%s (nodes %s)", buf, ids);
+			goto out;
 		}
 	}
-	kv(w, "numa_distances", nodes == 1 ? "unavailable (one node)" : UNAVAILABLE);
+	machine_kv(w, "numa_distances", nodes == 1 ? "unavailable (one node)" : MACHINE_UNAVAILABLE);
+out:
+	free(os);
+	free(v);
 }
 
-static void caches(struct writer *w, hwloc_topology_t t)
+static void cpu_fact(struct machine_writer *w, const struct topo *t, const char *key,
+		     const char *hwloc_name, const char *cpuinfo_key)
 {
-	static const struct {
-		hwloc_obj_type_t type;
-		const char *name;
-	} levels[] = {
-		{ HWLOC_OBJ_L1CACHE, "L1d" }, { HWLOC_OBJ_L1ICACHE, "L1i" },
-		{ HWLOC_OBJ_L2CACHE, "L2" }, { HWLOC_OBJ_L2ICACHE, "L2i" },
-		{ HWLOC_OBJ_L3CACHE, "L3" }, { HWLOC_OBJ_L3ICACHE, "L3i" },
-		{ HWLOC_OBJ_L4CACHE, "L4" }, { HWLOC_OBJ_L5CACHE, "L5" },
-	};
-	char buf[512] = "";
-	size_t n = 0;
+	const char *s = topo_cpu_info(t, hwloc_name);
+	char buf[512];
 
-	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
-		int count = hwloc_get_nbobjs_by_type(t, levels[i].type);
-		hwloc_obj_t o = hwloc_get_obj_by_type(t, levels[i].type, 0);
-		unsigned long long sz;
-
-		if (count <= 0 || !o || !o->attr)
-			continue;
-		sz = (unsigned long long)o->attr->cache.size;
-		if (sz && sz % (1024 * 1024) == 0)
-			n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s %lluMiB x%d",
-					      n ? ", " : "", levels[i].name, sz >> 20, count);
-		else
-			n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s %lluKiB x%d",
-					      n ? ", " : "", levels[i].name, sz >> 10, count);
-	}
-	kv(w, "caches", "%s", buf);
+	if (s)
+		machine_kv(w, key, "%s", s);
+	else if (topo_is_this_system(t) && !machine_cpuinfo_field(cpuinfo_key, buf, sizeof(buf)))
+		machine_kv(w, key, "%s", buf);
+	else
+		machine_kv(w, key, MACHINE_UNAVAILABLE);
 }
 
-static void topology(struct writer *w, hwloc_topology_t t)
+static void topology(struct machine_writer *w, const struct topo *t)
 {
 	static const char *const keys[] = {
 		"cpu_model", "vendor", "packages", "numa_nodes", "numa_distances",
 		"cores", "pus", "allowed_pus", "smt", "caches",
 	};
-	hwloc_bitmap_t allowed;
-	const char *s;
+	struct topo_counts total;
 	char list[1024];
-	int nodes, pus, tpc, nallowed;
-	bool this_system;
+	int tpc, nallowed, rc;
 
 	if (!t) {
-		kv(w, "topology", "unavailable (hwloc could not load one)");
+		machine_kv(w, "topology", "unavailable (no topology was loaded)");
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			kv(w, keys[i], UNAVAILABLE);
+			machine_kv(w, keys[i], MACHINE_UNAVAILABLE);
 		return;
 	}
-	this_system = hwloc_topology_is_thissystem(t);
-	if (this_system) {
-		kv(w, "topology", "this system");
+	if (topo_is_this_system(t)) {
+		machine_kv(w, "topology", "this system");
 	} else {
-		kv(w, "topology", "synthetic or XML (HWLOC_SYNTHETIC/HWLOC_XMLFILE): not this machine");
-		warn(w, "the topology is hwloc's synthetic or XML description, not this machine: "
+		machine_kv(w, "topology", "synthetic or XML (HWLOC_SYNTHETIC/HWLOC_XMLFILE): not this machine");
+		machine_warn(w, "the topology is hwloc's synthetic or XML description, not this machine: "
 			"topology keys describe it, the rest describes the machine");
 	}
+	cpu_fact(w, t, "cpu_model", "CPUModel", "model name");
+	cpu_fact(w, t, "vendor", "CPUVendor", "vendor_id");
 
-	s = obj_info(t, HWLOC_OBJ_PACKAGE, "CPUModel");
-	if (s)
-		kv(w, "cpu_model", "%s", s);
-	else if (this_system && !cpuinfo_field("model name", list, sizeof(list)))
-		kv(w, "cpu_model", "%s", list);
-	else
-		kv(w, "cpu_model", UNAVAILABLE);
-	s = obj_info(t, HWLOC_OBJ_PACKAGE, "CPUVendor");
-	if (s)
-		kv(w, "vendor", "%s", s);
-	else if (this_system && !cpuinfo_field("vendor_id", list, sizeof(list)))
-		kv(w, "vendor", "%s", list);
-	else
-		kv(w, "vendor", UNAVAILABLE);
+	topo_get_counts(t, NULL, &total);
+	machine_kv(w, "packages", "%d", total.packages);
+	machine_kv(w, "numa_nodes", "%d", total.numa_nodes);
+	numa_distances(w, t, total.numa_nodes);
+	machine_kv(w, "cores", "%d", total.cores);
+	machine_kv(w, "pus", "%d", total.pus);
 
-	kv(w, "packages", "%d", hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PACKAGE));
-	nodes = hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_NUMANODE);
-	kv(w, "numa_nodes", "%d", nodes);
-	numa_distances(w, t, this_system, nodes);
-	kv(w, "cores", "%d", hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_CORE));
-	pus = hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PU);
-	kv(w, "pus", "%d", pus);
-
-	allowed = hwloc_bitmap_dup(hwloc_topology_get_allowed_cpuset(t));
-	if (allowed && this_system) {
-		hwloc_bitmap_t bind = hwloc_bitmap_alloc();
-
-		/* taskset / sched_setaffinity narrow what a run may use */
-		if (bind && !hwloc_get_cpubind(t, bind, HWLOC_CPUBIND_THREAD))
-			hwloc_bitmap_and(allowed, allowed, bind);
-		hwloc_bitmap_free(bind);
-	}
-	if (allowed) {
-		nallowed = hwloc_bitmap_weight(allowed);
-		hwloc_bitmap_list_snprintf(list, sizeof(list), allowed);
-		kv(w, "allowed_pus", "%d (%s)", nallowed, list);
-		if (nallowed < pus)
-			warn(w, "only %d of %d PUs are allowed (taskset or cgroup): thread counts stop at %d",
-			     nallowed, pus, nallowed);
-		hwloc_bitmap_free(allowed);
+	/* hwloc's allowed set AND the opening thread's affinity (topo.h) */
+	nallowed = topo_nr_allowed_pus(t);
+	rc = topo_describe_allowed(t, list, sizeof(list));
+	if (rc == 0 || rc == -ENOSPC) {
+		machine_kv(w, "allowed_pus", "%d (%s)", nallowed, list);
+		if (nallowed < total.pus)
+			machine_warn(w, "only %d of %d PUs are allowed (taskset or cgroup): thread counts stop at %d",
+			     nallowed, total.pus, nallowed);
 	} else {
-		kv(w, "allowed_pus", UNAVAILABLE);
+		machine_kv(w, "allowed_pus", MACHINE_UNAVAILABLE);
 	}
 
-	tpc = threads_per_core(t);
-	kv(w, "smt", "%s (%d thread%s per core)", tpc > 1 ? "on" : "off", tpc, tpc > 1 ? "s" : "");
+	tpc = topo_pus_per_core(t);
+	machine_kv(w, "smt", "%s (%d thread%s per core)", tpc > 1 ? "on" : "off", tpc, tpc > 1 ? "s" : "");
 	if (tpc > 1)
-		warn(w, "SMT is on (%d threads per core): siblings share a core's caches and pipelines",
+		machine_warn(w, "SMT is on (%d threads per core): siblings share a core's caches and pipelines",
 		     tpc);
-	caches(w, t);
-	if (nodes == 1)
-		warn(w, "a single NUMA node: no cross-node figures can come from this machine");
+	if (topo_describe_caches(t, list, sizeof(list)) == 0)
+		machine_kv(w, "caches", "%s", list);
+	else
+		machine_kv(w, "caches", MACHINE_UNAVAILABLE);
+	if (total.numa_nodes == 1)
+		machine_warn(w, "a single NUMA node: no cross-node figures can come from this machine");
 }
 
 /* ---- the kernel's view ---- */
 
-static void kernel(struct writer *w)
+static void kernel(struct machine_writer *w)
 {
 	struct utsname u;
 
 	if (uname(&u))
-		kv(w, "kernel", UNAVAILABLE);
+		machine_kv(w, "kernel", MACHINE_UNAVAILABLE);
 	else
-		kv(w, "kernel", "%s %s %s %s", u.sysname, u.release, u.version, u.machine);
+		machine_kv(w, "kernel", "%s %s %s %s", u.sysname, u.release, u.version, u.machine);
 }
 
-static void hypervisor(struct writer *w)
+static void hypervisor(struct machine_writer *w)
 {
 	char evidence[512] = "", name[64] = "", buf[256];
 	size_t n = 0;
@@ -382,13 +283,13 @@ static void hypervisor(struct writer *w)
 				      "cpuid hypervisor bit, signature '%s'", sig);
 	}
 #endif
-	if (!read_line("/sys/hypervisor/type", buf, sizeof(buf)) && *buf) {
+	if (!machine_read_line("/sys/hypervisor/type", buf, sizeof(buf)) && *buf) {
 		if (!*name)
-			scopy(name, sizeof(name), buf);
+			machine_scopy(name, sizeof(name), buf);
 		n += (size_t)snprintf(evidence + n, n < sizeof(evidence) ? sizeof(evidence) - n : 0,
 				      "%s/sys/hypervisor/type %s", n ? "; " : "", buf);
 	}
-	if (!read_line("/sys/class/dmi/id/product_name", buf, sizeof(buf)) && *buf &&
+	if (!machine_read_line("/sys/class/dmi/id/product_name", buf, sizeof(buf)) && *buf &&
 	    (strstr(buf, "KVM") || strstr(buf, "QEMU") || strstr(buf, "VMware") ||
 	     strstr(buf, "VirtualBox") || strstr(buf, "Virtual Machine") || strstr(buf, "HVM"))) {
 		if (!*name)
@@ -397,15 +298,15 @@ static void hypervisor(struct writer *w)
 				      "%sDMI product '%s'", n ? "; " : "", buf);
 	}
 	if (!*name) {
-		kv(w, "hypervisor", "none");
+		machine_kv(w, "hypervisor", "none");
 		return;
 	}
-	kv(w, "hypervisor", "%s (%s)", name, evidence);
-	warn(w, "running in a virtual machine (%s): vCPU scheduling and steal time add noise, "
+	machine_kv(w, "hypervisor", "%s (%s)", name, evidence);
+	machine_warn(w, "running in a virtual machine (%s): vCPU scheduling and steal time add noise, "
 		"and core-to-core figures are the host's placement of vCPUs", name);
 }
 
-static void clocksource(struct writer *w)
+static void clocksource(struct machine_writer *w)
 {
 	static const char *const cheap[] = {
 		"tsc", "kvm-clock", "arch_sys_counter", "hyperv_clocksource_tsc_page", "xen",
@@ -414,19 +315,19 @@ static void clocksource(struct writer *w)
 	char buf[128];
 	bool ok = false;
 
-	if (read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+	if (machine_read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
 		      buf, sizeof(buf)) || !*buf) {
-		kv(w, "clocksource", UNAVAILABLE);
+		machine_kv(w, "clocksource", MACHINE_UNAVAILABLE);
 		return;
 	}
-	kv(w, "clocksource", "%s", buf);
+	machine_kv(w, "clocksource", "%s", buf);
 	for (size_t i = 0; i < sizeof(cheap) / sizeof(cheap[0]); i++)
 		ok |= !strcmp(buf, cheap[i]);
 	if (!ok)
-		warn(w, "clock source %s: clock reads may be system calls (see timer_overhead_ns)", buf);
+		machine_warn(w, "clock source %s: clock reads may be system calls (see timer_overhead_ns)", buf);
 }
 
-static void governor(struct writer *w)
+static void governor(struct machine_writer *w)
 {
 	struct { char name[32]; int count; } seen[8];
 	int nseen = 0, ncpus = (int)sysconf(_SC_NPROCESSORS_CONF), total = 0;
@@ -438,7 +339,7 @@ static void governor(struct writer *w)
 		int k;
 
 		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", cpu);
-		if (read_line(path, gov, sizeof(gov)) || !*gov)
+		if (machine_read_line(path, gov, sizeof(gov)) || !*gov)
 			continue;
 		total++;
 		all_perf &= !strcmp(gov, "performance");
@@ -446,22 +347,22 @@ static void governor(struct writer *w)
 			if (!strcmp(seen[k].name, gov))
 				break;
 		if (k == nseen && nseen < 8) {
-			scopy(seen[nseen].name, sizeof(seen[0].name), gov);
+			machine_scopy(seen[nseen].name, sizeof(seen[0].name), gov);
 			seen[nseen++].count = 0;
 		}
 		if (k < nseen)
 			seen[k].count++;
 	}
 	if (!total) {
-		kv(w, "governor", "unavailable (no cpufreq: the firmware or the host sets the clock)");
+		machine_kv(w, "governor", "unavailable (no cpufreq: the firmware or the host sets the clock)");
 		return;
 	}
 	for (int k = 0; k < nseen; k++)
 		n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s x%d",
 				      k ? ", " : "", seen[k].name, seen[k].count);
-	kv(w, "governor", "%s (of %d CPUs readable)", buf, total);
+	machine_kv(w, "governor", "%s (of %d CPUs readable)", buf, total);
 	if (!all_perf)
-		warn(w, "cpufreq governor is not performance on every CPU (%s): frequency changes add noise", buf);
+		machine_warn(w, "cpufreq governor is not performance on every CPU (%s): frequency changes add noise", buf);
 }
 
 static int read_khz(int cpu, const char *file, double *ghz)
@@ -469,13 +370,13 @@ static int read_khz(int cpu, const char *file, double *ghz)
 	char path[128], buf[64];
 
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpufreq/%s", cpu, file);
-	if (read_line(path, buf, sizeof(buf)) || !*buf)
+	if (machine_read_line(path, buf, sizeof(buf)) || !*buf)
 		return -ENOENT;
 	*ghz = strtod(buf, NULL) / 1e6;
 	return 0;
 }
 
-static void frequency(struct writer *w)
+static void frequency(struct machine_writer *w)
 {
 	double cur, min, max;
 	char buf[128];
@@ -489,44 +390,44 @@ static void frequency(struct writer *w)
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ", min %.2f GHz", min);
 		if (hmax)
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ", max %.2f GHz", max);
-		kv(w, "frequency", "%s (cpu0, cpufreq)", buf);
-	} else if (!cpuinfo_field("cpu MHz", buf, sizeof(buf))) {
-		kv(w, "frequency", "cur %.0f MHz (cpu0, /proc/cpuinfo; no cpufreq)", strtod(buf, NULL));
+		machine_kv(w, "frequency", "%s (cpu0, cpufreq)", buf);
+	} else if (!machine_cpuinfo_field("cpu MHz", buf, sizeof(buf))) {
+		machine_kv(w, "frequency", "cur %.0f MHz (cpu0, /proc/cpuinfo; no cpufreq)", strtod(buf, NULL));
 	} else {
-		kv(w, "frequency", UNAVAILABLE);
+		machine_kv(w, "frequency", MACHINE_UNAVAILABLE);
 	}
 }
 
-static void turbo(struct writer *w)
+static void turbo(struct machine_writer *w)
 {
 	char buf[32];
 
-	if (!read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", buf, sizeof(buf)) && *buf) {
+	if (!machine_read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", buf, sizeof(buf)) && *buf) {
 		bool on = buf[0] == '0';
 
-		kv(w, "turbo", "%s (intel_pstate no_turbo=%s)", on ? "on" : "off", buf);
+		machine_kv(w, "turbo", "%s (intel_pstate no_turbo=%s)", on ? "on" : "off", buf);
 		if (on)
-			warn(w, "turbo is on: the clock rate follows load and temperature");
-	} else if (!read_line("/sys/devices/system/cpu/cpufreq/boost", buf, sizeof(buf)) && *buf) {
+			machine_warn(w, "turbo is on: the clock rate follows load and temperature");
+	} else if (!machine_read_line("/sys/devices/system/cpu/cpufreq/boost", buf, sizeof(buf)) && *buf) {
 		bool on = buf[0] == '1';
 
-		kv(w, "turbo", "%s (cpufreq boost=%s)", on ? "on" : "off", buf);
+		machine_kv(w, "turbo", "%s (cpufreq boost=%s)", on ? "on" : "off", buf);
 		if (on)
-			warn(w, "boost is on: the clock rate follows load and temperature");
+			machine_warn(w, "boost is on: the clock rate follows load and temperature");
 	} else {
-		kv(w, "turbo", "unavailable (no intel_pstate/no_turbo or cpufreq/boost)");
+		machine_kv(w, "turbo", "unavailable (no intel_pstate/no_turbo or cpufreq/boost)");
 	}
 }
 
-static void perf(struct writer *w)
+static void perf(struct machine_writer *w)
 {
 	char buf[32];
 	int hw, sw;
 
-	if (!read_line("/proc/sys/kernel/perf_event_paranoid", buf, sizeof(buf)) && *buf)
-		kv(w, "perf_event_paranoid", "%s", buf);
+	if (!machine_read_line("/proc/sys/kernel/perf_event_paranoid", buf, sizeof(buf)) && *buf)
+		machine_kv(w, "perf_event_paranoid", "%s", buf);
 	else
-		kv(w, "perf_event_paranoid", UNAVAILABLE);
+		machine_kv(w, "perf_event_paranoid", MACHINE_UNAVAILABLE);
 
 	hw = pmu_probe("cycles");
 	/* each software event of the default list: task-clock may open
@@ -557,32 +458,32 @@ static void perf(struct writer *w)
 		if (swrc[i])
 			b += snprintf(bad + b, b < sizeof(bad) ? sizeof(bad) - b : 0, "%s%s",
 				      b ? ", " : "", swn[i]);
-	kv(w, "perf_counters", "hardware %s%s%s; software %s",
+	machine_kv(w, "perf_counters", "hardware %s%s%s; software %s",
 	   hw ? "unavailable(" : "ok", hw ? errname(-hw) : "", hw ? ")" : "", swtxt);
 	if (hw)
-		warn(w, "hardware performance counters unavailable (%s): cycles, instructions and "
+		machine_warn(w, "hardware performance counters unavailable (%s): cycles, instructions and "
 			"cache-misses columns stay empty", errname(-hw));
 	for (int i = 0; nbad && i < 3; i++)
 		if (swrc[i]) {
-			warn(w, "software performance counters unavailable (%s): %s columns stay empty",
+			machine_warn(w, "software performance counters unavailable (%s): %s columns stay empty",
 			     errname(-swrc[i]), bad);
 			break;
 		}
 }
 
-static void thp(struct writer *w)
+static void thp(struct machine_writer *w)
 {
 	char buf[128], *l, *r;
 
-	if (read_line("/sys/kernel/mm/transparent_hugepage/enabled", buf, sizeof(buf)) ||
+	if (machine_read_line("/sys/kernel/mm/transparent_hugepage/enabled", buf, sizeof(buf)) ||
 	    !(l = strchr(buf, '[')) || !(r = strchr(l, ']'))) {
-		kv(w, "transparent_hugepages", UNAVAILABLE);
+		machine_kv(w, "transparent_hugepages", MACHINE_UNAVAILABLE);
 		return;
 	}
 	*r = '\0';
-	kv(w, "transparent_hugepages", "%s", l + 1);
+	machine_kv(w, "transparent_hugepages", "%s", l + 1);
 	if (!strcmp(l + 1, "always"))
-		warn(w, "transparent hugepages are 'always': khugepaged may collapse pages during a run");
+		machine_warn(w, "transparent hugepages are 'always': khugepaged may collapse pages during a run");
 }
 
 /* the load before this process measured anything: the first description's reading */
@@ -592,173 +493,25 @@ static double load1_first = -1;
 
 static void sample_load(void)
 {
-	if (read_line("/proc/loadavg", load_first, sizeof(load_first)) || !*load_first)
+	if (machine_read_line("/proc/loadavg", load_first, sizeof(load_first)) || !*load_first)
 		return;
 	load1_first = strtod(load_first, NULL);
 }
 
-static void loadavg(struct writer *w)
+static void loadavg(struct machine_writer *w)
 {
 	char three[64];
 	double a, b, c;
 
 	pthread_once(&load_once, sample_load);
 	if (load1_first < 0 || sscanf(load_first, "%lf %lf %lf", &a, &b, &c) != 3) {
-		kv(w, "loadavg", UNAVAILABLE);
+		machine_kv(w, "loadavg", MACHINE_UNAVAILABLE);
 		return;
 	}
 	snprintf(three, sizeof(three), "%.2f %.2f %.2f", a, b, c);
-	kv(w, "loadavg", "%s (1, 5, 15 min, at the first description in this process)", three);
+	machine_kv(w, "loadavg", "%s (1, 5, 15 min, at the first description in this process)", three);
 	if (a > 0.5)
-		warn(w, "the machine was loaded (1-min load average %.2f): other work competes for the CPUs", a);
-}
-
-/* ---- build and libraries ---- */
-
-struct lib_find {
-	const char *prefix;
-	char file[256];
-	char dir[PATH_MAX];
-};
-
-static int find_lib_cb(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	struct lib_find *lf = arg;
-	const char *base;
-	char real[PATH_MAX];
-
-	(void)size;
-	if (!info->dlpi_name || !*info->dlpi_name)
-		return 0;
-	base = strrchr(info->dlpi_name, '/');
-	base = base ? base + 1 : info->dlpi_name;
-	if (strncmp(base, lf->prefix, strlen(lf->prefix)))
-		return 0;
-	/* the soname link names the ABI; its target names the release */
-	if (realpath(info->dlpi_name, real)) {
-		char *slash = strrchr(real, '/');
-
-		scopy(lf->file, sizeof(lf->file), slash ? slash + 1 : real);
-		if (slash) {
-			*slash = '\0';
-			snprintf(lf->dir, sizeof(lf->dir), "%s", real);
-		}
-	} else {
-		snprintf(lf->file, sizeof(lf->file), "%s", base);
-	}
-	return 1;
-}
-
-/* the loaded shared object whose name starts with prefix: 0 or -ENOENT */
-static int loaded_lib(const char *prefix, struct lib_find *lf)
-{
-	memset(lf, 0, sizeof(*lf));
-	lf->prefix = prefix;
-	dl_iterate_phdr(find_lib_cb, lf);
-	return *lf->file ? 0 : -ENOENT;
-}
-
-/* "Version:" of a pkg-config file: 0 or -errno */
-static int pc_version(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	char line[256];
-	int rc = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "Version:", 8)) {
-			char *v = line + 8;
-
-			while (*v == ' ' || *v == '\t')
-				v++;
-			v[strcspn(v, " \t\r\n")] = '\0';
-			scopy(buf, len, v);
-			rc = *buf ? 0 : -ENOENT;
-			break;
-		}
-	fclose(f);
-	return rc;
-}
-
-/* try dir/liburcu.pc: 1 when it gave a version */
-static int try_pc(const char *dir, const char *sub, char *ver, size_t len, char *from, size_t flen)
-{
-	char path[PATH_MAX + 64];
-
-	if (!dir || !*dir)
-		return 0;
-	snprintf(path, sizeof(path), "%s%s/liburcu.pc", dir, sub);
-	if (pc_version(path, ver, len))
-		return 0;
-	scopy(from, flen, path);
-	return 1;
-}
-
-/*
- * liburcu has no version macro or call: take the pkg-config file next to
- * the loaded library (the release its headers came with), else next to the
- * other libraries (the same multiarch directory), else pkg-config's path.
- */
-static void urcu_version(struct writer *w)
-{
-	static const char *const dirs[] = {
-		"/usr/local/lib/pkgconfig", "/usr/lib/pkgconfig", "/usr/share/pkgconfig",
-		"/usr/lib64/pkgconfig",
-	};
-	static const char *const near[] = { "libhwloc", "libpfm" };
-	struct lib_find urcu, other;
-	char ver[64] = "", from[PATH_MAX + 64] = "", pcp[4096];
-	bool loaded = !loaded_lib("liburcu", &urcu);
-	int found = 0;
-
-#ifdef URCU_VERSION
-	kv(w, "liburcu", "%s (URCU_VERSION)", URCU_VERSION);
-	return;
-#endif
-	if (loaded)
-		found = try_pc(urcu.dir, "/pkgconfig", ver, sizeof(ver), from, sizeof(from));
-	for (size_t i = 0; !found && i < sizeof(near) / sizeof(near[0]); i++)
-		if (!loaded_lib(near[i], &other))
-			found = try_pc(other.dir, "/pkgconfig", ver, sizeof(ver), from, sizeof(from));
-	if (!found && getenv("PKG_CONFIG_PATH")) {
-		char *save = NULL, *d;
-
-		scopy(pcp, sizeof(pcp), getenv("PKG_CONFIG_PATH"));
-		for (d = strtok_r(pcp, ":", &save); d && !found; d = strtok_r(NULL, ":", &save))
-			found = try_pc(d, "", ver, sizeof(ver), from, sizeof(from));
-	}
-	for (size_t i = 0; !found && i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		found = try_pc(dirs[i], "", ver, sizeof(ver), from, sizeof(from));
-
-	if (found)
-		kv(w, "liburcu", "%s (%s; %s%s)", ver, from,
-		   loaded ? "loaded " : "not loaded by this program", loaded ? urcu.file : "");
-	else if (loaded)
-		kv(w, "liburcu", "unknown release (loaded %s)", urcu.file);
-	else
-		kv(w, "liburcu", UNAVAILABLE);
-}
-
-static void lib_versions(struct writer *w)
-{
-	unsigned int hv = hwloc_get_api_version();
-	int pv = pfm_get_version();
-	struct lib_find lf;
-
-	urcu_version(w);
-	if (!loaded_lib("libhwloc", &lf))
-		kv(w, "hwloc", "%s (headers; loaded %s, API %u.%u)", HWLOC_VERSION, lf.file,
-		   hv >> 16, (hv >> 8) & 0xff);
-	else
-		kv(w, "hwloc", "%s (headers; API %u.%u at run time)", HWLOC_VERSION, hv >> 16,
-		   (hv >> 8) & 0xff);
-	/* pfm_get_version() is the API level (4.0 for every 4.x): the file names the release */
-	if (!loaded_lib("libpfm", &lf))
-		kv(w, "libpfm4", "%s (API %d.%d)", lf.file, PFM_MAJ_VERSION(pv), PFM_MIN_VERSION(pv));
-	else
-		kv(w, "libpfm4", "API %d.%d (statically linked)", PFM_MAJ_VERSION(pv), PFM_MIN_VERSION(pv));
+		machine_warn(w, "the machine was loaded (1-min load average %.2f): other work competes for the CPUs", a);
 }
 
 static const char *compiler(void)
@@ -772,10 +525,10 @@ static const char *compiler(void)
 #endif
 }
 
-int machine_describe(FILE *out, const char *cflags, const char *git_revision)
+int machine_describe(FILE *out, const struct topo *t, const char *cflags,
+		     const char *git_revision)
 {
-	struct writer *w;
-	hwloc_topology_t t;
+	struct machine_writer *w;
 	char host[256] = "", date[64] = "";
 	time_t now = time(NULL);
 	struct tm tm;
@@ -786,19 +539,16 @@ int machine_describe(FILE *out, const char *cflags, const char *git_revision)
 	if (!w)
 		return -ENOMEM;
 	w->out = out;
-	pthread_once(&load_once, sample_load);	/* before our own hwloc load adds to it */
+	pthread_once(&load_once, sample_load);	/* before our own file reads add to it */
 
 	if (gethostname(host, sizeof(host) - 1))
 		host[0] = '\0';
-	kv(w, "hostname", "%s", host);
+	machine_kv(w, "hostname", "%s", host);
 	if (gmtime_r(&now, &tm))
 		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	kv(w, "date_utc", "%s", date);
+	machine_kv(w, "date_utc", "%s", date);
 
-	t = load_topology();
 	topology(w, t);
-	if (t)
-		hwloc_topology_destroy(t);
 
 	kernel(w);
 	hypervisor(w);
@@ -810,110 +560,13 @@ int machine_describe(FILE *out, const char *cflags, const char *git_revision)
 	thp(w);
 	loadavg(w);
 
-	kv(w, "compiler", "%s", compiler());
-	kv(w, "cflags", "%s", cflags ? cflags : "");
-	kv(w, "git_revision", "%s", git_revision ? git_revision : "");
-	lib_versions(w);
+	machine_kv(w, "compiler", "%s", compiler());
+	machine_kv(w, "cflags", "%s", cflags ? cflags : "");
+	machine_kv(w, "git_revision", "%s", git_revision ? git_revision : "");
+	machine_lib_versions(w);
 
 	for (int i = 0; i < w->nr_warnings; i++)
 		fprintf(out, "warning: %s\n", w->warnings[i]);
 	free(w);
 	return fflush(out) || ferror(out) ? -EIO : 0;
-}
-
-/* ---- the short name ---- */
-
-/* append s to buf as [a-z0-9-] with single '-' between words */
-static size_t append_slug(char *buf, size_t used, size_t len, const char *s)
-{
-	bool dash = used > 0;
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)tolower((unsigned char)*s);
-
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-			if (dash && used && buf[used - 1] != '-' && used + 1 < len)
-				buf[used++] = '-';
-			dash = false;
-			if (used + 1 < len)
-				buf[used++] = (char)c;
-		} else {
-			dash = true;
-		}
-	}
-	buf[used] = '\0';
-	return used;
-}
-
-static bool stop_word(const char *wd)
-{
-	static const char *const words[] = {
-		"intel", "amd", "cpu", "processor", "core", "genuine", "with", "radeon", "graphics",
-	};
-	size_t n = strlen(wd);
-
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (!strcmp(wd, words[i]))
-			return true;
-	return n > 5 && !strcmp(wd + n - 5, "-core");	/* "64-core" */
-}
-
-int machine_short_id_from(const char *hostname, const char *cpu_model, int ncpus,
-			  char *buf, size_t len)
-{
-	char host[256], model[256], full[600], *p, *save = NULL, *wd;
-	size_t used;
-	int words = 0;
-
-	if (!buf || !len)
-		return -EINVAL;
-	snprintf(host, sizeof(host), "%s", hostname ? hostname : "");
-	host[strcspn(host, ".")] = '\0';
-	used = append_slug(full, 0, sizeof(full), host);
-	if (!used)
-		used = append_slug(full, 0, sizeof(full), "host");
-
-	snprintf(model, sizeof(model), "%s", cpu_model ? cpu_model : "");
-	for (p = model; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if ((p = strstr(model, " @")))
-		*p = '\0';
-	while ((p = strstr(model, "(r)")) || (p = strstr(model, "(tm)")))
-		memset(p, ' ', p[1] == 'r' ? 3 : 4);
-	for (wd = strtok_r(model, " \t,()/_", &save); wd && words < 3;
-	     wd = strtok_r(NULL, " \t,()/_", &save)) {
-		if (stop_word(wd))
-			continue;
-		used = append_slug(full, used, sizeof(full), wd);
-		words++;
-	}
-	if (!words)
-		used = append_slug(full, used, sizeof(full), "cpu");
-	if (ncpus > 0) {
-		char count[24];
-
-		snprintf(count, sizeof(count), "%dc", ncpus);
-		used = append_slug(full, used, sizeof(full), count);
-	}
-	snprintf(buf, len, "%s", full);
-	if (used < len)
-		return 0;
-	/* cut short: still a clean name, and the caller hears about it */
-	for (used = strlen(buf); used && buf[used - 1] == '-'; )
-		buf[--used] = '\0';
-	return -ENOSPC;
-}
-
-int machine_short_id(char *buf, size_t len)
-{
-	char host[256] = "", model[256] = "";
-	struct utsname u;
-
-	if (gethostname(host, sizeof(host) - 1))
-		host[0] = '\0';
-	if (cpuinfo_field("model name", model, sizeof(model)) &&
-	    cpuinfo_field("Processor", model, sizeof(model)) &&
-	    cpuinfo_field("cpu model", model, sizeof(model)) && !uname(&u))
-		snprintf(model, sizeof(model), "%s", u.machine);	/* e.g. aarch64 */
-	return machine_short_id_from(host, model, (int)sysconf(_SC_NPROCESSORS_CONF), buf, len);
 }

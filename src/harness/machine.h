@@ -29,13 +29,15 @@
  * ones (tsc, kvm-clock, arch_sys_counter, ...); THP "always"; a topology
  * that is not this machine.
  *
- * The topology comes from hwloc loaded the default way, so hwloc's
- * environment (HWLOC_SYNTHETIC, HWLOC_XMLFILE, HWLOC_FSROOT) applies here as
- * it does in topo.c; the /proc and /sys facts are always this machine's.
+ * The topology keys describe the struct topo the caller opened (topo.h:
+ * hwloc's environment, HWLOC_SYNTHETIC, HWLOC_XMLFILE, HWLOC_FSROOT, and
+ * TOPO_ALLOWED apply as they do to the run; allowed_pus is the run's allowed
+ * set); machine.c loads no topology of its own. With t NULL the topology
+ * keys read "unavailable". The /proc and /sys facts are always this machine's.
  *
  * Contract. Library code: writes only to the FILE * given, never prints or
  * exits; returns 0, or -EIO when writing failed, -EINVAL for a NULL stream.
- * Any thread may call; it costs a hwloc load and some file reads
+ * Any thread may call (t is only read); it costs some file reads
  * (milliseconds): call it at the edges of a run, never during a window.
  */
 #ifndef DMABENCH_HARNESS_MACHINE_H
@@ -44,8 +46,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct topo;
+
 /* cflags, git_revision: the build's (NULL or "" -> "unavailable"). */
-int machine_describe(FILE *out, const char *cflags, const char *git_revision);
+int machine_describe(FILE *out, const struct topo *t, const char *cflags,
+		     const char *git_revision);
 
 /*
  * A short, filesystem-safe name for this machine ([a-z0-9-], no leading or

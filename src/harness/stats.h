@@ -14,7 +14,7 @@
  *   (x[floor h + 1] - x[floor h]). The median is quantile(0.5).
  * - sd: the sample standard deviation (divisor n-1); cv = sd / mean.
  *   Undefined values (sd and cv with n == 1, cv with mean == 0) are NAN,
- *   which csv_row_add_double() writes as an empty cell.
+ *   which csv_row_add_double_prec() writes as an empty cell.
  * - bootstrap CI: percentile interval of B resampled statistics (resampling
  *   with replacement, n draws from the sample), lo/hi = type-7 quantiles at
  *   (1-level)/2 and (1+level)/2 of the B values. Deterministic: the same

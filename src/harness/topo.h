@@ -1,6 +1,11 @@
 /*
  * src/harness/topo.h — the machine's topology (hwloc 2.x), where threads go,
- * and binding threads and memory there.
+ * and binding threads and memory there. One header for three files:
+ * topo.c loads the topology, answers the queries, binds threads and
+ * allocates NUMA memory; placement.c parses placements and plans them;
+ * topo_describe.c describes the topology (distances, caches, CPU, allowed
+ * PUs, XML) for machine.txt and topology.xml. The only hwloc load in
+ * dmabench is topo_open(): machine.c asks the struct topo it is given.
  *
  * Source. topo_open() loads the topology the way hwloc does by default, so
  * hwloc's own environment variables work: HWLOC_SYNTHETIC="pack:2 numa:2
@@ -126,14 +131,22 @@ int topo_first_numa_node(const struct topo *t);
  */
 int topo_numa_distances(const struct topo *t, int max_nodes, int *nr_nodes,
 			int *node_os, uint64_t *values);
-/* The same as one line for machine.txt: "0: 10 21; 1: 21 10" (a row per
- * node, "NODE: " then its row). -ENOENT none, -ENOSPC buffer too small. */
-int topo_describe_distances(const struct topo *t, char *buf, size_t len);
+/* Every NUMA node's OS index, ascending, into node_os[0..max) (allowed or
+ * not, memory-only too). Returns how many there are (which may exceed max). */
+int topo_numa_node_ids(const struct topo *t, int *node_os, int max);
 /* Caches per level, whole machine, one line for machine.txt:
  * "L1d 48KiB x2, L1i 64KiB x2, L2 2MiB x2, L3 480MiB x1" (sizes that differ
  * within a level: "L2 1MiB x8 + 2MiB x4"). -ENOENT when the topology has no
  * cache objects (synthetic without cache levels), -ENOSPC buffer too small. */
 int topo_describe_caches(const struct topo *t, char *buf, size_t len);
+/* The allowed PUs as one hwloc list, "0-3,8" (machine.txt's allowed_pus).
+ * 0, -ENOSPC (buf too small, still terminated), -ENOMEM. */
+int topo_describe_allowed(const struct topo *t, char *buf, size_t len);
+/* An info string hwloc has for the CPU, from the first package that has it,
+ * else the root: name "CPUModel" or "CPUVendor" (x86, from CPUID). NULL when
+ * the topology has none (synthetic topologies, some platforms); valid until
+ * topo_close(). */
+const char *topo_cpu_info(const struct topo *t, const char *name);
 
 /* ---- placement ---- */
 
@@ -214,8 +227,6 @@ int topo_pu_info(const struct topo *t, int pu_os, struct topo_slot *out);
  * it would under a cpuset that forbids it (read at every call).
  */
 int topo_bind_thread(const struct topo *t, int pu_os);
-/* The PU the calling thread runs on now (sched_getcpu()), or -errno. */
-int topo_current_pu(void);
 
 /*
  * size bytes of zeroed, page-aligned memory bound to NUMA node node_os

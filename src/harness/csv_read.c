@@ -1,4 +1,8 @@
-/* CSV writer and reader; the contract is in csv.h. */
+/*
+ * The strict CSV reader (struct csv_table) and its number parsers: see
+ * csv.h for the contract. The whole file is loaded, checked for UTF-8 and
+ * NUL bytes, then unquoted in place; cells point into that one buffer.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,479 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/atomic_file.h"
 #include "harness/csv.h"
-
-/* ---- UTF-8 ---- */
-
-/* Length of the valid UTF-8 sequence at s (Unicode 15, table 3-7: no
- * overlong forms, no surrogates, nothing above U+10FFFF), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t avail)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t n;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (avail < n)
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
-}
-
-static int utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (size_t i = 0, n; i < len; i += n) {
-		n = utf8_seq(p + i, len - i);
-		if (n == 0 || (n == 1 && p[i] == 0))
-			return 0;
-	}
-	return 1;
-}
-
-static int has_bom(const char *s, size_t len)
-{
-	return len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3);
-}
-
-/* ---- rows ---- */
-
-void csv_row_init(struct csv_row *r)
-{
-	*r = (struct csv_row)CSV_ROW_INIT;
-}
-
-void csv_row_reset(struct csv_row *r)
-{
-	r->len = 0;
-	r->nfields = 0;
-	r->err = 0;
-}
-
-void csv_row_free(struct csv_row *r)
-{
-	free(r->buf);
-	csv_row_init(r);
-}
-
-static int row_fail(struct csv_row *r, int err)
-{
-	if (!r->err)
-		r->err = err;
-	return err;
-}
-
-static int row_reserve(struct csv_row *r, size_t more)
-{
-	size_t cap = r->cap ? r->cap : 128;
-	char *nb;
-
-	if (more > SIZE_MAX / 4 - r->len)
-		return -ENOMEM;
-	if (r->len + more <= r->cap)
-		return 0;
-	while (cap < r->len + more)
-		cap *= 2;
-	nb = realloc(r->buf, cap);
-	if (!nb)
-		return -ENOMEM;
-	r->buf = nb;
-	r->cap = cap;
-	return 0;
-}
-
-static int needs_quotes(const char *s, size_t len)
-{
-	return memchr(s, ',', len) || memchr(s, '"', len) ||
-	       memchr(s, '\r', len) || memchr(s, '\n', len) || has_bom(s, len);
-}
-
-/* append one field: separator, then s quoted if it must be */
-static int row_add(struct csv_row *r, const char *s, size_t len)
-{
-	int quote = needs_quotes(s, len), err;
-
-	if (!utf8_valid(s, len))
-		return row_fail(r, -EINVAL);
-	/* worst case: every byte a quote, doubled, plus 2 quotes and a comma */
-	if (len > SIZE_MAX / 2 - 3)
-		return row_fail(r, -ENOMEM);
-	err = row_reserve(r, 2 * len + 3);
-	if (err)
-		return row_fail(r, err);
-	if (r->nfields++)
-		r->buf[r->len++] = ',';
-	if (!quote) {
-		memcpy(r->buf + r->len, s, len);
-		r->len += len;
-		return 0;
-	}
-	r->buf[r->len++] = '"';
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"')
-			r->buf[r->len++] = '"';
-		r->buf[r->len++] = s[i];
-	}
-	r->buf[r->len++] = '"';
-	return 0;
-}
-
-int csv_row_add_str(struct csv_row *r, const char *s)
-{
-	return row_add(r, s ? s : "", s ? strlen(s) : 0);
-}
-
-int csv_row_add_empty(struct csv_row *r)
-{
-	return row_add(r, "", 0);
-}
-
-int csv_row_add_fmt(struct csv_row *r, const char *fmt, ...)
-{
-	char small[256], *s = small;
-	va_list ap;
-	int n, err;
-
-	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return row_fail(r, -EINVAL);
-	if ((size_t)n >= sizeof(small)) {
-		s = malloc((size_t)n + 1);
-		if (!s)
-			return row_fail(r, -ENOMEM);
-		va_start(ap, fmt);
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
-	err = row_add(r, s, (size_t)n);
-	if (s != small)
-		free(s);
-	return err;
-}
-
-int csv_row_add_int(struct csv_row *r, long long v)
-{
-	char b[32];
-
-	return row_add(r, b, (size_t)snprintf(b, sizeof(b), "%lld", v));
-}
-
-int csv_row_add_uint(struct csv_row *r, unsigned long long v)
-{
-	char b[32];
-
-	return row_add(r, b, (size_t)snprintf(b, sizeof(b), "%llu", v));
-}
-
-int csv_row_add_double_prec(struct csv_row *r, double v, int digits)
-{
-	char b[40];
-
-	if (digits < 1 || digits > 17)
-		return row_fail(r, -EINVAL);
-	if (!isfinite(v))
-		return csv_row_add_empty(r);
-	return row_add(r, b, (size_t)snprintf(b, sizeof(b), "%.*g", digits, v));
-}
-
-int csv_row_add_double(struct csv_row *r, double v)
-{
-	char b[40];
-	int n = 0;
-
-	if (!isfinite(v))
-		return csv_row_add_empty(r);
-	for (int digits = 15; digits <= 17; digits++) {
-		n = snprintf(b, sizeof(b), "%.*g", digits, v);
-		if (strtod(b, NULL) == v)
-			break;
-	}
-	return row_add(r, b, (size_t)n);
-}
-
-/* ---- writer ---- */
-
-struct csv_writer {
-	int fd;
-	unsigned flags;
-	int err;		/* sticky: CSV_ATOMIC discards the file at close */
-	size_t ncols;
-	off_t size;		/* bytes of whole rows on disk */
-	unsigned long long rows;
-	char *path;		/* the final name */
-	char *tmp;		/* CSV_ATOMIC: the temporary name */
-};
-
-static int fsync_parent_dir(const char *path)
-{
-	char *dir = strdup(path), *slash;
-	int fd, err = 0;
-
-	if (!dir)
-		return -ENOMEM;
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = 0;
-	else
-		*slash = 0;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd))
-		err = -errno;
-	if (fd >= 0)
-		close(fd);
-	free(dir);
-	return err;
-}
-
-/* all of buf or an error: regular files only write short on ENOSPC/EFBIG */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int open_temp(const char *path, char **tmp_out)
-{
-	size_t len = strlen(path);
-	char *tmp = malloc(len + sizeof(".tmp.XXXXXX"));
-	int fd;
-
-	if (!tmp)
-		return -ENOMEM;
-	memcpy(tmp, path, len);
-	memcpy(tmp + len, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
-	fd = mkostemp(tmp, O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		int err = -errno;
-
-		free(tmp);
-		return err;
-	}
-	if (fchmod(fd, 0644)) {
-		int err = -errno;
-
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return err;
-	}
-	*tmp_out = tmp;
-	return fd;
-}
-
-static int check_header(const char *const *columns, size_t ncols)
-{
-	if (!columns || ncols == 0)
-		return -EINVAL;
-	for (size_t i = 0; i < ncols; i++) {
-		if (!columns[i] || !columns[i][0] ||
-		    !utf8_valid(columns[i], strlen(columns[i])))
-			return -EINVAL;
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(columns[i], columns[j]))
-				return -EINVAL;
-	}
-	return 0;
-}
-
-static int writer_put(struct csv_writer *w, struct csv_row *r)
-{
-	int err;
-
-	/* the line end goes in the same write() as the row */
-	err = row_reserve(r, 1);
-	if (err)
-		return err;
-	r->buf[r->len] = '\n';
-	err = write_all(w->fd, r->buf, r->len + 1);
-	if (!err && (w->flags & CSV_FSYNC) && fdatasync(w->fd))
-		err = -errno;
-	if (err) {
-		/* take a partial row back out; if that fails too, the file
-		 * may end in a torn row: refuse every later row */
-		if (ftruncate(w->fd, w->size) ||
-		    lseek(w->fd, w->size, SEEK_SET) != w->size)
-			w->err = err;
-		return err;
-	}
-	w->size += (off_t)r->len + 1;
-	return 0;
-}
-
-int csv_writer_open(struct csv_writer **wp, const char *path,
-		    const char *const *columns, size_t ncols, unsigned flags)
-{
-	struct csv_row r = CSV_ROW_INIT;
-	struct csv_writer *w;
-	int err;
-
-	if (!wp || !path || !*path || (flags & ~(CSV_FSYNC | CSV_ATOMIC)))
-		return -EINVAL;
-	*wp = NULL;
-	err = check_header(columns, ncols);
-	if (err)
-		return err;
-	w = calloc(1, sizeof(*w));
-	if (!w)
-		return -ENOMEM;
-	w->flags = flags;
-	w->ncols = ncols;
-	w->fd = -1;
-	w->path = strdup(path);
-	if (!w->path) {
-		err = -ENOMEM;
-		goto fail;
-	}
-	if (flags & CSV_ATOMIC) {
-		w->fd = open_temp(path, &w->tmp);
-	} else {
-		w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-		if (w->fd < 0)
-			w->fd = -errno;
-	}
-	if (w->fd < 0) {
-		err = w->fd;
-		w->fd = -1;
-		goto fail;
-	}
-	for (size_t i = 0; i < ncols; i++)
-		csv_row_add_str(&r, columns[i]);
-	err = r.err ? r.err : writer_put(w, &r);
-	csv_row_free(&r);
-	if (!err && (flags & CSV_FSYNC) && !(flags & CSV_ATOMIC))
-		err = fsync_parent_dir(path);
-	if (err) {
-		/* we created it, and it holds at most a header: remove it */
-		unlink(w->tmp ? w->tmp : w->path);
-		goto fail;
-	}
-	*wp = w;
-	return 0;
-fail:
-	if (w->fd >= 0)
-		close(w->fd);
-	free(w->tmp);
-	free(w->path);
-	free(w);
-	return err;
-}
-
-int csv_writer_write_row(struct csv_writer *w, struct csv_row *r)
-{
-	int err;
-
-	if (!w || !r)
-		return -EINVAL;
-	if (w->err)
-		err = w->err;
-	else if (r->err)
-		err = r->err;
-	else if (r->nfields != w->ncols)
-		err = -EINVAL;
-	else
-		err = writer_put(w, r);
-	if (!err)
-		w->rows++;
-	else if (w->flags & CSV_ATOMIC)
-		w->err = w->err ? w->err : err;
-	csv_row_reset(r);
-	return err;
-}
-
-unsigned long long csv_writer_rows(const struct csv_writer *w)
-{
-	return w ? w->rows : 0;
-}
-
-static void writer_free(struct csv_writer *w)
-{
-	free(w->tmp);
-	free(w->path);
-	free(w);
-}
-
-int csv_writer_close(struct csv_writer *w)
-{
-	int err;
-
-	if (!w)
-		return -EINVAL;
-	err = w->err;
-	if (w->tmp) {
-		if (!err && fsync(w->fd))
-			err = -errno;
-		if (close(w->fd) && !err)
-			err = -errno;
-		if (!err && rename(w->tmp, w->path))
-			err = -errno;
-		if (err)
-			unlink(w->tmp);
-		else if (w->flags & CSV_FSYNC)
-			err = fsync_parent_dir(w->path);
-	} else if (close(w->fd) && !err) {
-		err = -errno;
-	}
-	writer_free(w);
-	return err;
-}
-
-void csv_writer_abort(struct csv_writer *w)
-{
-	if (!w)
-		return;
-	close(w->fd);
-	if (w->tmp)
-		unlink(w->tmp);
-	writer_free(w);
-}
-
-int csv_write_file_atomic(const char *path, const void *buf, size_t len,
-			  unsigned flags)
-{
-	if (!path || !*path || (!buf && len) || (flags & ~(CSV_FSYNC | CSV_ATOMIC)))
-		return -EINVAL;
-	return atomic_file_write(path, buf, len, flags & CSV_FSYNC ? ATOMIC_FILE_FSYNC_DIR : 0);
-}
-
-/* ---- reader ---- */
+#include "harness/utf8.h"
 
 struct parser {
 	char *s;		/* owned, len + 1 bytes, unquoted in place */
@@ -529,34 +62,43 @@ static const char *shown(const char *s, char *buf, size_t size)
 	return buf;
 }
 
+/* room for one more element in *arr (n used of *cap, elem bytes each),
+ * doubling from 64: 0 or -ENOMEM (then *arr is untouched) */
+static int reserve_one(void **arr, size_t n, size_t *cap, size_t elem)
+{
+	size_t c = *cap ? 2 * *cap : 64;
+	void *grown;
+
+	if (n < *cap)
+		return 0;
+	grown = realloc(*arr, c * elem);
+	if (!grown)
+		return -ENOMEM;
+	*arr = grown;
+	*cap = c;
+	return 0;
+}
+
 static int push_cell(struct parser *p, char *cell)
 {
-	if (p->ncells == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 64;
-		char **nc = realloc(p->cell, cap * sizeof(*nc));
+	void *arr = p->cell;
+	int rc = reserve_one(&arr, p->ncells, &p->cap, sizeof(*p->cell));
 
-		if (!nc)
-			return -ENOMEM;
-		p->cell = nc;
-		p->cap = cap;
-	}
-	p->cell[p->ncells++] = cell;
-	return 0;
+	p->cell = arr;
+	if (!rc)
+		p->cell[p->ncells++] = cell;
+	return rc;
 }
 
 static int push_rec(struct parser *p, size_t line)
 {
-	if (p->nrecs == p->rcap) {
-		size_t cap = p->rcap ? 2 * p->rcap : 64;
-		size_t *nl = realloc(p->row_line, cap * sizeof(*nl));
+	void *arr = p->row_line;
+	int rc = reserve_one(&arr, p->nrecs, &p->rcap, sizeof(*p->row_line));
 
-		if (!nl)
-			return -ENOMEM;
-		p->row_line = nl;
-		p->rcap = cap;
-	}
-	p->row_line[p->nrecs++] = line;
-	return 0;
+	p->row_line = arr;
+	if (!rc)
+		p->row_line[p->nrecs++] = line;
+	return rc;
 }
 
 static int check_encoding(struct parser *p)
@@ -714,7 +256,7 @@ static int parse(struct parser *p, struct csv_table *t)
 	err = check_encoding(p);
 	if (err)
 		return err;
-	if (has_bom(p->s, p->len))
+	if (utf8_has_bom(p->s, p->len))
 		p->pos = p->w = 3;
 	if (p->pos >= p->len)
 		return perr(p, -EINVAL, "empty file (no header row)");
@@ -807,8 +349,9 @@ int csv_parse_buffer(const char *buf, size_t len, const char *name,
 	return parse_owned(s, len, name, t, err, errlen);
 }
 
-int csv_read_file_max(const char *path, size_t max_bytes, struct csv_table *t,
-		      char *err, size_t errlen)
+/* csv_read_file(), its size limit a parameter */
+static int read_file_max(const char *path, size_t max_bytes, struct csv_table *t,
+			 char *err, size_t errlen)
 {
 	struct parser p = { .name = path, .err = err, .errlen = errlen };
 	struct stat st;
@@ -903,7 +446,7 @@ out:
 
 int csv_read_file(const char *path, struct csv_table *t, char *err, size_t errlen)
 {
-	return csv_read_file_max(path, CSV_MAX_BYTES_DEFAULT, t, err, errlen);
+	return read_file_max(path, CSV_MAX_BYTES_DEFAULT, t, err, errlen);
 }
 
 int csv_col(const struct csv_table *t, const char *name)
