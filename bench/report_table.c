@@ -194,11 +194,13 @@ void report_table(const struct report *r, FILE *f)
 				fputc('\n', f);
 			}
 		}
-		if (seen)
-			fprintf(f, "  marks:%s%s%s\n",
-				seen & MARK_NOISY ? " ~ noisy (CV of the repetitions above 10%);" : "",
-				seen & MARK_BIMODAL ? " b bimodal (the repetitions form two clusters);" : "",
-				seen & MARK_FLAGGED ? " ! a repetition carries a flag (summary.csv flags);" : "");
+		/* one mark a line: the legend stays inside 100 columns */
+		if (seen & MARK_NOISY)
+			fprintf(f, "  mark ~ noisy: the CV of the repetitions is above %.0f%%\n", REPORT_NOISY_CV * 100);
+		if (seen & MARK_BIMODAL)
+			fprintf(f, "  mark b bimodal: the repetitions form two clusters\n");
+		if (seen & MARK_FLAGGED)
+			fprintf(f, "  mark ! a repetition carries a row flag (summary.csv flags)\n");
 	}
 	free(shown);
 	free(threads);
