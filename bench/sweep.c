@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "harness/arena.h"
 #include "harness/atomic_file.h"
 #include "harness/c2c.h"
+#include "harness/canary.h"
 #include "harness/clock.h"
 #include "harness/costmodel.h"
 #include "harness/runlen.h"
@@ -248,6 +250,8 @@ struct sweep {
 	struct arena arena;
 	struct model_allocator arena_allocator;	/* the arena, as the model's allocator */
 	bool arena_ok;
+	struct canary canary;		/* the host canary around each window (canary.h) */
+	bool canary_ok;
 	uint64_t inv_ticks;
 	double timer_overhead_ns;
 	struct report report;
@@ -408,6 +412,27 @@ static long long host_steal_ticks(void)
 	return n == 8 ? (long long)v[7] : -1;
 }
 
+/*
+ * The host canary (canary.h): its chain, and a baseline on every PU that is
+ * some configuration's first worker, before the first window. With no
+ * canary (no memory, a PU that cannot be bound) rows just go unjudged.
+ */
+static void canary_setup(struct sweep *sw, unsigned int slow_factor)
+{
+	const struct plan *p = sw->plan;
+
+	if (canary_init(&sw->canary, CANARY_DEFAULT_BYTES, (unsigned int)topo_max_pu_os(p->topo) + 1))
+		return;
+	sw->canary_ok = true;
+	for (unsigned int i = 0; i < p->nr_configs; i++) {
+		int cpu = p->configs[i].slots ? p->configs[i].slots[0].pu_os : -1;
+
+		if (cpu >= 0 && isnan(canary_baseline_of(&sw->canary, cpu)))
+			canary_baseline(&sw->canary, cpu, CANARY_BASELINE_RUNS);
+	}
+	sw->canary.slow_factor = slow_factor;	/* the hook slows window probes only */
+}
+
 static int run_item(struct sweep *sw, const struct plan_item *it)
 {
 	const struct config *c = &sw->plan->configs[it->config];
@@ -417,10 +442,16 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 	const char *note = "";
 	char binding[64];
 	long long steal = host_steal_ticks();
+	int cpu = c->slots ? c->slots[0].pu_os : -1;	/* the canary's: the first worker's */
+	double canary_before = NAN, canary_after = NAN;
 	int rc, check_rc;
 
+	if (sw->canary_ok && cpu >= 0)
+		canary_probe(&sw->canary, cpu, &canary_before);
 	rc = run_window(sw, c, it->rep, sw->plan->warmup_ns, &sw->events, sw->arena_ok, &res, &check,
 			&check_rc, &note);
+	if (sw->canary_ok && cpu >= 0 && !rc)
+		canary_probe(&sw->canary, cpu, &canary_after);
 	if (rc == -ECANCELED) {
 		/* an interrupted window is not a finished measurement: drop it */
 		runner_result_free(&res);
@@ -441,6 +472,8 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 		flags |= ROWFLAG_MIGRATED;
 	if (steal >= 0 && host_steal_ticks() > steal)
 		flags |= ROWFLAG_HOST_STEAL;
+	if (sw->canary_ok && canary_judge(&sw->canary, cpu, canary_before, canary_after))
+		flags |= ROWFLAG_HOST_SLOW;
 	marks = runner_window_marks(&res, sw->plan->duration_ns);
 	if (marks & RUNNER_DESCHEDULED)
 		flags |= ROWFLAG_DESCHEDULED;
@@ -530,6 +563,17 @@ static int write_machine(struct sweep *sw, const char *status)
 	fprintf(f, "inv_ns: %llu\n", (unsigned long long)sw->opt->inv_ns);
 	fprintf(f, "inv_ticks: %llu\n", (unsigned long long)sw->inv_ticks);
 	fprintf(f, "build_flavour: %s\n", DMABENCH_BUILD_FLAVOUR);
+	if (sw->canary_ok) {
+		fprintf(f, "host_canary: a %u KiB dependent chase on each window's first PU, before and after it; "
+			"host-slow above %.2f x the lowest; lowest ns per load:", CANARY_DEFAULT_BYTES >> 10,
+			CANARY_SLOW_RATIO);
+		for (unsigned int cpu = 0; cpu < sw->canary.max_cpus; cpu++)
+			if (!isnan(canary_baseline_of(&sw->canary, (int)cpu)))
+				fprintf(f, " pu%u %.3f", cpu, canary_baseline_of(&sw->canary, (int)cpu));
+		fputc('\n', f);
+	} else {
+		fprintf(f, "host_canary: unavailable (no row is judged host-slow)\n");
+	}
 	fprintf(f, "home_node: %d\n", sw->plan->home_node);
 	fprintf(f, "home_memory: %s\n", sw->arena_ok && sw->arena.bound ? "bound" : "not bound");
 	fprintf(f, "rcu_flavor: %s\n", sw->opt->rcu_flavor == RCU_FLAVOR_QSBR ? "qsbr" : "memb");
@@ -772,6 +816,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	unsigned int n = p->nr_configs * p->reps, done = 0;
 	char err[512];
 	double t0;
+	unsigned int canary_factor;
 	int rc, sig, exit_rc = 0;
 	bool in_dir;
 
@@ -786,6 +831,13 @@ int sweep_run(struct plan *p, const struct options *o)
 	if (inject.strategy)
 		fprintf(stderr, "dmabench: DMABENCH_INJECT_NS: %s is slowed on purpose (a test of the comparison, not a measurement)\n",
 			inject.strategy->name);
+	if (canary_parse_hook(getenv("DMABENCH_CANARY_SLOW"), &canary_factor)) {
+		fprintf(stderr, "dmabench: DMABENCH_CANARY_SLOW: invalid value '%s': expected 0 or 1\n",
+			options_quote(getenv("DMABENCH_CANARY_SLOW"), err, sizeof(err)));
+		return 2;
+	}
+	if (canary_factor > 1)
+		fprintf(stderr, "dmabench: DMABENCH_CANARY_SLOW: the host canary is slowed on purpose (a test of the host-slow flag)\n");
 	install_signals();
 	if (check_nr_cpu_ids(p))
 		return 1;
@@ -840,6 +892,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	};
 	if (!sw.arena_ok)
 		fprintf(stderr, "dmabench: no home-node arena; model memory comes from the heap\n");
+	canary_setup(&sw, canary_factor);
 
 	/* from here every write failure ends the run: exit 1, status failed */
 	if (!write_machine(&sw, "running")) {
@@ -943,6 +996,8 @@ int sweep_run(struct plan *p, const struct options *o)
 		c2c_free(&sw.c2c);
 	if (sw.arena_ok)
 		arena_destroy(&sw.arena);
+	if (sw.canary_ok)
+		canary_destroy(&sw.canary);
 	pmu_events_free(&sw.events);
 	return exit_rc;
 }
