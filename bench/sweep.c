@@ -413,8 +413,8 @@ static long long host_steal_ticks(void)
 }
 
 /*
- * The host canary (canary.h): its chain, and a baseline on every PU that is
- * some configuration's first worker, before the first window. With no
+ * The host canary (canary.h): its chain, and a baseline on every PU a
+ * window's probes will use, before the first window. With no
  * canary (no memory, a PU that cannot be bound) rows just go unjudged.
  */
 static void canary_setup(struct sweep *sw, unsigned int slow_factor)
@@ -425,10 +425,11 @@ static void canary_setup(struct sweep *sw, unsigned int slow_factor)
 		return;
 	sw->canary_ok = true;
 	for (unsigned int i = 0; i < p->nr_configs; i++) {
-		int cpu = p->configs[i].slots ? p->configs[i].slots[0].pu_os : -1;
+		const struct config *c = &p->configs[i];
 
-		if (cpu >= 0 && isnan(canary_baseline_of(&sw->canary, cpu)))
-			canary_baseline(&sw->canary, cpu, CANARY_BASELINE_RUNS);
+		for (int t = 0; c->slots && t < c->threads && t < CANARY_WINDOW_PUS; t++)
+			if (c->slots[t].pu_os >= 0 && isnan(canary_baseline_of(&sw->canary, c->slots[t].pu_os)))
+				canary_baseline(&sw->canary, c->slots[t].pu_os, CANARY_BASELINE_RUNS);
 	}
 	sw->canary.slow_factor = slow_factor;	/* the hook slows window probes only */
 }
@@ -442,16 +443,15 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 	const char *note = "";
 	char binding[64];
 	long long steal = host_steal_ticks();
-	int cpu = c->slots ? c->slots[0].pu_os : -1;	/* the canary's: the first worker's */
-	double canary_before = NAN, canary_after = NAN;
+	struct canary_window canary = { .n = 0 };
 	int rc, check_rc;
 
-	if (sw->canary_ok && cpu >= 0)
-		canary_probe(&sw->canary, cpu, &canary_before);
+	if (sw->canary_ok)
+		canary_window_begin(&sw->canary, &canary, c->slots, c->threads);
 	rc = run_window(sw, c, it->rep, sw->plan->warmup_ns, &sw->events, sw->arena_ok, &res, &check,
 			&check_rc, &note);
-	if (sw->canary_ok && cpu >= 0 && !rc)
-		canary_probe(&sw->canary, cpu, &canary_after);
+	if (sw->canary_ok && !rc)
+		canary_window_end(&sw->canary, &canary);
 	if (rc == -ECANCELED) {
 		/* an interrupted window is not a finished measurement: drop it */
 		runner_result_free(&res);
@@ -472,7 +472,7 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 		flags |= ROWFLAG_MIGRATED;
 	if (steal >= 0 && host_steal_ticks() > steal)
 		flags |= ROWFLAG_HOST_STEAL;
-	if (sw->canary_ok && canary_judge(&sw->canary, cpu, canary_before, canary_after))
+	if (sw->canary_ok && canary_window_slow(&sw->canary, &canary))
 		flags |= ROWFLAG_HOST_SLOW;
 	marks = runner_window_marks(&res, sw->plan->duration_ns);
 	if (marks & RUNNER_DESCHEDULED)
@@ -564,7 +564,7 @@ static int write_machine(struct sweep *sw, const char *status)
 	fprintf(f, "inv_ticks: %llu\n", (unsigned long long)sw->inv_ticks);
 	fprintf(f, "build_flavour: %s\n", DMABENCH_BUILD_FLAVOUR);
 	if (sw->canary_ok) {
-		fprintf(f, "host_canary: a %u KiB dependent chase on each window's first PU, before and after it; "
+		fprintf(f, "host_canary: a %u KiB dependent chase on each window's worker PUs, before and after it; "
 			"host-slow above %.2f x the lowest; lowest ns per load:", CANARY_DEFAULT_BYTES >> 10,
 			CANARY_SLOW_RATIO);
 		for (unsigned int cpu = 0; cpu < sw->canary.max_cpus; cpu++)

@@ -147,3 +147,50 @@ TEST(hook_value_parsing)
 	CHECK_EQ_INT(canary_parse_hook("yes", &f), -EINVAL);
 	CHECK_EQ_INT(canary_parse_hook("2", &f), -EINVAL);
 }
+
+TEST(window_probes_each_distinct_pu_once)
+{
+	struct canary c;
+	struct canary_window w;
+	int cpu = sched_getcpu();
+	struct topo_slot slots[3] = { { .pu_os = cpu }, { .pu_os = -1 }, { .pu_os = cpu } };
+
+	REQUIRE(cpu >= 0);
+	REQUIRE(canary_init(&c, 4096, (unsigned int)cpu + 1) == 0);
+	canary_window_begin(&c, &w, slots, 3);
+	CHECK_EQ_INT(w.n, 1);	/* the unbound slot skipped, the repeated PU probed once */
+	CHECK_EQ_INT(w.pu[0], cpu);
+	CHECK(w.before[0] > 0);
+	CHECK(isnan(w.after[0]));
+	canary_window_end(&c, &w);
+	CHECK(w.after[0] > 0);
+	/* the verdict is canary_judge's on each PU: synthetic figures */
+	c.baseline[cpu] = 1.4;
+	w.before[0] = 1.5;
+	w.after[0] = 1.6;
+	CHECK(!canary_window_slow(&c, &w));
+	w.after[0] = 3.5;
+	CHECK(canary_window_slow(&c, &w));
+	w.n = 0;
+	CHECK(!canary_window_slow(&c, &w));	/* nothing probed: not judged */
+	canary_window_begin(&c, &w, NULL, 0);
+	CHECK_EQ_INT(w.n, 0);
+	canary_destroy(&c);
+}
+
+TEST(window_caps_its_pus)
+{
+	struct canary c;
+	struct canary_window w;
+	struct topo_slot slots[CANARY_WINDOW_PUS + 4];
+
+	/* PUs beyond max_cpus: probes fail and stay NAN, the cap still holds */
+	REQUIRE(canary_init(&c, 4096, 1) == 0);
+	for (int i = 0; i < CANARY_WINDOW_PUS + 4; i++)
+		slots[i] = (struct topo_slot){ .pu_os = 100 + i };
+	canary_window_begin(&c, &w, slots, CANARY_WINDOW_PUS + 4);
+	CHECK_EQ_INT(w.n, CANARY_WINDOW_PUS);
+	CHECK(isnan(w.before[0]));
+	CHECK(!canary_window_slow(&c, &w));
+	canary_destroy(&c);
+}
