@@ -345,6 +345,8 @@ static int run_window(struct sweep *sw, const struct config *c, unsigned int rep
 		.slots = c->slots, .nr_threads = c->threads,
 		.warmup_ns = warmup_ns, .duration_ns = sw->plan->duration_ns,
 		.events = events,
+		/* a sweep's windows (never the soak's, which has no events) */
+		.canary = events && sw->canary_ok ? &sw->canary : NULL,
 	};
 	struct window_ctx wctx = { .scenario = c->scenario };
 	struct runner_work work = {
@@ -427,7 +429,7 @@ static void canary_setup(struct sweep *sw, unsigned int slow_factor)
 	for (unsigned int i = 0; i < p->nr_configs; i++) {
 		const struct config *c = &p->configs[i];
 
-		for (int t = 0; c->slots && t < c->threads && t < CANARY_WINDOW_PUS; t++)
+		for (int t = 0; c->slots && t < c->threads; t++)
 			if (c->slots[t].pu_os >= 0 && isnan(canary_baseline_of(&sw->canary, c->slots[t].pu_os)))
 				canary_baseline(&sw->canary, c->slots[t].pu_os, CANARY_BASELINE_RUNS);
 	}
@@ -443,15 +445,10 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 	const char *note = "";
 	char binding[64];
 	long long steal = host_steal_ticks();
-	struct canary_window canary = { .n = 0 };
 	int rc, check_rc;
 
-	if (sw->canary_ok)
-		canary_window_begin(&sw->canary, &canary, c->slots, c->threads);
 	rc = run_window(sw, c, it->rep, sw->plan->warmup_ns, &sw->events, sw->arena_ok, &res, &check,
 			&check_rc, &note);
-	if (sw->canary_ok && !rc)
-		canary_window_end(&sw->canary, &canary);
 	if (rc == -ECANCELED) {
 		/* an interrupted window is not a finished measurement: drop it */
 		runner_result_free(&res);
@@ -472,8 +469,10 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 		flags |= ROWFLAG_MIGRATED;
 	if (steal >= 0 && host_steal_ticks() > steal)
 		flags |= ROWFLAG_HOST_STEAL;
-	if (sw->canary_ok && canary_window_slow(&sw->canary, &canary))
-		flags |= ROWFLAG_HOST_SLOW;
+	for (unsigned int i = 0; sw->canary_ok && i < res.nr_threads; i++)
+		if (canary_judge(&sw->canary, res.threads[i].pu_planned, res.threads[i].canary_before,
+				 res.threads[i].canary_after))
+			flags |= ROWFLAG_HOST_SLOW;
 	marks = runner_window_marks(&res, sw->plan->duration_ns);
 	if (marks & RUNNER_DESCHEDULED)
 		flags |= ROWFLAG_DESCHEDULED;
@@ -564,7 +563,7 @@ static int write_machine(struct sweep *sw, const char *status)
 	fprintf(f, "inv_ticks: %llu\n", (unsigned long long)sw->inv_ticks);
 	fprintf(f, "build_flavour: %s\n", DMABENCH_BUILD_FLAVOUR);
 	if (sw->canary_ok) {
-		fprintf(f, "host_canary: a %u KiB dependent chase on each window's worker PUs, before and after it; "
+		fprintf(f, "host_canary: a %u KiB dependent chase by each worker on its PU just before and after the window; "
 			"host-slow above %.2f x the lowest; lowest ns per load:", CANARY_DEFAULT_BYTES >> 10,
 			CANARY_SLOW_RATIO);
 		for (unsigned int cpu = 0; cpu < sw->canary.max_cpus; cpu++)

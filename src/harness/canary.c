@@ -205,35 +205,3 @@ bool canary_judge(struct canary *c, int cpu, double before, double after)
 	return canary_slow(canary_baseline_of(c, cpu), before, after, CANARY_SLOW_RATIO);
 }
 
-void canary_window_begin(const struct canary *c, struct canary_window *w,
-			 const struct topo_slot *slots, int nr_slots)
-{
-	w->n = 0;
-	for (int i = 0; slots && i < nr_slots && w->n < CANARY_WINDOW_PUS; i++) {
-		int pu = slots[i].pu_os, k;
-
-		for (k = 0; k < w->n && w->pu[k] != pu; k++)
-			;
-		if (pu < 0 || k < w->n)
-			continue;	/* unbound, or probed already (oversubscribed) */
-		w->pu[w->n] = pu;
-		w->after[w->n] = NAN;
-		canary_probe(c, pu, &w->before[w->n]);
-		w->n++;
-	}
-}
-
-void canary_window_end(const struct canary *c, struct canary_window *w)
-{
-	for (int k = 0; k < w->n; k++)
-		canary_probe(c, w->pu[k], &w->after[k]);
-}
-
-bool canary_window_slow(struct canary *c, const struct canary_window *w)
-{
-	bool slow = false;
-
-	for (int k = 0; k < w->n; k++)
-		slow |= canary_judge(c, w->pu[k], w->before[k], w->after[k]);
-	return slow;
-}

@@ -1,11 +1,11 @@
 /*
  * src/harness/canary.h — a host canary: a short, fixed probe of the CPU's
  * own caches, run just before and just after each timed window (outside
- * it) on the window's first worker CPU, so a window the host slowed can be
- * told from a slow configuration.
- *
- * The first PU is the one a 1-thread window runs on; every worker PU (up to
- * CANARY_WINDOW_PUS) is probed, since a co-tenant slows one host core.
+ * it), so a window the host slowed can be told from a slow configuration.
+ * Each worker probes its own PU (a co-tenant slows one host core), from the
+ * runner (runner.h: runner_config.canary): after warm-up, before the barrier
+ * that starts the window, and after its last batch; the batch loop is
+ * unchanged.
  *
  * Why. On a VM the host can slow a vCPU without taking it away: a co-tenant
  * on the SMT sibling of the host core shares its L1d and L2, and the guest
@@ -37,17 +37,17 @@
  * duration and counts it); baseline probes are never slowed.
  * canary_parse_hook() reads the DMABENCH_CANARY_SLOW value for the driver.
  *
- * Threads. One controlling thread uses a struct canary (init, probes,
- * judge, destroy); a probe on a given CPU runs on a short-lived helper
- * thread bound there (the caller's own affinity is untouched). Nothing here
- * prints; functions return 0 or -errno.
+ * Threads. One controlling thread owns a struct canary (init, baseline,
+ * judge, destroy). canary_probe() only reads it: any number of threads may
+ * probe at once (each worker, its own PU, with cpu -1); a probe on a given
+ * CPU runs on a short-lived helper thread bound there (the caller's own
+ * affinity is untouched). Nothing here prints; functions return 0 or -errno.
  */
 #ifndef DMABENCH_HARNESS_CANARY_H
 #define DMABENCH_HARNESS_CANARY_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "harness/topo.h"
 
 #define CANARY_DEFAULT_BYTES	(32u << 10)	/* an L1d: a sibling's share of it shows */
 #define CANARY_SAMPLES		101
@@ -85,26 +85,6 @@ double canary_baseline_of(const struct canary *c, int cpu);	/* NAN: none */
  * against it. False where the CPU has no baseline.
  */
 bool canary_judge(struct canary *c, int cpu, double before, double after);
-
-/*
- * A window's probes on its worker PUs (the first CANARY_WINDOW_PUS distinct
- * ones of slots, in order; pu_os < 0 skipped): begin before the timed
- * window, end after it (probes that fail stay NAN), then
- * canary_window_slow() judges each PU (canary_judge) and is true when any
- * is slow. About 0.3 ms per PU and end.
- */
-#define CANARY_WINDOW_PUS	8
-
-struct canary_window {
-	int n;
-	int pu[CANARY_WINDOW_PUS];
-	double before[CANARY_WINDOW_PUS], after[CANARY_WINDOW_PUS];
-};
-
-void canary_window_begin(const struct canary *c, struct canary_window *w,
-			 const struct topo_slot *slots, int nr_slots);
-void canary_window_end(const struct canary *c, struct canary_window *w);
-bool canary_window_slow(struct canary *c, const struct canary_window *w);
 
 /* before or after above ratio x baseline; false if baseline is not > 0 or both are NAN. */
 bool canary_slow(double baseline, double before, double after, double ratio);
