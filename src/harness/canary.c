@@ -10,6 +10,8 @@
 #include "harness/clock.h"
 
 #define LINE_WORDS	(64 / sizeof(size_t))
+/* the hook multiplies at most this much of a sample: not a preemption in it */
+#define HOOK_SAMPLE_CAP_NS	20000ull
 
 int canary_init(struct canary *c, size_t bytes, unsigned int max_cpus)
 {
@@ -110,7 +112,8 @@ static void probe_run(struct probe_job *j)
 		__asm__ volatile("" : "+r"(p));	/* each load depends on the last: keep them */
 		t1 = clock_now_ns();
 		if (j->factor > 1)	/* test hook: this sample took factor times as long */
-			t1 = clock_spin_until(t1 + (t1 - t0) * (j->factor - 1));
+			t1 = clock_spin_until(t1 + (t1 - t0 < HOOK_SAMPLE_CAP_NS ? t1 - t0 : HOOK_SAMPLE_CAP_NS) *
+						       (j->factor - 1));
 		s[k] = (double)(t1 - t0) / CANARY_STEPS;
 	}
 	j->ns = canary_median(s, CANARY_SAMPLES);

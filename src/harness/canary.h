@@ -34,7 +34,8 @@
  *
  * Test hook: slow_factor > 1 makes every window probe (canary_probe) take
  * that many times as long (each sample spins for (factor-1) times its own
- * duration and counts it); baseline probes are never slowed.
+ * duration, at most 20 us of it, and counts it); baseline probes are never
+ * slowed.
  * canary_parse_hook() reads the DMABENCH_CANARY_SLOW value for the driver.
  *
  * Threads. One controlling thread owns a struct canary (init, baseline,
