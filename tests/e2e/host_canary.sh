@@ -32,17 +32,25 @@ else
 		pass hooked-csv-valid || fail hooked-csv-valid "$(head -c 300 "$TMP/err")"
 fi
 
-# --- a plain run: few or none (this machine may be shared: at most half) ---
-"$D" "${RUN[@]}" --reps=4 --out="$TMP/plain" >"$TMP/plain.out" 2>"$TMP/plain.err"
-rc=$?
-if [ "$rc" -ne 0 ]; then
-	fail plain-run "exit $rc: $(head -c 300 "$TMP/plain.err")"
-else
-	rows=$(col "$TMP/plain/results.csv" flags | wc -l)
-	flagged=$(col "$TMP/plain/results.csv" flags | grep -c 'host-slow')
-	[ "$rows" -eq 8 ] && [ $((flagged * 2)) -le "$rows" ] && pass plain-few-host-slow ||
-		fail plain-few-host-slow "$flagged of $rows rows flagged host-slow"
-fi
+# --- a plain run: few or none. A shared host's slow phases are real and can
+# last seconds (docs/METHODOLOGY.md §6), so up to four short runs 2 s apart:
+# one with at most half its rows flagged passes (a canary that flagged every
+# window by itself fails all four) ---
+seen=
+for try in 1 2 3 4; do
+	"$D" "${RUN[@]}" --reps=4 --out="$TMP/plain$try" >"$TMP/plain.out" 2>"$TMP/plain.err"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		seen="exit $rc: $(head -c 300 "$TMP/plain.err")"
+		break
+	fi
+	rows=$(col "$TMP/plain$try/results.csv" flags | wc -l)
+	flagged=$(col "$TMP/plain$try/results.csv" flags | grep -c 'host-slow')
+	seen="$seen try $try: $flagged of $rows rows host-slow;"
+	[ "$rows" -eq 8 ] && [ $((flagged * 2)) -le "$rows" ] && { seen=ok; break; }
+	sleep 2
+done
+[ "$seen" = ok ] && pass plain-few-host-slow || fail plain-few-host-slow "$seen"
 
 # --- the hook takes 0 or 1 only ---
 DMABENCH_CANARY_SLOW=2 "$D" "${RUN[@]}" --reps=1 --out="$TMP/bad" >"$TMP/out" 2>"$TMP/err"
