@@ -416,8 +416,8 @@ static long long host_steal_ticks(void)
 
 /*
  * The host canary (canary.h): its chain, and a baseline on every PU a
- * window's probes will use, before the first window. With no
- * canary (no memory, a PU that cannot be bound) rows just go unjudged.
+ * worker will probe, before the first window. Without a canary (no memory)
+ * or a baseline (a PU that cannot be bound), rows go unjudged.
  */
 static void canary_setup(struct sweep *sw, unsigned int slow_factor)
 {
@@ -430,7 +430,8 @@ static void canary_setup(struct sweep *sw, unsigned int slow_factor)
 		const struct config *c = &p->configs[i];
 
 		for (int t = 0; c->slots && t < c->threads; t++)
-			if (c->slots[t].pu_os >= 0 && isnan(canary_baseline_of(&sw->canary, c->slots[t].pu_os)))
+			if (c->slots[t].pu_os >= 0 &&
+			    isnan(canary_baseline_of(&sw->canary, c->slots[t].pu_os)))
 				canary_baseline(&sw->canary, c->slots[t].pu_os, CANARY_BASELINE_RUNS);
 	}
 	sw->canary.slow_factor = slow_factor;	/* the hook slows window probes only */
@@ -563,9 +564,9 @@ static int write_machine(struct sweep *sw, const char *status)
 	fprintf(f, "inv_ticks: %llu\n", (unsigned long long)sw->inv_ticks);
 	fprintf(f, "build_flavour: %s\n", DMABENCH_BUILD_FLAVOUR);
 	if (sw->canary_ok) {
-		fprintf(f, "host_canary: a %u KiB dependent chase by each worker on its PU just before and after the window; "
-			"host-slow above %.2f x the lowest; lowest ns per load:", CANARY_DEFAULT_BYTES >> 10,
-			CANARY_SLOW_RATIO);
+		fprintf(f, "host_canary: a %u KiB dependent chase by each worker on its PU just before "
+			"and after the window; host-slow above %.2f x the lowest; lowest ns per load:",
+			CANARY_DEFAULT_BYTES >> 10, CANARY_SLOW_RATIO);
 		for (unsigned int cpu = 0; cpu < sw->canary.max_cpus; cpu++)
 			if (!isnan(canary_baseline_of(&sw->canary, (int)cpu)))
 				fprintf(f, " pu%u %.3f", cpu, canary_baseline_of(&sw->canary, (int)cpu));
