@@ -88,12 +88,12 @@ for s in none refcount cached; do
 	cell=$(grep -E "^  $s " "$TMP/stdout" | sed 's/ *$//')
 	# the last cell of the row: 2 threads
 	f=$(awk -F, -v s="$s" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["strategy"] == s && $c["threads"] == 2 { print $c["flags"] }' "$run/summary.csv")
+	# a row flag (desched, migrated, ...) outranks bimodal, which outranks noisy;
+	# the strategy's own notes (rcu-memb, static-key-fallback) are no mark
+	rest=$(printf '%s' "$f" | tr '+' '\n' | grep -vxE 'noisy|bimodal|rcu-memb|rcu-qsbr|static-key-fallback' | tr -d '\n')
 	want=' '
 	case $f in *noisy*) want='~' ;; esac
 	case $f in *bimodal*) want=b ;; esac
-	# a row flag (any word but the noise marks and the placement notes)
-	# outranks them, as report.c's cell_mark() orders them
-	rest=$(echo "$f" | tr '+' '\n' | grep -vxE 'noisy|bimodal|smt-shared|oversubscribed|' | head -1)
 	[ -n "$rest" ] && want='!'
 	got=${cell: -1}
 	case $got in [~b!]) ;; *) got=' ' ;; esac
