@@ -545,11 +545,13 @@ void report_table(const struct report *r, FILE *f)
 				fputc('\n', f);
 			}
 		}
-		if (seen)
-			fprintf(f, "  marks:%s%s%s\n",
-				seen & MARK_NOISY ? " ~ noisy (CV of the repetitions above 10%);" : "",
-				seen & MARK_BIMODAL ? " b bimodal (the repetitions form two clusters);" : "",
-				seen & MARK_FLAGGED ? " ! a repetition carries a flag (summary.csv flags);" : "");
+		/* a line per mark: all three on one would pass the 100 columns */
+		if (seen & MARK_NOISY)
+			fprintf(f, "  marks: ~ noisy (CV of the repetitions above 10%%);\n");
+		if (seen & MARK_BIMODAL)
+			fprintf(f, "  marks: b bimodal (the repetitions form two clusters);\n");
+		if (seen & MARK_FLAGGED)
+			fprintf(f, "  marks: ! a repetition carries a flag (summary.csv flags);\n");
 	}
 	free(shown);
 	free(threads);
