@@ -40,6 +40,7 @@ static const struct {
 	{ ROWFLAG_BIND_FAILED, "binding-failed" },
 	{ ROWFLAG_MIGRATED, "migrated" },
 	{ ROWFLAG_HOST_STEAL, "host-steal" },
+	{ ROWFLAG_HOST_SLOW, "host-slow" },
 	{ ROWFLAG_DESCHEDULED, "desched" },
 	{ ROWFLAG_OVERRAN, "overran" },
 };

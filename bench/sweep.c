@@ -12,6 +12,7 @@
 #include "harness/arena.h"
 #include "harness/atomic_file.h"
 #include "harness/c2c.h"
+#include "harness/canary.h"
 #include "harness/clock.h"
 #include "harness/costmodel.h"
 #include "harness/runlen.h"
@@ -262,6 +263,8 @@ struct sweep {
 	struct arena arena;
 	struct model_allocator arena_allocator;	/* the arena, as the model's allocator */
 	bool arena_ok;
+	struct canary canary;		/* the host canary around each window (canary.h) */
+	bool canary_ok;
 	uint64_t inv_ticks;
 	double timer_overhead_ns;
 	struct report report;
@@ -358,6 +361,8 @@ static int run_window(struct sweep *sw, const struct config *c, unsigned int rep
 		.slots = c->slots, .nr_threads = c->threads,
 		.warmup_ns = warmup_ns, .duration_ns = sw->plan->duration_ns,
 		.events = events,
+		/* a sweep's windows (never the soak's, which has no events) */
+		.canary = events && sw->canary_ok ? &sw->canary : NULL,
 	};
 	struct window_ctx wctx = { .scenario = c->scenario };
 	struct runner_work work = {
@@ -425,6 +430,29 @@ static long long host_steal_ticks(void)
 	return n == 8 ? (long long)v[7] : -1;
 }
 
+/*
+ * The host canary (canary.h): its chain, and a baseline on every PU a
+ * worker will probe, before the first window. Without a canary (no memory)
+ * or a baseline (a PU that cannot be bound), rows go unjudged.
+ */
+static void canary_setup(struct sweep *sw, unsigned int slow_factor)
+{
+	const struct plan *p = sw->plan;
+
+	if (canary_init(&sw->canary, CANARY_DEFAULT_BYTES, (unsigned int)topo_max_pu_os(p->topo) + 1))
+		return;
+	sw->canary_ok = true;
+	for (unsigned int i = 0; i < p->nr_configs; i++) {
+		const struct config *c = &p->configs[i];
+
+		for (int t = 0; c->slots && t < c->threads; t++)
+			if (c->slots[t].pu_os >= 0 &&
+			    isnan(canary_baseline_of(&sw->canary, c->slots[t].pu_os)))
+				canary_baseline(&sw->canary, c->slots[t].pu_os, CANARY_BASELINE_RUNS);
+	}
+	sw->canary.slow_factor = slow_factor;	/* the hook slows window probes only */
+}
+
 static int run_item(struct sweep *sw, const struct plan_item *it)
 {
 	const struct config *c = &sw->plan->configs[it->config];
@@ -458,6 +486,10 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 		flags |= ROWFLAG_MIGRATED;
 	if (steal >= 0 && host_steal_ticks() > steal)
 		flags |= ROWFLAG_HOST_STEAL;
+	for (unsigned int i = 0; sw->canary_ok && i < res.nr_threads; i++)
+		if (canary_judge(&sw->canary, res.threads[i].pu_planned, res.threads[i].canary_before,
+				 res.threads[i].canary_after))
+			flags |= ROWFLAG_HOST_SLOW;
 	marks = runner_window_marks(&res, sw->plan->duration_ns);
 	if (marks & RUNNER_DESCHEDULED)
 		flags |= ROWFLAG_DESCHEDULED;
@@ -567,6 +599,17 @@ static int write_machine(struct sweep *sw, const char *status)
 	fprintf(f, "inv_ns: %llu\n", (unsigned long long)sw->opt->inv_ns);
 	fprintf(f, "inv_ticks: %llu\n", (unsigned long long)sw->inv_ticks);
 	fprintf(f, "build_flavour: %s\n", DMABENCH_BUILD_FLAVOUR);
+	if (sw->canary_ok) {
+		fprintf(f, "host_canary: a %u KiB dependent chase by each worker on its PU just before "
+			"and after the window; host-slow above %.2f x the lowest; lowest ns per load:",
+			CANARY_DEFAULT_BYTES >> 10, CANARY_SLOW_RATIO);
+		for (unsigned int cpu = 0; cpu < sw->canary.max_cpus; cpu++)
+			if (!isnan(canary_baseline_of(&sw->canary, (int)cpu)))
+				fprintf(f, " pu%u %.3f", cpu, canary_baseline_of(&sw->canary, (int)cpu));
+		fputc('\n', f);
+	} else {
+		fprintf(f, "host_canary: unavailable (no row is judged host-slow)\n");
+	}
 	fprintf(f, "home_node: %d\n", sw->plan->home_node);
 	fprintf(f, "home_memory: %s\n", sw->arena_ok && sw->arena.bound ? "bound" : "not bound");
 	fprintf(f, "rcu_flavor: %s\n", sw->opt->rcu_flavor == RCU_FLAVOR_QSBR ? "qsbr" : "memb");
@@ -956,6 +999,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	unsigned int n = p->nr_configs * p->reps, done = 0;
 	char err[512];
 	double t0;
+	unsigned int canary_factor;
 	int rc, sig, exit_rc = 0;
 	bool in_dir;
 
@@ -970,6 +1014,13 @@ int sweep_run(struct plan *p, const struct options *o)
 	if (inject.strategy)
 		fprintf(stderr, "dmabench: DMABENCH_INJECT_NS: %s is slowed on purpose (a test of the comparison, not a measurement)\n",
 			inject.strategy->name);
+	if (canary_parse_hook(getenv("DMABENCH_CANARY_SLOW"), &canary_factor)) {
+		fprintf(stderr, "dmabench: DMABENCH_CANARY_SLOW: invalid value '%s': expected 0 or 1\n",
+			options_quote(getenv("DMABENCH_CANARY_SLOW"), err, sizeof(err)));
+		return 2;
+	}
+	if (canary_factor > 1)
+		fprintf(stderr, "dmabench: DMABENCH_CANARY_SLOW: the host canary is slowed on purpose (a test of the host-slow flag)\n");
 	install_signals();
 	if (check_nr_cpu_ids(p))
 		return 1;
@@ -1024,6 +1075,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	};
 	if (!sw.arena_ok)
 		fprintf(stderr, "dmabench: no home-node arena; model memory comes from the heap\n");
+	canary_setup(&sw, canary_factor);
 
 	/* from here every write failure ends the run: exit 1, status failed */
 	if (!write_machine(&sw, "running")) {
@@ -1131,6 +1183,8 @@ int sweep_run(struct plan *p, const struct options *o)
 		c2c_free(&sw.c2c);
 	if (sw.arena_ok)
 		arena_destroy(&sw.arena);
+	if (sw.canary_ok)
+		canary_destroy(&sw.canary);
 	pmu_events_free(&sw.events);
 	return exit_rc;
 }

@@ -1,5 +1,6 @@
 /* Fixed-time windows on pinned threads: see runner.h. */
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -147,6 +148,9 @@ static void *worker(void *p)
 	barrier_wait(&w->start, set_warm_deadline, w);
 	if (!rec->init_rc)
 		n = warm_up(work, tctx, w->warm_deadline, n, RUNNER_BATCH_TARGET_NS);
+	rec->canary_before = rec->canary_after = NAN;
+	if (cfg->canary && !rec->init_rc)
+		canary_probe(cfg->canary, -1, &rec->canary_before);	/* this PU, now */
 	barrier_wait(&w->go, set_deadline, w);
 
 	deadline = w->deadline;
@@ -167,6 +171,8 @@ static void *worker(void *p)
 	rec->cpu_ns = thread_cpu_ns() - cpu0;
 	if (cfg->events)
 		pmu_thread_stop(&rec->pmu);
+	if (cfg->canary && !rec->init_rc)
+		canary_probe(cfg->canary, -1, &rec->canary_after);
 
 	rec->ops = ops;
 	rec->failed = failed;

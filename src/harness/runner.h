@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "harness/canary.h"
 #include "harness/stats.h"
 #include "harness/pmu.h"
 #include "harness/topo.h"
@@ -45,6 +46,13 @@ struct runner_config {
 	uint64_t warmup_ns, duration_ns;
 	unsigned long batch_calls;		/* calls per timed batch */
 	const struct pmu_events *events;	/* NULL: no counters */
+	/*
+	 * NULL: none. Else each worker runs canary_probe() on its own PU just
+	 * before the measured window (after warm-up, before the barrier that
+	 * starts it) and just after it (after its end time is taken): outside
+	 * the window, the batch loop unchanged (canary.h).
+	 */
+	const struct canary *canary;
 };
 
 struct runner_thread {
@@ -58,6 +66,7 @@ struct runner_thread {
 	struct stats_hist hist;			/* ns per call, one sample per batch */
 	struct pmu_thread pmu;
 	struct pmu_totals counts;		/* this thread's, after the window */
+	double canary_before, canary_after;	/* ns per load; NAN: not probed */
 } __attribute__((aligned(64)));
 
 struct runner_result {

@@ -1,0 +1,99 @@
+/*
+ * src/harness/canary.h — a host canary: a short, fixed probe of the CPU's
+ * own caches, run just before and just after each timed window (outside
+ * it), so a window the host slowed can be told from a slow configuration.
+ * Each worker probes its own PU (a co-tenant slows one host core), from the
+ * runner (runner.h: runner_config.canary): after warm-up, before the barrier
+ * that starts the window, and after its last batch; the batch loop is
+ * unchanged.
+ *
+ * Why. On a VM the host can slow a vCPU without taking it away: a co-tenant
+ * on the SMT sibling of the host core shares its L1d and L2, and the guest
+ * sees neither steal time nor a context switch. On the 2-vCPU EPYC guest
+ * this repo is measured on, such phases last 0.1-1 s, come and go within one
+ * model world, and add ~30-40 ns to every map+unmap (~41 -> ~75 ns) while the
+ * L1-resident lookup barely moves; in the same phases a dependent chase over
+ * an L1d-sized buffer goes from ~1.4 to 2-4 ns per load, while outside
+ * them it stays within 7% of its lowest figure (docs/METHODOLOGY.md,
+ * "Bimodal map-unmap repetitions"): hence 32 KiB and the 1.25 ratio.
+ *
+ * The probe. A random cyclic chain of CANARY_DEFAULT_BYTES (one index per
+ * 64-byte line, Sattolo's algorithm with a fixed seed: the same chain every
+ * run), walked as dependent loads. One probe: a pass to warm it, then
+ * CANARY_SAMPLES samples of CANARY_STEPS loads each, each timed with
+ * clock_now_ns(); its figure is the median ns per load (robust to an
+ * interrupt or a preemption in a few samples). About 0.3 ms when the core
+ * is the guest's alone, under 1 ms in a slow phase.
+ *
+ * The decision. Each CPU has a baseline: the lowest probe figure seen on it,
+ * from canary_baseline() at start-up and lowered by every later probe (so a
+ * start-up taken in a slow phase does not hide the next one). A window is
+ * host-slow when its probe before or after exceeds CANARY_SLOW_RATIO times
+ * the baseline (canary_slow(): plain arithmetic). A slow phase that begins
+ * and ends inside one window is not seen.
+ *
+ * Test hook: slow_factor > 1 makes every window probe (canary_probe) take
+ * that many times as long (each sample spins for (factor-1) times its own
+ * duration, at most 20 us of it, and counts it); baseline probes are never
+ * slowed.
+ * canary_parse_hook() reads the DMABENCH_CANARY_SLOW value for the driver.
+ *
+ * Threads. One controlling thread owns a struct canary (init, baseline,
+ * judge, destroy). canary_probe() only reads it: any number of threads may
+ * probe at once (each worker, its own PU, with cpu -1); a probe on a given
+ * CPU runs on a short-lived helper thread bound there (the caller's own
+ * affinity is untouched). Nothing here prints; functions return 0 or -errno.
+ */
+#ifndef DMABENCH_HARNESS_CANARY_H
+#define DMABENCH_HARNESS_CANARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CANARY_DEFAULT_BYTES	(32u << 10)	/* an L1d: a sibling's share of it shows */
+#define CANARY_SAMPLES		101
+#define CANARY_STEPS		2048
+#define CANARY_SLOW_RATIO	1.25		/* probe > 1.25 x baseline: host-slow */
+#define CANARY_BASELINE_RUNS	5
+#define CANARY_HOOK_FACTOR	3		/* DMABENCH_CANARY_SLOW=1: probes 3x slower */
+
+struct canary {
+	size_t *chain;			/* bytes / 8 entries; a line's first is its next */
+	size_t bytes;
+	unsigned int max_cpus;
+	double *baseline;		/* per CPU (OS index): ns per load, NAN: none yet */
+	unsigned int slow_factor;	/* test hook: 0 or 1 off */
+};
+
+/* The chain (bytes: a multiple of 64, at least 128) and max_cpus baselines. 0, -EINVAL, -ENOMEM. */
+int canary_init(struct canary *c, size_t bytes, unsigned int max_cpus);
+void canary_destroy(struct canary *c);
+
+/*
+ * One probe on CPU cpu (OS index; -1: the calling thread, wherever it
+ * runs): *ns = the median ns per dependent load. 0, or -errno (-EINVAL: cpu
+ * out of range or not allowed; the helper thread could not start).
+ */
+int canary_probe(const struct canary *c, int cpu, double *ns);
+
+/* runs probes on cpu, not slowed by the hook; the baseline is their lowest. 0 or -errno. */
+int canary_baseline(struct canary *c, int cpu, unsigned int runs);
+double canary_baseline_of(const struct canary *c, int cpu);	/* NAN: none */
+
+/*
+ * A window's verdict on cpu from its probes before and after (NAN: not
+ * taken): lowers the CPU's baseline to the lower probe, then canary_slow()
+ * against it. False where the CPU has no baseline.
+ */
+bool canary_judge(struct canary *c, int cpu, double before, double after);
+
+/* before or after above ratio x baseline; false if baseline is not > 0 or both are NAN. */
+bool canary_slow(double baseline, double before, double after, double ratio);
+
+/* median of n values (sorts v in place); NAN for n == 0 */
+double canary_median(double *v, size_t n);
+
+/* DMABENCH_CANARY_SLOW: NULL, "" or "0" -> 1 (off); "1" -> CANARY_HOOK_FACTOR; else -EINVAL. */
+int canary_parse_hook(const char *value, unsigned int *factor);
+
+#endif

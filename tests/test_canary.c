@@ -1,0 +1,150 @@
+/* src/harness/canary.c: the host canary's arithmetic, its decision, its chain and its hook. */
+#include <errno.h>
+#include <sched.h>
+#include <math.h>
+#include <stdlib.h>
+#include "harness/canary.h"
+#include "test.h"
+
+TEST(median_of_odd_and_even_counts)
+{
+	double a[] = { 5, 1, 3 }, b[] = { 4, 1, 3, 2 }, c[] = { 7 };
+
+	CHECK_NEAR(canary_median(a, 3), 3, 0);
+	CHECK_NEAR(canary_median(b, 4), 2.5, 0);
+	CHECK_NEAR(canary_median(c, 1), 7, 0);
+	CHECK(isnan(canary_median(c, 0)));
+}
+
+TEST(median_ignores_a_few_preempted_samples)
+{
+	double v[101];
+
+	for (int i = 0; i < 101; i++)
+		v[i] = 1.40 + 0.001 * (i % 7);
+	v[3] = 500;		/* an interrupt */
+	v[50] = 90;		/* a preemption */
+	CHECK(canary_median(v, 101) < 1.41);
+}
+
+TEST(slow_only_above_ratio_times_baseline)
+{
+	CHECK(!canary_slow(1.4, 1.4, 1.4, 1.25));
+	CHECK(!canary_slow(1.4, 1.74, 1.75, 1.25));	/* 1.75 = 1.25 x 1.4: not above */
+	CHECK(canary_slow(1.4, 1.76, 1.4, 1.25));	/* before */
+	CHECK(canary_slow(1.4, 1.4, 3.6, 1.25));	/* after */
+	CHECK(canary_slow(1.4, NAN, 3.6, 1.25));	/* one probe missing */
+	CHECK(!canary_slow(1.4, NAN, NAN, 1.25));	/* none taken */
+	CHECK(!canary_slow(NAN, 9, 9, 1.25));		/* no baseline */
+	CHECK(!canary_slow(0, 9, 9, 1.25));
+}
+
+TEST(judge_lowers_the_baseline_then_decides)
+{
+	struct canary c;
+
+	REQUIRE(canary_init(&c, 4096, 4) == 0);
+	CHECK(isnan(canary_baseline_of(&c, 1)));
+	CHECK(!canary_judge(&c, 1, 9.0, 9.0));		/* no baseline yet: not judged... */
+	CHECK_NEAR(canary_baseline_of(&c, 1), 9.0, 0);	/* ...but it is one now */
+	c.baseline[1] = 2.0;				/* a start-up taken in a slow phase */
+	/* 2.4 is under 1.25 x 2.0, over 1.25 x 1.4: judged after lowering */
+	CHECK(canary_judge(&c, 1, 1.4, 2.4));
+	CHECK_NEAR(canary_baseline_of(&c, 1), 1.4, 1e-12);
+	CHECK(canary_judge(&c, 1, 1.45, 1.8));		/* 1.8 > 1.25 x 1.4 */
+	CHECK(!canary_judge(&c, 1, 1.45, 1.7));		/* 1.7 < 1.75 */
+	CHECK_NEAR(canary_baseline_of(&c, 1), 1.4, 1e-12);
+	CHECK(canary_judge(&c, 2, 1.0, 5.0));		/* no start-up baseline: the probe before is it */
+	CHECK_NEAR(canary_baseline_of(&c, 2), 1.0, 0);
+	CHECK(isnan(canary_baseline_of(&c, 4)));	/* out of range */
+	CHECK(isnan(canary_baseline_of(&c, -1)));
+	canary_destroy(&c);
+}
+
+TEST(hooked_probes_never_lower_the_baseline)
+{
+	struct canary c;
+
+	REQUIRE(canary_init(&c, 4096, 2) == 0);
+	c.baseline[0] = 1.4;
+	c.slow_factor = CANARY_HOOK_FACTOR;
+	CHECK(canary_judge(&c, 0, 1.0, 4.2));
+	CHECK_NEAR(canary_baseline_of(&c, 0), 1.4, 0);
+	canary_destroy(&c);
+}
+
+/* the chain is one cycle through every line: a walk of `lines` steps visits each once */
+TEST(chain_is_one_cycle_over_every_line)
+{
+	struct canary c;
+	size_t lines = (64u << 10) / 64, p = 0;
+	char *seen;
+
+	REQUIRE(canary_init(&c, 64u << 10, 1) == 0);
+	seen = calloc(lines, 1);
+	REQUIRE(seen);
+	for (size_t i = 0; i < lines; i++) {
+		CHECK(p % 8 == 0 && p / 8 < lines);
+		if (p % 8 || p / 8 >= lines)
+			break;
+		CHECK(!seen[p / 8]);
+		seen[p / 8] = 1;
+		p = c.chain[p];
+	}
+	CHECK_EQ_INT(p, 0);
+	free(seen);
+	canary_destroy(&c);
+}
+
+TEST(init_refuses_bad_sizes)
+{
+	struct canary c;
+
+	CHECK_EQ_INT(canary_init(&c, 100, 1), -EINVAL);
+	CHECK_EQ_INT(canary_init(&c, 64, 1), -EINVAL);
+	CHECK_EQ_INT(canary_init(&c, 4096, 0), -EINVAL);
+}
+
+TEST(probe_measures_and_the_hook_slows_it)
+{
+	struct canary c;
+	double plain = NAN, slowed = NAN, after = NAN, base;
+	int cpu = sched_getcpu();	/* a PU this test may run on */
+
+	REQUIRE(cpu >= 0);
+	REQUIRE(canary_init(&c, CANARY_DEFAULT_BYTES, (unsigned int)cpu + 1) == 0);
+	CHECK_EQ_INT(canary_probe(&c, -1, &plain), 0);
+	CHECK(plain > 0 && plain < 1e6);
+	CHECK_EQ_INT(canary_probe(&c, cpu + 1, &plain), -EINVAL);	/* beyond max_cpus */
+	CHECK(isnan(plain));
+	/* the hook: every sample spins (factor - 1) x its own time, so the
+	 * median is about factor (3) x; compared with plain probes just
+	 * before and after, by a wide margin (1.5 x) for a loaded machine */
+	CHECK_EQ_INT(canary_baseline(&c, cpu, 1), 0);
+	c.slow_factor = CANARY_HOOK_FACTOR;
+	CHECK_EQ_INT(canary_probe(&c, cpu, &slowed), 0);
+	c.slow_factor = 1;
+	CHECK_EQ_INT(canary_probe(&c, cpu, &after), 0);
+	base = fmin(canary_baseline_of(&c, cpu), after);
+	CHECK(base > 0);
+	CHECK_MSG(slowed > 1.5 * base, "hooked probe %.3f ns, plain %.3f ns", slowed, base);
+	c.slow_factor = CANARY_HOOK_FACTOR;
+	CHECK(canary_judge(&c, cpu, slowed, slowed));
+	canary_destroy(&c);
+}
+
+TEST(hook_value_parsing)
+{
+	unsigned int f = 99;
+
+	CHECK_EQ_INT(canary_parse_hook(NULL, &f), 0);
+	CHECK_EQ_INT(f, 1);
+	CHECK_EQ_INT(canary_parse_hook("", &f), 0);
+	CHECK_EQ_INT(canary_parse_hook("0", &f), 0);
+	CHECK_EQ_INT(f, 1);
+	CHECK_EQ_INT(canary_parse_hook("1", &f), 0);
+	CHECK_EQ_INT(f, CANARY_HOOK_FACTOR);
+	CHECK_EQ_INT(canary_parse_hook("yes", &f), -EINVAL);
+	CHECK_EQ_INT(canary_parse_hook("2", &f), -EINVAL);
+}
+
