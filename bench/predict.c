@@ -861,6 +861,20 @@ static double hold_for(const struct pkey *k, const struct pkey *keys, unsigned i
 	return k->c1_ns;
 }
 
+/* The placement's mean and cheapest handoff into in and the row; 0, or the row's error. */
+static int row_handoffs(struct prow *w, struct costmodel_input *in, const struct c2c_matrix *m,
+			enum c2c_op op, const int *pus, int n)
+{
+	w->rc = costmodel_handoffs(m, op, pus, (unsigned int)n, &in->h_mean_ns, &in->h_min_ns);
+	if (w->rc) {
+		w->warning = "a pair of the placement has no c2c figure";
+		return w->rc;
+	}
+	w->h_mean = in->h_mean_ns;
+	w->h_min = in->h_min_ns;
+	return 0;
+}
+
 static int predict_rows(const struct popts *o, struct topo *t, const struct c2c_matrix *m,
 			enum c2c_op op, const struct prun *run, bool own,
 			const struct pkey *keys, unsigned int nkeys,
@@ -942,14 +956,8 @@ static int predict_rows(const struct popts *o, struct topo *t, const struct c2c_
 						       &w->r_calls, w->r_src, sizeof(w->r_src));
 					if (!isnan(w->r_calls))
 						in.run_length = w->r_calls;
-					w->rc = costmodel_handoffs(m, op, pus, (unsigned int)n,
-								   &in.h_mean_ns, &in.h_min_ns);
-					if (w->rc) {
-						w->warning = "a pair of the placement has no c2c figure";
+					if (row_handoffs(w, &in, m, op, pus, n))
 						continue;
-					}
-					w->h_mean = in.h_mean_ns;
-					w->h_min = in.h_min_ns;
 					if (!strcmp(k->invalidation, "strict") && !w->warning && !(w->lock_hold > 0))
 						w->warning = "strict: the invalidation queue lock is not modelled (no inv_ns in machine.txt: band too low)";
 					else if (!strcmp(k->invalidation, "strict") && !w->warning)
@@ -963,14 +971,8 @@ static int predict_rows(const struct popts *o, struct topo *t, const struct c2c_
 				} else {
 					snprintf(w->r_src, sizeof(w->r_src), "none");
 					if (w->lock_hold > 0) {
-						w->rc = costmodel_handoffs(m, op, pus, (unsigned int)n,
-									   &in.h_mean_ns, &in.h_min_ns);
-						if (w->rc) {
-							w->warning = "a pair of the placement has no c2c figure";
+						if (row_handoffs(w, &in, m, op, pus, n))
 							continue;
-						}
-						w->h_mean = in.h_mean_ns;
-						w->h_min = in.h_min_ns;
 					}
 					if (w->smt)
 						w->warning = "threads share a core: SMT siblings compete for the core (flat is optimistic)";
