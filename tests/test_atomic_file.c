@@ -6,7 +6,6 @@
 #include <unistd.h>
 #include "harness/atomic_file.h"
 #include "test.h"
-#include "tmpfiles.h"
 
 static char dir[64];
 
@@ -19,7 +18,16 @@ static void mkdir_tmp(void)
 
 static int entries(void)	/* names in dir, . and .. aside */
 {
-	return count_entries(dir);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
 }
 
 static void slurp(const char *path, char *buf, size_t len)
