@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "harness/atomic_file.h"
 #include "report.h"
 #include "scenario.h"
 
@@ -70,28 +71,22 @@ static void json_entry_head(FILE *f, bool *first, const char *name, const char *
 int report_json(const struct report *r, const char *status, int num_cpus)
 {
 	const struct plan *p = r->plan;
-	char path[1200], tmp[1240], date[64];
+	char path[1200], date[64];
+	struct atomic_file af;
 	bool first = true;
 	time_t now = time(NULL);
 	struct tm tm;
 	unsigned int family = 0, instance = 0;
 	FILE *f;
-	int fd, rc = 0;
+	int rc;
 
 	if (!r->cfgs)
 		return -EINVAL;
 	snprintf(path, sizeof(path), "%s/results.json", r->dir);
-	snprintf(tmp, sizeof(tmp), "%s/.results.json.XXXXXX", r->dir);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		rc = -errno;
-		close(fd);
-		unlink(tmp);
+	rc = atomic_file_open(&af, path);	/* whole, through a temp file (atomic_file.h) */
+	if (rc)
 		return rc;
-	}
+	f = af.f;
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S+00:00", &tm);
 	fprintf(f, "{\n  \"context\": {\n    \"date\": \"%s\",\n    \"host_name\": ", date);
@@ -163,15 +158,6 @@ int report_json(const struct report *r, const char *status, int num_cpus)
 		}
 	}
 	fprintf(f, "\n  ]\n}\n");
-	if (fflush(f) || fsync(fileno(f)))
-		rc = errno ? -errno : -EIO;
-	if (fclose(f) && !rc)
-		rc = -EIO;
-	if (!rc && chmod(tmp, 0644))
-		rc = -errno;
-	if (!rc && rename(tmp, path))
-		rc = -errno;
-	if (rc)
-		unlink(tmp);
+	rc = atomic_file_commit(&af, 0);
 	return rc;
 }
