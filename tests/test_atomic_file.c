@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "harness/atomic_file.h"
 #include "test.h"
+#include "tmpfiles.h"
 
 static char dir[64];
 
@@ -18,19 +19,10 @@ static void mkdir_tmp(void)
 
 static int entries(void)	/* names in dir, . and .. aside */
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(d);
-	return n;
+	return count_entries(dir);
 }
 
-static void slurp(const char *path, char *buf, size_t len)
+static void read_into(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "r");
 	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
@@ -61,7 +53,7 @@ TEST(commit_writes_the_whole_file_and_no_temp)
 	fprintf(af.f, "status: %s\n", "running");
 	CHECK_EQ_INT(entries(), 0);	/* nothing on disk before commit */
 	CHECK_EQ_INT(atomic_file_commit(&af, ATOMIC_FILE_FSYNC_DIR), 0);
-	slurp(path, buf, sizeof(buf));
+	read_into(path, buf, sizeof(buf));
 	CHECK_STR(buf, "status: running\n");
 	CHECK_EQ_INT(entries(), 1);
 	rm_dir();
@@ -83,10 +75,10 @@ TEST(symlink_at_target_is_replaced_not_followed)
 	fclose(f);
 	REQUIRE(symlink(victim, path) == 0);
 	CHECK_EQ_INT(atomic_file_write(path, "new\n", 4, 0), 0);
-	slurp(victim, buf, sizeof(buf));
+	read_into(victim, buf, sizeof(buf));
 	CHECK_STR(buf, "victim\n");
 	CHECK(lstat(path, &st) == 0 && S_ISREG(st.st_mode));
-	slurp(path, buf, sizeof(buf));
+	read_into(path, buf, sizeof(buf));
 	CHECK_STR(buf, "new\n");
 	CHECK_EQ_INT(entries(), 2);
 	rm_dir();
@@ -138,10 +130,10 @@ TEST(write_replaces_whole_mode_0644)
 	REQUIRE(dir[0]);
 	snprintf(path, sizeof(path), "%s/machine.txt", dir);
 	CHECK_EQ_INT(atomic_file_write(path, "cpu_model: x\n", 13, ATOMIC_FILE_FSYNC_DIR), 0);
-	slurp(path, buf, sizeof(buf));
+	read_into(path, buf, sizeof(buf));
 	CHECK_STR(buf, "cpu_model: x\n");
 	CHECK_EQ_INT(atomic_file_write(path, "kernel: y\n", 10, 0), 0);
-	slurp(path, buf, sizeof(buf));
+	read_into(path, buf, sizeof(buf));
 	CHECK_STR(buf, "kernel: y\n");
 	CHECK_EQ_INT(entries(), 1);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644);
@@ -166,7 +158,7 @@ TEST(temp_then_install_or_discard)
 	CHECK_EQ_INT(atomic_file_write_all(fd, "a\n", 2), 0);
 	CHECK_EQ_INT(entries(), 1);		/* the temp only */
 	CHECK_EQ_INT(atomic_file_install(fd, tmp, path, 0, 0), 0);
-	slurp(path, buf, sizeof(buf));
+	read_into(path, buf, sizeof(buf));
 	CHECK_STR(buf, "a\n");
 	CHECK_EQ_INT(entries(), 1);
 	/* an error given: the temp goes, the old file stays, the error returns */
@@ -174,7 +166,7 @@ TEST(temp_then_install_or_discard)
 	REQUIRE(fd >= 0);
 	CHECK_EQ_INT(atomic_file_write_all(fd, "b\n", 2), 0);
 	CHECK_EQ_INT(atomic_file_install(fd, tmp, path, -EIO, 0), -EIO);
-	slurp(path, buf, sizeof(buf));
+	read_into(path, buf, sizeof(buf));
 	CHECK_STR(buf, "a\n");
 	CHECK_EQ_INT(entries(), 1);
 	CHECK_EQ_INT(atomic_file_temp("", &tmp), -EINVAL);

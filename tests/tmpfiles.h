@@ -1,6 +1,6 @@
 /*
  * tests/tmpfiles.h — scratch files for the tests of the CSV writer and
- * reader: a fresh directory per test (no state shared between tests), and
+ * reader and of atomic_file: a fresh directory per test (no state shared between tests), and
  * small whole-file reads and writes. Test threads only.
  */
 #ifndef DMABENCH_TESTS_TMPFILES_H
