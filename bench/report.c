@@ -41,6 +41,7 @@ static const struct {
 	{ ROWFLAG_MIGRATED, "migrated" },
 	{ ROWFLAG_HOST_STEAL, "host-steal" },
 	{ ROWFLAG_HOST_SLOW, "host-slow" },
+	{ ROWFLAG_HOST_C2C, "host-c2c" },
 	{ ROWFLAG_DESCHEDULED, "desched" },
 	{ ROWFLAG_OVERRAN, "overran" },
 };

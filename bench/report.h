@@ -33,6 +33,7 @@ struct rep_result {
 #define ROWFLAG_OVERRAN		(1u << 8)	/* runner_window_marks(): RUNNER_OVERRAN */
 #define ROWFLAG_HOST_STEAL	(1u << 9)	/* the hypervisor stole CPU time during the window */
 #define ROWFLAG_HOST_SLOW	(1u << 10)	/* the host canary ran slow around the window (canary.h) */
+#define ROWFLAG_HOST_C2C	(1u << 11)	/* the host moved the window's vCPUs apart (pairprobe.h) */
 
 /*
  * Noise marks of a configuration, over its repetitions (summary.csv flags,

@@ -13,6 +13,7 @@
 #include "harness/atomic_file.h"
 #include "harness/c2c.h"
 #include "harness/canary.h"
+#include "harness/pairprobe.h"
 #include "harness/clock.h"
 #include "harness/costmodel.h"
 #include "harness/runlen.h"
@@ -265,6 +266,8 @@ struct sweep {
 	bool arena_ok;
 	struct canary canary;		/* the host canary around each window (canary.h) */
 	bool canary_ok;
+	struct pairprobe pairs;		/* the vCPU placement probe around each window (pairprobe.h) */
+	bool pairs_ok;
 	uint64_t inv_ticks;
 	double timer_overhead_ns;
 	struct report report;
@@ -453,6 +456,66 @@ static void canary_setup(struct sweep *sw, unsigned int slow_factor)
 	sw->canary.slow_factor = slow_factor;	/* the hook slows window probes only */
 }
 
+/*
+ * The pairs a window of c is judged by (pairprobe.h): its first two
+ * workers' PUs, and its first and last where there are more than two.
+ * Returns how many (0-2) it wrote to a[] and b[].
+ */
+static int window_pairs(const struct config *c, int a[2], int b[2])
+{
+	int first, n = 0;
+
+	if (!c->slots || c->threads < 2 || (first = c->slots[0].pu_os) < 0)
+		return 0;
+	const int next[2] = { c->slots[1].pu_os, c->slots[c->threads - 1].pu_os };
+
+	for (int k = 0; k < 2; k++) {
+		if (next[k] < 0 || next[k] == first || (n && next[k] == b[0]))
+			continue;
+		a[n] = first;
+		b[n++] = next[k];
+	}
+	return n;
+}
+
+/*
+ * The pair probe (pairprobe.h): a baseline for every pair a window will be
+ * judged by, before the first window. A pair that cannot be probed (a
+ * binding refused) goes unjudged; without any, no row is.
+ */
+static void pairs_setup(struct sweep *sw, unsigned int slow_factor)
+{
+	const struct plan *p = sw->plan;
+
+	pairprobe_init(&sw->pairs, p->home_node);
+	for (unsigned int i = 0; i < p->nr_configs; i++) {
+		int a[2], b[2], n = window_pairs(&p->configs[i], a, b);
+
+		for (int k = 0; k < n; k++)
+			if (!pairprobe_find(&sw->pairs, a[k], b[k]) &&
+			    !pairprobe_baseline(&sw->pairs, p->topo, a[k], b[k], PAIRPROBE_BASELINE_RUNS))
+				sw->pairs_ok = true;
+	}
+	sw->pairs.slow_factor = slow_factor;	/* the hook scales window probes only */
+}
+
+/* before (after = NULL) or after a window of c: probe its pairs; after: judge them */
+static bool pairs_probe(struct sweep *sw, const struct config *c, double before[2], double *after)
+{
+	int a[2], b[2], n = sw->pairs_ok ? window_pairs(c, a, b) : 0;
+	bool over = false;
+
+	for (int k = 0; k < n; k++) {
+		double *v = after ? &after[k] : &before[k];
+
+		if (pairprobe_measure(&sw->pairs, sw->plan->topo, a[k], b[k], v))
+			*v = NAN;
+		if (after && pairprobe_judge(&sw->pairs, a[k], b[k], before[k], after[k]))
+			over = true;
+	}
+	return over;
+}
+
 static int run_item(struct sweep *sw, const struct plan_item *it)
 {
 	const struct config *c = &sw->plan->configs[it->config];
@@ -462,8 +525,10 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 	const char *note = "";
 	char binding[64];
 	long long steal = host_steal_ticks();
+	double pair_before[2] = { NAN, NAN }, pair_after[2] = { NAN, NAN };
 	int rc, check_rc;
 
+	pairs_probe(sw, c, pair_before, NULL);
 	rc = run_window(sw, c, it->rep, sw->plan->warmup_ns, &sw->events, sw->arena_ok, &res, &check,
 			&check_rc, &note);
 	if (rc == -ECANCELED) {
@@ -490,6 +555,8 @@ static int run_item(struct sweep *sw, const struct plan_item *it)
 		if (canary_judge(&sw->canary, res.threads[i].pu_planned, res.threads[i].canary_before,
 				 res.threads[i].canary_after))
 			flags |= ROWFLAG_HOST_SLOW;
+	if (pairs_probe(sw, c, pair_before, pair_after))
+		flags |= ROWFLAG_HOST_C2C;
 	marks = runner_window_marks(&res, sw->plan->duration_ns);
 	if (marks & RUNNER_DESCHEDULED)
 		flags |= ROWFLAG_DESCHEDULED;
@@ -609,6 +676,20 @@ static int write_machine(struct sweep *sw, const char *status)
 		fputc('\n', f);
 	} else {
 		fprintf(f, "host_canary: unavailable (no row is judged host-slow)\n");
+	}
+	if (sw->pairs_ok) {
+		fprintf(f, "host_c2c: the rmw round trip between a window's first two PUs (and first and last) "
+			"just before and after it; host-c2c beyond %.2f x the pair's typical (median) figure, either way; "
+			"per pair typical [lowest-highest] ns, windows flagged/judged:", PAIRPROBE_RATIO);
+		for (unsigned int i = 0; i < sw->pairs.n; i++) {
+			const struct pairprobe_pair *q = &sw->pairs.pairs[i];
+
+			fprintf(f, " %d-%d %.1f [%.1f-%.1f] %lu/%lu", q->a, q->b, pairprobe_typical(q),
+				q->lowest, q->highest, q->flagged, q->windows);
+		}
+		fputc('\n', f);
+	} else {
+		fprintf(f, "host_c2c: not probed (no window has two PUs; no row is judged host-c2c)\n");
 	}
 	fprintf(f, "home_node: %d\n", sw->plan->home_node);
 	fprintf(f, "home_memory: %s\n", sw->arena_ok && sw->arena.bound ? "bound" : "not bound");
@@ -731,10 +812,10 @@ static void c2c_pass(struct sweep *sw)
 		write_failed(sw, path, rc);
 }
 
-/* One line: how many windows the scheduler took from (results/README.md: flags). */
+/* How many windows the scheduler took from, and how many the host disturbed (results/README.md: flags). */
 static void print_flagged(const struct report *r)
 {
-	unsigned int rows, d, o, any;
+	unsigned int rows, d, o, c, h, s, any;
 
 	report_count_flagged(r, ROWFLAG_DESCHEDULED, &rows, &d);
 	report_count_flagged(r, ROWFLAG_OVERRAN, &rows, &o);
@@ -745,6 +826,13 @@ static void print_flagged(const struct report *r)
 	       RUNNER_OVERRUN_SLACK_NS / 1000000ULL);
 	if (any)
 		printf("  their ns_per_op counts time off CPU; see flags in results.csv\n");
+	report_count_flagged(r, ROWFLAG_HOST_C2C, &rows, &c);
+	report_count_flagged(r, ROWFLAG_HOST_SLOW, &rows, &h);
+	report_count_flagged(r, ROWFLAG_HOST_STEAL, &rows, &s);
+	report_count_flagged(r, ROWFLAG_HOST_C2C | ROWFLAG_HOST_SLOW | ROWFLAG_HOST_STEAL, &rows, &any);
+	printf("host windows: %u of %u (host-c2c %u: the vCPUs' round trip off %.1fx its typical;\n"
+	       "  host-slow %u: the cache canary over %.2fx its lowest; host-steal %u)\n",
+	       any, rows, c, PAIRPROBE_RATIO, h, CANARY_SLOW_RATIO, s);
 }
 
 /*
@@ -999,7 +1087,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	unsigned int n = p->nr_configs * p->reps, done = 0;
 	char err[512];
 	double t0;
-	unsigned int canary_factor;
+	unsigned int canary_factor, pair_factor;
 	int rc, sig, exit_rc = 0;
 	bool in_dir;
 
@@ -1021,6 +1109,13 @@ int sweep_run(struct plan *p, const struct options *o)
 	}
 	if (canary_factor > 1)
 		fprintf(stderr, "dmabench: DMABENCH_CANARY_SLOW: the host canary is slowed on purpose (a test of the host-slow flag)\n");
+	if (pairprobe_parse_hook(getenv("DMABENCH_PAIR_SLOW"), &pair_factor)) {
+		fprintf(stderr, "dmabench: DMABENCH_PAIR_SLOW: invalid value '%s': expected 0 or 1\n",
+			options_quote(getenv("DMABENCH_PAIR_SLOW"), err, sizeof(err)));
+		return 2;
+	}
+	if (pair_factor > 1)
+		fprintf(stderr, "dmabench: DMABENCH_PAIR_SLOW: the pair probe's figures are scaled on purpose (a test of the host-c2c flag)\n");
 	install_signals();
 	if (check_nr_cpu_ids(p))
 		return 1;
@@ -1076,6 +1171,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	if (!sw.arena_ok)
 		fprintf(stderr, "dmabench: no home-node arena; model memory comes from the heap\n");
 	canary_setup(&sw, canary_factor);
+	pairs_setup(&sw, pair_factor);
 
 	/* from here every write failure ends the run: exit 1, status failed */
 	if (!write_machine(&sw, "running")) {
@@ -1185,6 +1281,7 @@ int sweep_run(struct plan *p, const struct options *o)
 		arena_destroy(&sw.arena);
 	if (sw.canary_ok)
 		canary_destroy(&sw.canary);
+	pairprobe_destroy(&sw.pairs);
 	pmu_events_free(&sw.events);
 	return exit_rc;
 }

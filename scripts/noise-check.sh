@@ -5,7 +5,7 @@
 # call is above 10%, or that has a repetition more than 1.5 x its median
 # (results.csv), prints the configuration, its CV, and each repetition's
 # ns per call, ratio to the median and flags. Such a row is explained by
-# the host when its repetitions without a host flag (host-slow, host-steal,
+# the host when its repetitions without a host flag (host-c2c, host-slow, host-steal,
 # desched, overran, migrated) are within the limits by themselves: CV at
 # most 10% and none above 1.5 x their own median; else it is UNEXPLAINED.
 # Last line per run:
@@ -52,7 +52,7 @@ for d in "${dirs[@]}"; do
 			delete v; nv = 0; s1 = 0; s2 = 0
 			for (j = 1; j <= nr[k]; j++) {
 				split(rep[k, j], f, " ")
-				if (f[3] ~ /host-slow|host-steal|desched|overran|migrated/) continue
+				if (f[3] ~ /host-c2c|host-slow|host-steal|desched|overran|migrated/) continue
 				v[++nv] = f[2] + 0; s1 += f[2]; s2 += f[2] * f[2]
 			}
 			um = nv ? median(v, nv) : 0; mean = nv ? s1 / nv : 0

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Issue 10: the host's vCPU placement. Around every window of two or more
+# threads the sweep probes the rmw round trip between the window's PUs
+# (src/harness/pairprobe.h); a window whose probe lies beyond 1.5x the
+# pair's typical figure is flagged host-c2c. The test hook
+# DMABENCH_PAIR_SLOW=1 scales the window probes (never the start-up ones)
+# threefold: every 2-thread row is then host-c2c and no 1-thread row is;
+# machine.txt says host_c2c with the pair; the end-of-run text counts them;
+# a bad hook value is refused. Needs two allowed PUs (CI has two).
+. "$(dirname "$0")/lib.sh"
+
+D=$DMABENCH
+unset HWLOC_SYNTHETIC HWLOC_XMLFILE HWLOC_FSROOT TOPO_ALLOWED
+RUN=(--scenario=lookup --strategy=none --threads=1,2 --no-c2c --events=none --warmup-ms=10 --duration-ms=30)
+
+if [ "$(nproc)" -lt 2 ]; then
+	pass "skip: one allowed PU, no pair to probe"
+else
+	DMABENCH_PAIR_SLOW=1 "$D" "${RUN[@]}" --reps=3 --out="$TMP/far" >"$TMP/far.out" 2>"$TMP/far.err"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		fail hooked-run "exit $rc: $(head -c 300 "$TMP/far.err")"
+	else
+		two=$(awk -F, -v t="$(colnum "$TMP/far/results.csv" threads)" -v f="$(colnum "$TMP/far/results.csv" flags)" \
+			'NR > 1 && $t == 2 { n++; if ($f ~ /host-c2c/) k++ } END { print k + 0 "/" n + 0 }' "$TMP/far/results.csv")
+		one=$(awk -F, -v t="$(colnum "$TMP/far/results.csv" threads)" -v f="$(colnum "$TMP/far/results.csv" flags)" \
+			'NR > 1 && $t == 1 { n++; if ($f ~ /host-c2c/) k++ } END { print k + 0 "/" n + 0 }' "$TMP/far/results.csv")
+		[ "$two" = 3/3 ] && pass hooked-every-2t-row-host-c2c || fail hooked-every-2t-row-host-c2c "2T rows flagged $two"
+		[ "$one" = 0/3 ] && pass hooked-no-1t-row-host-c2c || fail hooked-no-1t-row-host-c2c "1T rows flagged $one"
+		n=$(col "$TMP/far/summary.csv" flags | grep -c 'host-c2c')
+		[ "$n" -eq 1 ] && pass hooked-summary-host-c2c || fail hooked-summary-host-c2c "$n of 2 summary rows"
+		grep -Eq '^host_c2c: .* [0-9]+-[0-9]+ [0-9.]+ \[[0-9.]+-[0-9.]+\] 3/3$' "$TMP/far/machine.txt" &&
+			pass machine-txt-pair || fail machine-txt-pair "$(grep host_c2c "$TMP/far/machine.txt")"
+		grep -q '^host windows: 3 of 6 (host-c2c 3' "$TMP/far.out" && pass end-of-run-count ||
+			fail end-of-run-count "$(grep -A1 '^host windows' "$TMP/far.out")"
+		grep -q 'DMABENCH_PAIR_SLOW' "$TMP/far.err" && pass hooked-said-on-stderr ||
+			fail hooked-said-on-stderr "$(head -c 300 "$TMP/far.err")"
+	fi
+fi
+
+# one thread only: nothing to probe, and machine.txt says so
+"$D" --scenario=lookup --strategy=none --threads=1 --no-c2c --events=none --warmup-ms=10 --duration-ms=20 \
+	--reps=1 --out="$TMP/one" >/dev/null 2>"$TMP/one.err"
+grep -q '^host_c2c: not probed' "$TMP/one/machine.txt" 2>/dev/null && pass one-thread-not-probed ||
+	fail one-thread-not-probed "$(grep host_c2c "$TMP/one/machine.txt" 2>&1) $(head -c 200 "$TMP/one.err")"
+
+DMABENCH_PAIR_SLOW=yes "$D" "${RUN[@]}" --reps=1 --out="$TMP/bad" >"$TMP/out" 2>"$TMP/err"
+if one_line_error $? 2 DMABENCH_PAIR_SLOW; then pass hook-bad-value; else fail hook-bad-value "$WHY"; fi
+[ ! -e "$TMP/bad" ] && pass hook-bad-value-no-dir || fail hook-bad-value-no-dir "run directory made"
