@@ -70,6 +70,13 @@ static const struct flag compare_flags[] = {
 		  "rows themselves as with floor (one machine only).\n"
 		  "none: compare raw ns per call (one machine only)",
 	  .why = "expected floor, scale or none" },
+	{ .name = "disturbed", .arg = "MODE", .type = FLAG_ENUM, A(disturbed),
+	  FLAG_WORDS([0] = "drop", [1] = "keep"), .def = "drop",
+	  .help = "drop or keep. drop: leave out the repetitions whose row carries a host or\n"
+		  "scheduler flag (host-c2c, host-slow, host-steal, desched, overran, migrated)\n"
+		  "where a configuration keeps " STRINGIFY(COMPARE_MIN_CLEAN) " or more others; one with fewer keeps all.\n"
+		  "keep: every repetition counts",
+	  .why = "expected drop or keep" },
 	{ .name = "fail-on", .arg = "K", .type = FLAG_ENUM, A(fail_on),
 	  FLAG_WORDS([FAIL_ON_SLOWER] = "slower", [FAIL_ON_FASTER] = "faster", [FAIL_ON_ANY] = "any"),
 	  .help = "exit 1 when a verdict of kind K is found: slower, faster or any",
@@ -113,6 +120,23 @@ static int parse_args(struct args *a, int argc, char **argv, struct failure *f)
 	return 0;
 }
 
+/* One line per run that had disturbed repetitions: how many were left out, or kept. */
+static void print_disturbed(FILE *to, const struct run *run, int nruns, bool drop)
+{
+	for (int k = 0; k < nruns; k++) {
+		size_t total = 0;
+
+		for (size_t i = 0; i < run[k].ncfg; i++)
+			total += run[k].cfg[i].nrows;
+		if (!drop)
+			continue;
+		if (run[k].dropped || run[k].kept_cfgs)
+			fprintf(to, "%s: left out %zu of %zu repetitions with a host or scheduler flag; "
+				"%zu configurations had fewer than %d clean ones and kept all\n",
+				run[k].label, run[k].dropped, total, run[k].kept_cfgs, COMPARE_MIN_CLEAN);
+	}
+}
+
 static int compare(const struct args *a, struct failure *f)
 {
 	static char labels[MAX_RUNS][16];
@@ -152,6 +176,7 @@ static int compare(const struct args *a, struct failure *f)
 		goto out;
 	}
 	for (int k = 0; k < a->nruns; k++) {
+		run[k].drop_disturbed = a->disturbed == 0;
 		if ((rc = run_load(&run[k], f)))
 			goto out;
 		warn_status(&run[k]);
@@ -186,6 +211,7 @@ static int compare(const struct args *a, struct failure *f)
 	if (rc)
 		goto out;
 	print_table(to, run, a->nruns, rows, n, norm, a->seed, a->drift != DRIFT_NONE || norm);
+	print_disturbed(to, run, a->nruns, a->disturbed == 0);
 	if (!to_stdout)
 		fprintf(to, "wrote %s\n", a->out);
 	if (a->plot && !to_stdout)

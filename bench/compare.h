@@ -81,10 +81,13 @@ struct cfg {
 	const long long *rep;		/* their repetition numbers */
 	size_t n;
 	long long rep_one;		/* while loading: this row's rep */
+	bool disturbed_one;		/* while loading: this row has a disturbed flag */
 	const struct cfg *floor_cfg;	/* the none/1-thread configuration of its run, or NULL */
 	double *x;			/* ns / the floor's ns in the same repetition */
 	size_t nx;
 	size_t nrows;			/* repetitions including empty cells */
+	size_t dropped;			/* host-disturbed repetitions left out (run.drop_disturbed) */
+	bool kept_disturbed;		/* too few clean ones: every repetition kept */
 	double median;			/* NAN when n == 0 */
 	double floor;			/* the none/1-thread median of its run, or NAN */
 };
@@ -100,7 +103,19 @@ struct run {
 	size_t ncfg;
 	double *vals;
 	long long *repv;
+	bool drop_disturbed;		/* set before run_load: --disturbed=drop */
+	size_t dropped, kept_cfgs;	/* after it: repetitions left out; configurations that kept all */
 };
+
+/*
+ * A repetition whose row carries one of these flags ran while the host or
+ * the scheduler disturbed it (results/README.md: flags). With
+ * --disturbed=drop (the default) compare leaves such repetitions out of a
+ * configuration that has at least COMPARE_MIN_CLEAN others; a configuration
+ * with fewer keeps all of them (and says so).
+ */
+#define COMPARE_DISTURBED_FLAGS	{ "host-c2c", "host-slow", "host-steal", "desched", "overran", "migrated" }
+#define COMPARE_MIN_CLEAN	4	/* 4 a side: the fewest with which p < 0.05 is possible */
 
 #define MAX_RUNS	64
 
@@ -121,6 +136,7 @@ struct args {
 	bool help, no_plot;
 	enum fail_on fail_on;
 	enum drift drift;
+	int disturbed;			/* 0 drop, 1 keep */
 	const char *out;
 	uint64_t seed;
 	bool plot;

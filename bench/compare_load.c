@@ -151,6 +151,21 @@ static int cfg_qsort_cmp(const void *a, const void *b)
 	return ((const struct cfg *)a)->row < ((const struct cfg *)b)->row ? -1 : 1;
 }
 
+/* a flags cell with a host or scheduler flag (COMPARE_DISTURBED_FLAGS) */
+static bool disturbed(const char *flags)
+{
+	static const char *const words[] = COMPARE_DISTURBED_FLAGS;
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		size_t len = strlen(words[i]);
+
+		for (const char *p = strstr(flags, words[i]); p; p = strstr(p + 1, words[i]))
+			if ((p == flags || p[-1] == '+') && (p[len] == '\0' || p[len] == '+'))
+				return true;
+	}
+	return false;
+}
+
 static unsigned int strategy_pos(const char *name)
 {
 	for (unsigned int i = 0; i < strategy_count; i++)
@@ -162,7 +177,7 @@ static unsigned int strategy_pos(const char *name)
 /* Rows -> configurations, each with its usable ns_per_op values. */
 int run_load(struct run *r, struct failure *f)
 {
-	int kc[NKEY], c_ns, c_machine, c_run_id, c_rep;
+	int kc[NKEY], c_ns, c_machine, c_run_id, c_rep, c_flags;
 	size_t n = csv_rows(&r->t), ncfg = 0, nvals = 0;
 	struct cfg *rows;
 	int rc;
@@ -180,6 +195,7 @@ int run_load(struct run *r, struct failure *f)
 	if (col_or_fail(r, "ns_per_op", &c_ns, f) || col_or_fail(r, "machine", &c_machine, f) ||
 	    col_or_fail(r, "run_id", &c_run_id, f) || col_or_fail(r, "rep", &c_rep, f))
 		return 2;
+	c_flags = csv_col(&r->t, "flags");	/* optional: every repetition counts as clean without it */
 	r->machine = csv_cell(&r->t, 0, c_machine);
 	r->run_id = csv_cell(&r->t, 0, c_run_id);
 
@@ -220,6 +236,7 @@ int run_load(struct run *r, struct failure *f)
 			return rc;
 		}
 		c->strat = strategy_pos(c->key[K_STRATEGY]);
+		c->disturbed_one = c_flags >= 0 && disturbed(csv_cell(&r->t, i, c_flags));
 		rc = csv_cell_double(&r->t, i, c_ns, &v);
 		if (rc == -ENODATA) {
 			c->median = NAN;	/* unavailable: counted, not used */
@@ -238,11 +255,23 @@ int run_load(struct run *r, struct failure *f)
 	for (size_t i = 0; i < n;) {
 		size_t j = i, start = nvals;
 		struct cfg c = rows[i];
+		size_t clean = 0, usable = 0;
+		bool drop;
 
 		for (; j < n && !cfg_cmp(&rows[j], &rows[i]); j++)
 			if (!isnan(rows[j].median)) {
-				r->repv[nvals] = rows[j].rep_one;
-				r->vals[nvals++] = rows[j].median;
+				usable++;
+				clean += !rows[j].disturbed_one;
+			}
+		drop = r->drop_disturbed && clean >= COMPARE_MIN_CLEAN;
+		c.dropped = drop ? usable - clean : 0;
+		c.kept_disturbed = r->drop_disturbed && !drop && clean < usable;
+		r->dropped += c.dropped;
+		r->kept_cfgs += c.kept_disturbed;
+		for (size_t k = i; k < j; k++)
+			if (!isnan(rows[k].median) && !(drop && rows[k].disturbed_one)) {
+				r->repv[nvals] = rows[k].rep_one;
+				r->vals[nvals++] = rows[k].median;
 			}
 		c.ns = r->vals + start;
 		c.rep = r->repv + start;

@@ -52,17 +52,19 @@ if [ "${SKIP_AA:-0}" != 1 ]; then
 		echo "A/A sweep $k: $(( $(date +%s) - t0 )) s" | tee -a "$log"
 	done
 	echo
-	echo "| A/A pair | configurations | called different, --drift=floor (default) | --drift=scale | --drift=none |"
-	echo "| --- | --- | --- | --- | --- |"
+	echo "| A/A pair | configurations | called different, --drift=floor (default) | --drift=scale | --drift=none | floor, --disturbed=keep |"
+	echo "| --- | --- | --- | --- | --- | --- |"
 	for p in "1 2" "3 4"; do
 		set -- $p
 		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --out="$out/aa$1-$2.csv" >"$out/aa$1-$2.txt" 2>&1
 		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --drift=scale --out="$out/aa$1-$2-scale.csv" >/dev/null 2>&1
 		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --drift=none --out="$out/aa$1-$2-raw.csv" >/dev/null 2>&1
+		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --disturbed=keep --out="$out/aa$1-$2-keep.csv" >/dev/null 2>&1
 		read -r f nconf < <(flagged "$out/aa$1-$2.csv")
+		read -r fk _ < <(flagged "$out/aa$1-$2-keep.csv")
 		read -r fs _ < <(flagged "$out/aa$1-$2-scale.csv")
 		read -r fr _ < <(flagged "$out/aa$1-$2-raw.csv")
-		echo "| $1 against $2 | $nconf | $f | $fs | $fr |"
+		echo "| $1 against $2 | $nconf | $f | $fs | $fr | $fk |"
 	done
 fi
 

@@ -310,3 +310,28 @@ if "$BIN" compare "$A" "$TMP/A2" "$TMP/B" --out="$TMP/plots-out/three.csv" >"$TM
 else
 	fail compare_three_runs_overlay "exit $?: $(head -c 300 "$TMP/err")"
 fi
+
+# --disturbed: a repetition with a host or scheduler flag is left out where
+# four or more clean ones remain (cached: rep 5 flagged and 3x slower), kept
+# where fewer would (static-key: reps 4 and 5 flagged); keep counts all
+edit_run "$A" "$TMP/H" '$c["strategy"] == "cached" && $c["rep"] == 5 { $c["ns_per_op"] *= 3; $c["flags"] = "desched+host-c2c" }
+	$c["strategy"] == "static-key" && $c["rep"] >= 4 { $c["flags"] = "host-slow" }
+	$c["strategy"] == "rcu" && $c["rep"] == 5 { $c["flags"] = "host-c2cx" } { print }'
+reps_of() { awk -F, -v s="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["strategy"] == s { print $c["b_reps"] }' "$1" | sort -u | tr '\n' ' '; }
+if "$BIN" compare "$A" "$TMP/H" --out="$TMP/dist.csv" --no-plot >"$TMP/out" 2>"$TMP/err"; then
+	got="cached $(reps_of "$TMP/dist.csv" cached)static-key $(reps_of "$TMP/dist.csv" static-key)rcu $(reps_of "$TMP/dist.csv" rcu)"
+	[ "$got" = "cached 4 static-key 5 rcu 5 " ] && pass compare_disturbed_dropped_where_four_remain ||
+		fail compare_disturbed_dropped_where_four_remain "b_reps: $got"
+	med=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["strategy"] == "cached" && $c["b_median_ns"] > 1.1 * $c["a_median_ns"]' "$TMP/dist.csv" | wc -l)
+	[ "$med" = 0 ] && pass compare_disturbed_median_without_it || fail compare_disturbed_median_without_it "$med cached rows with B's median over 1.1 x A's"
+	grep -q '^B: left out 12 of 750 repetitions with a host or scheduler flag; 24 configurations had fewer than 4 clean ones and kept all' "$TMP/out" &&
+		pass compare_disturbed_said || fail compare_disturbed_said "$(grep 'left out' "$TMP/out")"
+else
+	fail compare_disturbed_dropped_where_four_remain "exit $?: $(head -c 300 "$TMP/err")"
+fi
+"$BIN" compare "$A" "$TMP/H" --out="$TMP/keep.csv" --no-plot --disturbed=keep >"$TMP/out" 2>&1
+got=$(reps_of "$TMP/keep.csv" cached)
+[ "$got" = "5 " ] && ! grep -q 'left out' "$TMP/out" && pass compare_disturbed_keep ||
+	fail compare_disturbed_keep "cached b_reps '$got'; $(grep 'left out' "$TMP/out")"
+"$BIN" compare "$A" "$TMP/H" --disturbed=some --no-plot >"$TMP/out" 2>"$TMP/err"
+if one_line_error $? 2 disturbed; then pass compare_disturbed_bad_value; else fail compare_disturbed_bad_value "$WHY"; fi
