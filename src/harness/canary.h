@@ -16,6 +16,10 @@
  * an L1d-sized buffer goes from ~1.4 to 2-4 ns per load, while outside
  * them it stays within 7% of its lowest figure (docs/METHODOLOGY.md,
  * "Bimodal map-unmap repetitions"): hence 32 KiB and the 1.25 ratio.
+ * Those figures were taken with other work on the machine. On the idle
+ * machine the 2-thread swings turned out to be the host moving the vCPUs
+ * apart, which a probe of one core's caches cannot see: pairprobe.h probes
+ * the transfer between the window's PUs for that.
  *
  * The probe. A random cyclic chain of CANARY_DEFAULT_BYTES (one index per
  * 64-byte line, Sattolo's algorithm with a fixed seed: the same chain every
