@@ -55,7 +55,7 @@ CFLAGS   ?= -O2 -g
 # every return through a return thunk, as an x86 distribution kernel built
 # with CONFIG_RETPOLINE and CONFIG_RETHUNK pays them, so call-bound costs
 # compare as they would there. In CFLAGS, so machine.txt's flags show it;
-# sweep.c also writes "build_flavour: mitigations".
+# bench/sweep_rundir.c also writes "build_flavour: mitigations" (machine.txt).
 ifneq ($(filter-out 1,$(MITIGATIONS)),)
 $(error MITIGATIONS='$(MITIGATIONS)': 1 or nothing)
 endif

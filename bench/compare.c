@@ -244,7 +244,7 @@ int compare_main(int argc, char **argv)
 	if (rc && f.msg[0]) {
 		char esc[sizeof(f.msg) * 4];
 
-		fprintf(stderr, "%s\n", runcsv_escape(f.msg, esc, sizeof(esc)));
+		fprintf(stderr, "%s\n", flag_quote(f.msg, esc, sizeof(esc)));
 	}
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "compare.h"
+#include "flag.h"
 #include "runcsv.h"
 #include "strategy/strategy.h"
 
@@ -63,10 +64,10 @@ void warn_status(const struct run *r)
 
 		snprintf(st, sizeof(st), "%s: status '%s', not complete: a run that did not finish",
 			 path, status);
-		fprintf(stderr, PROG ": warning: %s: %s\n", r->label, runcsv_escape(st, esc, sizeof(esc)));
+		fprintf(stderr, PROG ": warning: %s: %s\n", r->label, flag_quote(st, esc, sizeof(esc)));
 	} else {
 		fprintf(stderr, PROG ": warning: %s: %s: no status line (missing or unreadable): "
-			"the run may not have finished\n", r->label, runcsv_escape(path, esc, sizeof(esc)));
+			"the run may not have finished\n", r->label, flag_quote(path, esc, sizeof(esc)));
 	}
 }
 

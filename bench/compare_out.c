@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "compare.h"
+#include "flag.h"
 #include "runcsv.h"
 
 static const char *const out_cols[] = {
@@ -94,13 +95,13 @@ static int width(const struct row *rows, size_t n, int k, int min)
 	return w;
 }
 
-/* "A: DIR (machine M, run R)", control characters escaped (runcsv_escape) */
+/* "A: DIR (machine M, run R)", control characters escaped (flag_quote) */
 static void print_run_line(FILE *to, const struct run *r)
 {
 	char d[PATH_MAX * 4 + 8], m[1024], id[1024];
 
-	fprintf(to, "%s: %s (machine %s, run %s)\n", r->label, runcsv_escape(r->dir, d, sizeof(d)),
-		runcsv_escape(r->machine, m, sizeof(m)), runcsv_escape(r->run_id, id, sizeof(id)));
+	fprintf(to, "%s: %s (machine %s, run %s)\n", r->label, flag_quote(r->dir, d, sizeof(d)),
+		flag_quote(r->machine, m, sizeof(m)), flag_quote(r->run_id, id, sizeof(id)));
 }
 
 void print_table(FILE *to, const struct run *runs, int nruns, const struct row *rows, size_t n,

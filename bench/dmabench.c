@@ -8,7 +8,7 @@
  * DMABENCH_FAIL_ALLOC_AFTER=N (the model's N-th allocation fails),
  * DMABENCH_PMU_DENY=1|kernel (perf_event_open refused),
  * DMABENCH_INJECT_NS=STRATEGY:NS|P%[:odd] (one strategy slowed on purpose:
- * the comparison's own test, bench/sweep.c).
+ * the comparison's own test, bench/sweep_window.c).
  */
 #include <stdio.h>
 #include <string.h>

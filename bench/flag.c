@@ -16,7 +16,9 @@ const char *flag_quote(const char *s, char *buf, size_t len)
 {
 	size_t n = 0;
 
-	for (; *s && n + 8 < len && n < 200; s++) {
+	if (!s)
+		s = "";
+	for (; *s && n + 8 < len; s++) {
 		unsigned char ch = (unsigned char)*s;
 
 		if (ch < 0x20 || ch == 0x7f)
@@ -31,7 +33,7 @@ const char *flag_quote(const char *s, char *buf, size_t len)
 int flag_bad(char *err, size_t errlen, const char *prog, const char *flag, const char *val,
 	     const char *why)
 {
-	char v[256];
+	char v[FLAG_QUOTE_LEN];
 
 	snprintf(err, errlen, "%s: %s: invalid value '%s': %s", prog, flag,
 		 flag_quote(val, v, sizeof(v)), why);
@@ -180,7 +182,7 @@ static int set_value(void *opts, const struct flag *f, const char *val, struct f
 
 static int fail(char *err, size_t errlen, const char *prog, const char *what, const char *text)
 {
-	char v[256];
+	char v[FLAG_QUOTE_LEN];
 
 	snprintf(err, errlen, "%s: %s: %s", prog, flag_quote(what, v, sizeof(v)), text);
 	return -EINVAL;

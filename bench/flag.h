@@ -109,8 +109,16 @@ int flag_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int flag_parse_duration_ms(const char *s, uint64_t min, uint64_t max, uint64_t *ms);
 int flag_parse_double(const char *s, double *out);
 
-/* s as it may appear in a one-line message, in buf: control characters as
- * \xNN, cut at 200 bytes with "...". Returns buf. */
+/*
+ * The one quoting helper: s as it may appear in a one-line message or on a
+ * terminal, in buf: every control byte (below 0x20, and 0x7f) as \xNN, so
+ * a value, a cell or a path cannot break the line, move the cursor or start
+ * an escape sequence; NULL as "". Cut with "..." where buf would overflow
+ * (len - 8 bytes shown at most). A flag's value in an error line takes a
+ * buffer of FLAG_QUOTE_LEN: 200 bytes, then "..."; a path or message that
+ * must stand whole, one of 4 x its size + 8. Returns buf.
+ */
+#define FLAG_QUOTE_LEN	208
 const char *flag_quote(const char *s, char *buf, size_t len);
 
 /* The one error formatter: "PROG: FLAG: invalid value 'V': WHY" into err

@@ -60,11 +60,6 @@ struct options {
 
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
 void options_usage(FILE *f);
-/* flag_quote(), bench/flag.h: s fit for a one-line message. */
-static inline const char *options_quote(const char *s, char *buf, size_t len)
-{
-	return flag_quote(s, buf, len);
-}
 /* --soak: map-unmap, every strategy and mode, strict and lazy, every sharing, 4 threads. */
 void options_for_soak(struct options *o);
 

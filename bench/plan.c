@@ -150,7 +150,7 @@ static void topo_source(char *buf, size_t len)
 {
 	static const char *const vars[] = { "HWLOC_FSROOT", "HWLOC_SYNTHETIC", "HWLOC_XMLFILE" };
 	const char *allowed = getenv("TOPO_ALLOWED");
-	char q[256];
+	char q[FLAG_QUOTE_LEN];
 	size_t n = 0;
 
 	buf[0] = '\0';
@@ -158,21 +158,21 @@ static void topo_source(char *buf, size_t len)
 		const char *v = getenv(vars[i]);
 
 		if (v && *v) {
-			n = snprintf(buf, len, " from %s='%s'", vars[i], options_quote(v, q, sizeof(q)));
+			n = snprintf(buf, len, " from %s='%s'", vars[i], flag_quote(v, q, sizeof(q)));
 			break;
 		}
 	}
 	if (!n)
 		n = snprintf(buf, len, " of this machine (hwloc)");
 	if (allowed && n < len)
-		snprintf(buf + n, len - n, " with TOPO_ALLOWED='%s'", options_quote(allowed, q, sizeof(q)));
+		snprintf(buf + n, len - n, " with TOPO_ALLOWED='%s'", flag_quote(allowed, q, sizeof(q)));
 }
 
 /* --events names libpfm4 knows: checked here so --dry-run refuses them too. */
 static int check_events(const struct options *o, char *err, size_t errlen)
 {
 	struct pmu_events ev;
-	char why[256], q[256];
+	char why[256], q[FLAG_QUOTE_LEN];
 	int rc;
 
 	rc = pmu_init();
@@ -182,7 +182,7 @@ static int check_events(const struct options *o, char *err, size_t errlen)
 		snprintf(why, sizeof(why), "libpfm4: %s", strerror(-rc));
 	if (rc) {
 		snprintf(err, errlen, "dmabench: --events: invalid value '%s': %s",
-			 options_quote(o->events, q, sizeof(q)), why);
+			 flag_quote(o->events, q, sizeof(q)), why);
 		return -EINVAL;
 	}
 	pmu_events_free(&ev);

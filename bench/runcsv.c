@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "flag.h"
 #include "runcsv.h"
 
 enum rule { R_KEY, R_INT, R_POS, R_POS_OPT, R_NUM_OPT };
@@ -258,25 +259,6 @@ int runcsv_check(const struct csv_table *t, enum runcsv_kind kind, const char *p
 	return 0;
 }
 
-const char *runcsv_escape(const char *s, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	for (; s && *s && o + 1 < len; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f) {
-			if (o + 5 >= len)
-				break;
-			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
-		} else {
-			buf[o++] = (char)c;
-		}
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 int runcsv_main(int argc, char **argv)
 {
 	char err[1024];
@@ -300,7 +282,7 @@ int runcsv_main(int argc, char **argv)
 			char esc[2048];
 
 			fprintf(stderr, "dmabench check-csv: %s: expected a results.csv or summary.csv\n",
-				runcsv_escape(argv[i], esc, sizeof(esc)));
+				flag_quote(argv[i], esc, sizeof(esc)));
 			return 2;
 		}
 		rc = runcsv_read(argv[i], &t, err, sizeof(err));
@@ -310,7 +292,7 @@ int runcsv_main(int argc, char **argv)
 		if (rc) {
 			char esc[2048];
 
-			fprintf(stderr, "dmabench check-csv: %s\n", runcsv_escape(err, esc, sizeof(esc)));
+			fprintf(stderr, "dmabench check-csv: %s\n", flag_quote(err, esc, sizeof(esc)));
 			return rc == -ENOMEM ? 1 : 2;
 		}
 	}

@@ -41,12 +41,6 @@ int runcsv_check(const struct csv_table *t, enum runcsv_kind kind, const char *p
  * The plot scripts name files after them.
  */
 bool runcsv_key_ok(const char *s);
-/*
- * s for a terminal: every control byte (below 0x20, and 0x7f) as \xNN, so a
- * cell or a name cannot move the cursor, clear the screen or start an
- * escape sequence. Into buf (len > 0); returns buf, cut short if needed.
- */
-const char *runcsv_escape(const char *s, char *buf, size_t len);
 /* `dmabench check-csv FILE...`: the kind by file name; exit 0, 2 (bad file: one line), 1. */
 int runcsv_main(int argc, char **argv);
 

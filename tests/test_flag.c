@@ -171,6 +171,25 @@ TEST(flag_number_parsers)
 	CHECK(flag_parse_double("+1", &d) == -EINVAL);
 }
 
+/* The one quoting helper: control bytes as \xNN, NULL as "", a cut marked "..." */
+TEST(flag_quote_escapes_and_cuts)
+{
+	char buf[FLAG_QUOTE_LEN], big[4 * 300 + 8], s[301];
+
+	CHECK(!strcmp(flag_quote("a\tb\x1b[2J\x7f", buf, sizeof(buf)), "a\\x09b\\x1b[2J\\x7f"));
+	CHECK(!strcmp(flag_quote(NULL, buf, sizeof(buf)), ""));
+	memset(s, 'x', 300);
+	s[300] = '\0';
+	/* a flag's value in an error line: 200 bytes, then "..." */
+	flag_quote(s, buf, sizeof(buf));
+	CHECK(strlen(buf) == 203 && !strcmp(buf + 200, "..."));
+	/* a buffer of 4 x the size + 8 holds it whole, even all control bytes */
+	CHECK(!strcmp(flag_quote(s, big, sizeof(big)), s));
+	memset(s, '\n', 300);
+	flag_quote(s, big, sizeof(big));
+	CHECK(strlen(big) == 1200 && !strncmp(big + 1196, "\\x0a", 4));
+}
+
 /* --help is printed from the rows: every flag, its default, its --quick default, the headings. */
 TEST(flag_usage_lists_every_row)
 {

@@ -199,18 +199,25 @@ STORAGE int PFX##_unmap_sg(struct device *dev, struct scatterlist *sg, int nents
 	.map_page = PFX##_map_page, .unmap_page = PFX##_unmap_page,	\
 	.map_sg = PFX##_map_sg, .unmap_sg = PFX##_unmap_sg
 
-/* Paths that call the hooks through dev->dma_lookup (tests' hand-made lookups). */
-dma_addr_t dma_lookup_generic_map_page(struct device *dev, phys_addr_t phys, size_t offset,
-				       size_t size, enum dma_data_direction dir,
-				       unsigned long attrs, struct iommu_domain *handed);
-int dma_lookup_generic_unmap_page(struct device *dev, dma_addr_t addr, size_t size,
-				  enum dma_data_direction dir, unsigned long attrs,
-				  struct iommu_domain *handed);
-int dma_lookup_generic_map_sg(struct device *dev, struct scatterlist *sg, int nents,
-			      enum dma_data_direction dir, unsigned long attrs,
-			      struct iommu_domain *handed);
-int dma_lookup_generic_unmap_sg(struct device *dev, struct scatterlist *sg, int nents,
-				enum dma_data_direction dir, unsigned long attrs,
-				struct iommu_domain *handed);
+/* The declarations of the four paths DEFINE_DMA_LOOKUP_PATHS(, PFX, ...) defines. */
+#define DECLARE_DMA_LOOKUP_PATHS(PFX)							\
+dma_addr_t PFX##_map_page(struct device *dev, phys_addr_t phys, size_t offset,		\
+			  size_t size, enum dma_data_direction dir,			\
+			  unsigned long attrs, struct iommu_domain *handed);		\
+int PFX##_unmap_page(struct device *dev, dma_addr_t addr, size_t size,			\
+		     enum dma_data_direction dir, unsigned long attrs,			\
+		     struct iommu_domain *handed);					\
+int PFX##_map_sg(struct device *dev, struct scatterlist *sg, int nents,		\
+		 enum dma_data_direction dir, unsigned long attrs,			\
+		 struct iommu_domain *handed);						\
+int PFX##_unmap_sg(struct device *dev, struct scatterlist *sg, int nents,		\
+		   enum dma_data_direction dir, unsigned long attrs,			\
+		   struct iommu_domain *handed)
+
+/*
+ * dma_lookup_generic_map_page() & co.: paths that call the hooks through
+ * dev->dma_lookup (tests' hand-made lookups).
+ */
+DECLARE_DMA_LOOKUP_PATHS(dma_lookup_generic);
 
 #endif

@@ -20,8 +20,6 @@ static noinline int dev_flag_deferred_attach(struct device *dev, struct iommu_do
 	return ret;
 }
 
-STRATEGY_LOOKUP(dev_flag, iommu_get_dma_domain)
-
 /* READ_ONCE: racing first maps in kdump mode read what the attach clears */
 static __always_inline int dev_flag_check(struct device *dev, struct iommu_domain *domain)
 {
@@ -29,10 +27,7 @@ static __always_inline int dev_flag_check(struct device *dev, struct iommu_domai
 	       dev_flag_deferred_attach(dev, domain);
 }
 
-STRATEGY_CHECKED_MAP_GET(dev_flag, dev_flag_check)
-
-STRATEGY_UNMAP_GET_IS_LOOKUP(dev_flag)
-STRATEGY_NO_PUT(dev_flag)
+STRATEGY_GATED_GETS(dev_flag, dev_flag_check)
 
 DEFINE_STRATEGY(dev_flag,
 	.name = "dev-flag",

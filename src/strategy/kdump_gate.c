@@ -21,14 +21,12 @@ static __always_inline int handle_deferred_device(struct device *dev, struct iom
 	return 0;
 }
 
-STRATEGY_LOOKUP(kdump_gate, iommu_get_dma_domain)
-
-/* __iommu_dma_map() / iommu_dma_map_sg(), same commit: a failed attach fails the map */
-STRATEGY_CHECKED_MAP_GET(kdump_gate, handle_deferred_device)
-
-/* unmap: the map already attached ("we can assume it's already been dealt with") */
-STRATEGY_UNMAP_GET_IS_LOOKUP(kdump_gate)
-STRATEGY_NO_PUT(kdump_gate)
+/*
+ * The cached lookup; __iommu_dma_map() / iommu_dma_map_sg(), same commit: a
+ * failed attach fails the map; unmap: the map already attached ("we can
+ * assume it's already been dealt with").
+ */
+STRATEGY_GATED_GETS(kdump_gate, handle_deferred_device)
 
 DEFINE_STRATEGY(kdump_gate,
 	.name = "kdump-gate",

@@ -18,18 +18,13 @@ DEFINE_STATIC_KEY_FALSE(iommu_deferred_attach_enabled);
 
 static bool fallback;		/* setup found no jump label patching */
 
-STRATEGY_LOOKUP(static_key, iommu_get_dma_domain)
-
 static __always_inline int static_key_check(struct device *dev, struct iommu_domain *domain)
 {
 	return static_branch_unlikely(&iommu_deferred_attach_enabled) &&
 	       iommu_deferred_attach(dev, domain);
 }
 
-STRATEGY_CHECKED_MAP_GET(static_key, static_key_check)
-
-STRATEGY_UNMAP_GET_IS_LOOKUP(static_key)
-STRATEGY_NO_PUT(static_key)
+STRATEGY_GATED_GETS(static_key, static_key_check)
 
 /* the fallback: the same, with the key's flag loaded */
 #define static_key_fallback_lookup	static_key_lookup

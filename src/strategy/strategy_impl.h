@@ -17,7 +17,8 @@
  * fn(dev); STRATEGY_GETS_ARE_LOOKUP(P), STRATEGY_UNMAP_GET_IS_LOOKUP(P),
  * STRATEGY_NO_PUT(P) and STRATEGY_PLAIN(P) (the gets are the lookup, no put)
  * write the other common ones, STRATEGY_CHECKED_MAP_GET(P, check) a map_get
- * that is the lookup plus a deferred-attach check. Then
+ * that is the lookup plus a deferred-attach check, STRATEGY_GATED_GETS(P,
+ * check) all four as the gated designs have them. Then
  *
  *   DEFINE_STRATEGY(P, .name = "...", .description = "...",
  *                   .class = STRATEGY_CLASS_..., [.flags, hooks that differ]);
@@ -73,22 +74,21 @@ static __always_inline void P##_put(struct device *dev, struct iommu_domain *dom
 	(void)domain;								\
 }
 
-#define STRATEGY_UNMAP_GET_IS_LOOKUP(P)	__STRATEGY_UNMAP_GET_IS_LOOKUP(P)
-#define __STRATEGY_UNMAP_GET_IS_LOOKUP(P)				\
-static __always_inline struct iommu_domain *P##_unmap_get(struct device *dev,	\
-							  struct iommu_domain *handed) \
+/* P_get (get: map_get or unmap_get) that is the lookup; P already expanded */
+#define __STRATEGY_GET_IS_LOOKUP(P, get)					\
+static __always_inline struct iommu_domain *P##_##get(struct device *dev,	\
+						      struct iommu_domain *handed) \
 {										\
 	return P##_lookup(dev, handed);						\
 }
 
+#define STRATEGY_UNMAP_GET_IS_LOOKUP(P)	__STRATEGY_UNMAP_GET_IS_LOOKUP(P)
+#define __STRATEGY_UNMAP_GET_IS_LOOKUP(P)	__STRATEGY_GET_IS_LOOKUP(P, unmap_get)
+
 #define STRATEGY_GETS_ARE_LOOKUP(P)	__STRATEGY_GETS_ARE_LOOKUP(P)
 #define __STRATEGY_GETS_ARE_LOOKUP(P)					\
-static __always_inline struct iommu_domain *P##_map_get(struct device *dev,	\
-							struct iommu_domain *handed) \
-{										\
-	return P##_lookup(dev, handed);						\
-}										\
-STRATEGY_UNMAP_GET_IS_LOOKUP(P)
+	__STRATEGY_GET_IS_LOOKUP(P, map_get)					\
+	__STRATEGY_GET_IS_LOOKUP(P, unmap_get)
 
 #define STRATEGY_LOOKUP(P, fn)	__STRATEGY_LOOKUP(P, fn)
 #define __STRATEGY_LOOKUP(P, fn)						\
@@ -116,6 +116,19 @@ static __always_inline struct iommu_domain *P##_map_get(struct device *dev,	\
 		return NULL;							\
 	return domain;								\
 }
+
+/*
+ * The gated designs' gets (kdump-gate, static-key, dev-flag): the cached
+ * lookup, iommu_get_dma_domain(), everywhere; on the map side the lookup
+ * plus check(dev, domain) (STRATEGY_CHECKED_MAP_GET); on the unmap side the
+ * lookup alone (the map already attached); no put.
+ */
+#define STRATEGY_GATED_GETS(P, check)	__STRATEGY_GATED_GETS(P, check)
+#define __STRATEGY_GATED_GETS(P, check)					\
+	STRATEGY_LOOKUP(P, iommu_get_dma_domain)				\
+	STRATEGY_CHECKED_MAP_GET(P, check)					\
+	STRATEGY_UNMAP_GET_IS_LOOKUP(P)						\
+	STRATEGY_NO_PUT(P)
 
 /*
  * The setup every strategy does: is_kdump_kernel() follows cfg->kdump;

@@ -1,0 +1,383 @@
+/*
+ * One measurement window of a sweep (bench/sweep_state.h): the strategy set
+ * up, a fresh model world, the runner's threads on the planned PUs, the
+ * model's invariants after, and the row with its flags (host steal, the
+ * host canary, the vCPU placement probe, desched, overran, binding). Also the test hook that slows
+ * one strategy on purpose (DMABENCH_INJECT_NS).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "harness/canary.h"
+#include "harness/clock.h"
+#include "harness/topo.h"
+#include "scenario.h"
+#include "sweep_state.h"
+
+struct window_ctx {
+	const struct scenario *scenario;
+	const struct strategy *strategy;
+	struct scenario_thread *threads;
+};
+
+static int w_thread_init(void *arg, unsigned int thread, int pu_os, void **tctx)
+{
+	struct window_ctx *w = arg;
+	int rc;
+
+	model_set_this_cpu(pu_os >= 0 ? pu_os : (int)thread);
+	rc = w->strategy->thread_init();
+	*tctx = &w->threads[thread];
+	return rc;
+}
+
+static unsigned long w_batch(void *tctx, unsigned long n)
+{
+	struct scenario_thread *t = tctx;
+
+	return t->scenario->batch(t, n);
+}
+
+/*
+ * Test hook: DMABENCH_INJECT_NS=STRATEGY:NS[:odd] or STRATEGY:P%[:odd] makes
+ * every call of STRATEGY (both modes, every scenario) NS ns slower, or P per
+ * cent slower: after each batch of n calls the thread spins for n * NS ns, or
+ * for P% of the time the batch took (two more clock reads per batch). With
+ * :odd only odd-numbered repetitions are slowed (two clusters: the noise
+ * marks' test). The choice is made once per window, before the runner
+ * starts: other strategies run the plain batch function and pay nothing.
+ * For measuring the comparison itself (false positives and power,
+ * METHODOLOGY), never the strategies.
+ */
+struct window_inject window_inject;
+static double inject_ns, inject_frac;		/* the current window's, read by workers */
+
+static unsigned long w_batch_inject_ns(void *tctx, unsigned long n)
+{
+	struct scenario_thread *t = tctx;
+	unsigned long failed = t->scenario->batch(t, n);
+
+	clock_spin_until(clock_now_ns() + (uint64_t)((double)n * inject_ns + 0.5));
+	return failed;
+}
+
+static unsigned long w_batch_inject_frac(void *tctx, unsigned long n)
+{
+	struct scenario_thread *t = tctx;
+	uint64_t t0 = clock_now_ns(), t1;
+	unsigned long failed = t->scenario->batch(t, n);
+
+	t1 = clock_now_ns();
+	clock_spin_until(t1 + (uint64_t)((double)(t1 - t0) * inject_frac + 0.5));
+	return failed;
+}
+
+int window_inject_parse(char *err, size_t len)
+{
+	const char *v = getenv("DMABENCH_INJECT_NS");
+	char name[64], *colon, *end, q[FLAG_QUOTE_LEN];
+	const char *num;
+	double x;
+
+	memset(&window_inject, 0, sizeof(window_inject));
+	if (!v || !*v)
+		return 0;
+	colon = strchr(v, ':');
+	if (!colon || (size_t)(colon - v) >= sizeof(name))
+		goto bad;
+	snprintf(name, sizeof(name), "%.*s", (int)(colon - v), v);
+	window_inject.strategy = strategy_find(name);
+	if (!window_inject.strategy)
+		goto bad;
+	num = colon + 1;
+	errno = 0;
+	x = strtod(num, &end);
+	if (errno || end == num || !(x >= 0) || x > 1e6 || *num == '+' || *num == '-')
+		goto bad;
+	if (*end == '%') {
+		window_inject.frac = x / 100;
+		end++;
+	} else {
+		window_inject.ns = x;
+	}
+	if (!strcmp(end, ":odd"))
+		window_inject.odd_only = true;
+	else if (*end)
+		goto bad;
+	return 0;
+bad:
+	memset(&window_inject, 0, sizeof(window_inject));
+	snprintf(err, len, "dmabench: DMABENCH_INJECT_NS: invalid value '%s': expected STRATEGY:NS or STRATEGY:P%% "
+		 "(a name from --list), optionally :odd", flag_quote(v, q, sizeof(q)));
+	return -EINVAL;
+}
+
+static void w_thread_exit(void *tctx)
+{
+	struct scenario_thread *t = tctx;
+
+	t->strategy->thread_exit();
+}
+
+static void fill_threads(struct scenario_thread *th, int n, struct model_world *world,
+			 const struct scenario *sc, const struct strategy *s)
+{
+	for (int i = 0; i < n; i++) {
+		struct scenario_thread *t = &th[i];
+
+		memset(t, 0, sizeof(*t));
+		t->scenario = sc;
+		t->strategy = s;
+		t->dev = model_world_device(world, i);
+		t->handed = model_world_domain(world, i);
+		/* fake physical pages, distinct per thread (no data moves) */
+		t->phys = ((phys_addr_t)(i + 1) << 32);
+		for (int k = 0; k < SCENARIO_SG_NENTS; k++) {
+			t->sg[k].page_phys = t->phys + (phys_addr_t)(k + 1) * PAGE_SIZE;
+			t->sg[k].offset = 0;
+			t->sg[k].length = PAGE_SIZE;
+		}
+	}
+}
+
+/*
+ * One window of configuration c: strategy setup, a fresh model world (its
+ * shared objects in the home-node arena when use_arena), the runner, then
+ * the model's invariants (also after an interrupted window: *check_rc), and
+ * teardown. Returns the runner's result (0, -ECANCELED, -errno); *note is
+ * the active strategy's note.
+ */
+int window_run(struct sweep *sw, const struct config *c, unsigned int rep, uint64_t warmup_ns,
+	       const struct pmu_events *events, bool use_arena,
+	       struct runner_result *res, struct model_check *check, int *check_rc,
+	       const char **note)
+{
+	struct strategy_config scfg = { .kdump = c->kdump, .rcu_flavor = sw->opt->rcu_flavor };
+	const struct strategy *s = c->strategy;
+	struct model_world_config wcfg = {
+		.nr_threads = c->threads, .sharing = c->sharing, .kdump = c->kdump,
+		.strict = c->strict, .inv_ticks = sw->inv_ticks,
+	};
+	struct runner_config rcfg = {
+		.topo = sw->plan->this_system ? sw->plan->topo : NULL,
+		.slots = c->slots, .nr_threads = c->threads,
+		.warmup_ns = warmup_ns, .duration_ns = sw->plan->duration_ns,
+		.events = events,
+		/* a sweep's windows (never the soak's, which has no events) */
+		.canary = events && sw->canary_ok ? &sw->canary : NULL,
+	};
+	struct window_ctx wctx = { .scenario = c->scenario };
+	struct runner_work work = {
+		.arg = &wctx, .thread_init = w_thread_init, .batch = w_batch,
+		.thread_exit = w_thread_exit,
+	};
+	struct model_world *world = NULL;
+	int rc;
+
+	*check_rc = -ENODATA;	/* not checked */
+	memset(res, 0, sizeof(*res));
+	rc = strategy_setup(c->strategy, &scfg, &s);
+	if (rc)
+		return rc;
+	wcfg.lookup = &s->ops;
+	wctx.strategy = s;
+	*note = s->note();
+	if (use_arena) {
+		arena_reset(&sw->arena);
+		model_set_allocator(&sw->arena_allocator);
+	}
+	rc = model_world_create(&wcfg, &world);
+	if (rc)
+		goto out_teardown;
+	wctx.threads = aligned_alloc(64, sizeof(*wctx.threads) * c->threads);
+	if (!wctx.threads) {
+		rc = -ENOMEM;
+		goto out_world;
+	}
+	fill_threads(wctx.threads, c->threads, world, c->scenario, s);
+	if (window_inject.strategy == c->strategy && (!window_inject.odd_only || rep % 2 == 1)) {
+		inject_ns = window_inject.ns;
+		inject_frac = window_inject.frac;
+		work.batch = window_inject.frac > 0 ? w_batch_inject_frac : w_batch_inject_ns;
+	}
+	rc = runner_run(&rcfg, &work, res);
+	if (!rc || rc == -ECANCELED)
+		*check_rc = model_world_check(world, check);
+	free(wctx.threads);
+out_world:
+	model_world_destroy(world);
+out_teardown:
+	model_set_allocator(NULL);
+	s->teardown();
+	return rc;
+}
+
+/*
+ * The host's steal time so far, in USER_HZ ticks summed over CPUs (the
+ * "cpu" line of /proc/stat, 8th field), or -1 where there is none to read.
+ * A window during which it grows ran on a vCPU the hypervisor descheduled:
+ * noise from the host, not the model (row flag host-steal).
+ */
+static long long host_steal_ticks(void)
+{
+	unsigned long long v[8];
+	FILE *f = fopen("/proc/stat", "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	return n == 8 ? (long long)v[7] : -1;
+}
+
+/*
+ * The host canary (canary.h): its chain, and a baseline on every PU a
+ * worker will probe, before the first window. Without a canary (no memory)
+ * or a baseline (a PU that cannot be bound), rows go unjudged.
+ */
+void window_canary_setup(struct sweep *sw, unsigned int slow_factor)
+{
+	const struct plan *p = sw->plan;
+
+	if (canary_init(&sw->canary, CANARY_DEFAULT_BYTES, (unsigned int)topo_max_pu_os(p->topo) + 1))
+		return;
+	sw->canary_ok = true;
+	for (unsigned int i = 0; i < p->nr_configs; i++) {
+		const struct config *c = &p->configs[i];
+
+		for (int t = 0; c->slots && t < c->threads; t++)
+			if (c->slots[t].pu_os >= 0 &&
+			    isnan(canary_baseline_of(&sw->canary, c->slots[t].pu_os)))
+				canary_baseline(&sw->canary, c->slots[t].pu_os, CANARY_BASELINE_RUNS);
+	}
+	sw->canary.slow_factor = slow_factor;	/* the hook slows window probes only */
+}
+
+/*
+ * The pairs a window of c is judged by (pairprobe.h): its first two
+ * workers' PUs, and its first and last where there are more than two.
+ * Returns how many (0-2) it wrote to a[] and b[].
+ */
+static int window_pairs(const struct config *c, int a[2], int b[2])
+{
+	int first, n = 0;
+
+	if (!c->slots || c->threads < 2 || (first = c->slots[0].pu_os) < 0)
+		return 0;
+	const int next[2] = { c->slots[1].pu_os, c->slots[c->threads - 1].pu_os };
+
+	for (int k = 0; k < 2; k++) {
+		if (next[k] < 0 || next[k] == first || (n && next[k] == b[0]))
+			continue;
+		a[n] = first;
+		b[n++] = next[k];
+	}
+	return n;
+}
+
+/*
+ * The pair probe (pairprobe.h): a baseline for every pair a window will be
+ * judged by, before the first window. A pair that cannot be probed (a
+ * binding refused) goes unjudged; without any, no row is.
+ */
+void window_pairs_setup(struct sweep *sw, unsigned int slow_factor)
+{
+	const struct plan *p = sw->plan;
+
+	pairprobe_init(&sw->pairs, p->home_node);
+	for (unsigned int i = 0; i < p->nr_configs; i++) {
+		int a[2], b[2], n = window_pairs(&p->configs[i], a, b);
+
+		for (int k = 0; k < n; k++)
+			if (!pairprobe_find(&sw->pairs, a[k], b[k]) &&
+			    !pairprobe_baseline(&sw->pairs, p->topo, a[k], b[k], PAIRPROBE_BASELINE_RUNS))
+				sw->pairs_ok = true;
+	}
+	sw->pairs.slow_factor = slow_factor;	/* the hook scales window probes only */
+}
+
+/* before (after = NULL) or after a window of c: probe its pairs; after: judge them */
+static bool pairs_probe(struct sweep *sw, const struct config *c, double before[2], double *after)
+{
+	int a[2], b[2], n = sw->pairs_ok ? window_pairs(c, a, b) : 0;
+	bool over = false;
+
+	for (int k = 0; k < n; k++) {
+		double *v = after ? &after[k] : &before[k];
+
+		if (pairprobe_measure(&sw->pairs, sw->plan->topo, a[k], b[k], v))
+			*v = NAN;
+		if (after && pairprobe_judge(&sw->pairs, a[k], b[k], before[k], after[k]))
+			over = true;
+	}
+	return over;
+}
+
+int window_run_item(struct sweep *sw, const struct plan_item *it)
+{
+	const struct config *c = &sw->plan->configs[it->config];
+	struct runner_result res;
+	struct model_check check;
+	unsigned int flags = 0, marks;
+	const char *note = "";
+	char binding[64];
+	long long steal = host_steal_ticks();
+	double pair_before[2] = { NAN, NAN }, pair_after[2] = { NAN, NAN };
+	int rc, check_rc;
+
+	pairs_probe(sw, c, pair_before, NULL);
+	rc = window_run(sw, c, it->rep, sw->plan->warmup_ns, &sw->events, sw->arena_ok, &res, &check,
+			&check_rc, &note);
+	if (rc == -ECANCELED) {
+		/* an interrupted window is not a finished measurement: drop it */
+		runner_result_free(&res);
+		return rc;
+	}
+	if (rc)
+		return rc;
+
+	if (res.failed)
+		flags |= ROWFLAG_FAILED_CALLS;
+	if (check_rc)
+		flags |= ROWFLAG_INVARIANT;
+	if (sw->arena_ok && arena_overflowed(&sw->arena))
+		flags |= ROWFLAG_ARENA;
+	if (res.bind_failures)
+		flags |= ROWFLAG_BIND_FAILED;
+	if (res.migrations)
+		flags |= ROWFLAG_MIGRATED;
+	if (steal >= 0 && host_steal_ticks() > steal)
+		flags |= ROWFLAG_HOST_STEAL;
+	for (unsigned int i = 0; sw->canary_ok && i < res.nr_threads; i++)
+		if (canary_judge(&sw->canary, res.threads[i].pu_planned, res.threads[i].canary_before,
+				 res.threads[i].canary_after))
+			flags |= ROWFLAG_HOST_SLOW;
+	if (pairs_probe(sw, c, pair_before, pair_after))
+		flags |= ROWFLAG_HOST_C2C;
+	marks = runner_window_marks(&res, sw->plan->duration_ns);
+	if (marks & RUNNER_DESCHEDULED)
+		flags |= ROWFLAG_DESCHEDULED;
+	if (marks & RUNNER_OVERRAN)
+		flags |= ROWFLAG_OVERRAN;
+	if (!sw->plan->this_system)
+		snprintf(binding, sizeof(binding), "unbound");
+	else if (res.bind_failures)
+		snprintf(binding, sizeof(binding), "failed:%u", res.bind_failures);
+	else
+		snprintf(binding, sizeof(binding), "bound");
+	strncat(binding, sw->arena_ok && sw->arena.bound ? "+mem-bound" : "+mem-unbound",
+		sizeof(binding) - strlen(binding) - 1);
+	if (sw->opt->strict_binding && (res.bind_failures || !(sw->arena_ok && sw->arena.bound))) {
+		runner_result_free(&res);
+		return -EPERM;
+	}
+	rc = report_row(&sw->report, it, &res, binding, flags, note);
+	runner_result_free(&res);
+	if (rc)
+		rundir_file_failed(sw, "results.csv", rc);
+	return rc;
+}
