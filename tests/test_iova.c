@@ -2,7 +2,9 @@
  * tests for src/model/iova.c: the tree allocator (range, alignment, limit, no
  * overlap), the per-CPU range caches and depot (with v6.1's sizes), the
  * flush-and-retry path, exhaustion, teardown and allocation failure, and
- * concurrent alloc/free from several CPUs.
+ * concurrent alloc/free from several CPUs. One file past 600 lines because
+ * it is the tests of one model file (iova.c, itself one kernel file) that
+ * share its fixtures and books.
  *
  * Leaks: under ASan each leak test asks LeakSanitizer (a leak fails that
  * test). Every build checks the books instead: after a workload, the ranges
