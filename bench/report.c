@@ -5,8 +5,10 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "harness/atomic_file.h"
 #include "harness/costmodel.h"
 #include "harness/stats.h"
 #include "report.h"
@@ -117,7 +119,8 @@ int report_open(struct report *r, const struct plan *p, const struct pmu_events 
 	snprintf(r->machine, sizeof(r->machine), "%s", machine);
 	snprintf(r->dir, sizeof(r->dir), "%s", dir);
 	r->reps = calloc((size_t)p->nr_configs * p->reps, sizeof(*r->reps));
-	if (!r->reps)
+	r->written = calloc((size_t)p->nr_configs * p->reps, sizeof(*r->written));
+	if (!r->reps || !r->written)
 		return -ENOMEM;
 	for (size_t i = 0; i < ARRAY_SIZE(fixed_cols); i++)
 		cols[n++] = fixed_cols[i];
@@ -187,6 +190,7 @@ int report_row(struct report *r, const struct plan_item *it, const struct runner
 	csv_row_free(&row);
 	if (rc)
 		return rc;
+	r->written[r->nwritten++] = (unsigned int)(rr - r->reps);
 	rr->done = true;
 	rr->ns_per_op = res->ns_per_op;
 	rr->ops = res->ops;
@@ -365,6 +369,57 @@ int report_summary(struct report *r, const double *model_refcount_ns)
 	return csv_writer_close(w);
 }
 
+int report_rewrite_flags(struct report *r)
+{
+	char path[1200], *line = NULL;
+	size_t cap = 0, k = 0;
+	struct atomic_file af;
+	FILE *in;
+	ssize_t n;
+	int rc;
+
+	if (r->results) {
+		rc = csv_writer_close(r->results);
+		r->results = NULL;
+		if (rc)
+			return rc;
+	}
+	snprintf(path, sizeof(path), "%s/results.csv", r->dir);
+	in = fopen(path, "re");
+	if (!in)
+		return -errno;
+	rc = atomic_file_open(&af, path);
+	if (rc) {
+		fclose(in);
+		return rc;
+	}
+	for (size_t ln = 0; (n = getline(&line, &cap, in)) > 0; ln++) {
+		char *comma = strrchr(line, ',');
+
+		if (ln == 0 || !comma || k >= r->nwritten) {	/* the header, as it was */
+			fputs(line, af.f);
+			continue;
+		}
+		{
+			const struct rep_result *rr = &r->reps[r->written[k]];
+			const struct config *c = &r->plan->configs[r->written[k] / r->plan->reps];
+			char flags[512];
+
+			flags_string(c, rr->flags_mask, rr->note, NULL, flags, sizeof(flags));
+			fprintf(af.f, "%.*s,%s\n", (int)(comma - line), line, flags);
+			k++;
+		}
+	}
+	free(line);
+	rc = ferror(in) ? -EIO : 0;
+	fclose(in);
+	if (rc || k != r->nwritten) {
+		atomic_file_abort(&af);
+		return rc ? rc : -EPROTO;	/* a row count that is not the one written */
+	}
+	return atomic_file_commit(&af, 0);
+}
+
 void report_close(struct report *r)
 {
 	if (r->results)
@@ -372,6 +427,8 @@ void report_close(struct report *r)
 	r->results = NULL;
 	free(r->reps);
 	r->reps = NULL;
+	free(r->written);
+	r->written = NULL;
 	free(r->cfgs);
 	r->cfgs = NULL;
 }

@@ -67,6 +67,8 @@ struct report {
 	uint64_t seed;
 	double timer_overhead_ns;
 	struct report_cfg *cfgs;	/* nr_configs, after report_summary() */
+	unsigned int *written;		/* reps[] indexes in the order results.csv has them */
+	size_t nwritten;
 };
 
 int report_open(struct report *r, const struct plan *p, const struct pmu_events *ev,
@@ -74,6 +76,13 @@ int report_open(struct report *r, const struct plan *p, const struct pmu_events 
 		double timer_overhead_ns);
 int report_row(struct report *r, const struct plan_item *it, const struct runner_result *res,
 	       const char *binding, unsigned int flags_mask, const char *strategy_note);
+/*
+ * After the last window: results.csv again with every row's flags cell
+ * written from reps[].flags_mask (the rest of each line as it was: flags is
+ * the last column), whole or not at all (atomic_file). For flags judged
+ * against the whole run (host-c2c). Closes the streaming writer. 0 or -errno.
+ */
+int report_rewrite_flags(struct report *r);
 /* summary.csv, and r->cfgs for report_table() and report_json(). */
 int report_summary(struct report *r, const double *model_refcount_ns);
 /* The end-of-run table (after report_summary()). */

@@ -77,19 +77,19 @@ static void print_flagged(const struct report *r)
 }
 
 /*
- * A test hook's environment variable (NULL, "", "0" or "1"): *factor from
+ * A test hook's environment variable (see its parse function): *factor from
  * parse; a bad value is one line and 2; an active hook says so on stderr.
  */
 static int read_hook(const char *name, int (*parse)(const char *, unsigned int *),
-		     unsigned int *factor, const char *what, const char *flag)
+		     unsigned int *factor, const char *what, const char *flag, const char *expect)
 {
 	const char *v = getenv(name);
 
 	if (parse(v, factor)) {
 		char q[FLAG_QUOTE_LEN];
 
-		fprintf(stderr, "dmabench: %s: invalid value '%s': expected 0 or 1\n", name,
-			flag_quote(v, q, sizeof(q)));
+		fprintf(stderr, "dmabench: %s: invalid value '%s': expected %s\n", name,
+			flag_quote(v, q, sizeof(q)), expect);
 		return 2;
 	}
 	if (*factor > 1)
@@ -135,9 +135,10 @@ int sweep_run(struct plan *p, const struct options *o)
 		fprintf(stderr, "dmabench: DMABENCH_INJECT_NS: %s is slowed on purpose (a test of the comparison, not a measurement)\n",
 			window_inject.strategy->name);
 	if (read_hook("DMABENCH_CANARY_SLOW", canary_parse_hook, &canary_factor,
-		      "the host canary is slowed", "host-slow") ||
+		      "the host canary is slowed", "host-slow", "0 or 1") ||
 	    read_hook("DMABENCH_PAIR_SLOW", pairprobe_parse_hook, &pair_factor,
-		      "the pair probe's figures are scaled", "host-c2c"))
+		      "the pair probe's figures are scaled (1: the windows', start: the start-up ones)",
+		      "host-c2c", "0, 1 or start"))
 		return 2;
 	sweep_install_signals();
 	if (check_nr_cpu_ids(p))
@@ -220,6 +221,12 @@ int sweep_run(struct plan *p, const struct options *o)
 			"a signal", done, n);
 	}
 
+	/* after the windows: the placement verdicts against the whole run */
+	if (!sw.werr) {
+		rc = window_pairs_rejudge(&sw);
+		if (rc)
+			rundir_file_failed(&sw, "results.csv", rc);
+	}
 	/* after the windows (c1 is known now), before the summary */
 	if (!sw.werr && !sig)
 		pass_runlen_calls(&sw);
@@ -267,6 +274,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	if (sw.canary_ok)
 		canary_destroy(&sw.canary);
 	pairprobe_destroy(&sw.pairs);
+	free(sw.pair_probes);
 	pmu_events_free(&sw.events);
 	return exit_rc;
 }

@@ -65,6 +65,7 @@ struct sweep {
 	bool canary_ok;
 	struct pairprobe pairs;		/* the vCPU placement probe around each window (pairprobe.h) */
 	bool pairs_ok;
+	double (*pair_probes)[4];	/* per report reps[] index: pair 0 before, after, pair 1 before, after */
 	uint64_t inv_ticks;
 	double timer_overhead_ns;
 	struct report report;
@@ -135,6 +136,12 @@ int window_inject_parse(char *err, size_t len);
 void window_canary_setup(struct sweep *sw, unsigned int slow_factor);
 /* The pair probe's baselines on every pair a window is judged by (sw->pairs_ok). */
 void window_pairs_setup(struct sweep *sw, unsigned int slow_factor);
+/*
+ * After the last window: every window's host-c2c verdict again against the
+ * whole run's typical figures, and results.csv rewritten if one changed.
+ * 0 or the rewrite's -errno.
+ */
+int window_pairs_rejudge(struct sweep *sw);
 /*
  * One window of configuration c (see sweep_window.c): 0, -ECANCELED
  * (interrupted) or -errno; *check_rc the model's invariants, *note the

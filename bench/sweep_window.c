@@ -289,6 +289,10 @@ void window_pairs_setup(struct sweep *sw, unsigned int slow_factor)
 	const struct plan *p = sw->plan;
 
 	pairprobe_init(&sw->pairs, p->home_node);
+	if (slow_factor == PAIRPROBE_HOOK_START) {
+		sw->pairs.start_factor = PAIRPROBE_HOOK_FACTOR;	/* a run that starts far */
+		slow_factor = 1;
+	}
 	for (unsigned int i = 0; i < p->nr_configs; i++) {
 		int a[2], b[2], n = window_pairs(&p->configs[i], a, b);
 
@@ -298,6 +302,42 @@ void window_pairs_setup(struct sweep *sw, unsigned int slow_factor)
 				sw->pairs_ok = true;
 	}
 	sw->pairs.slow_factor = slow_factor;	/* the hook scales window probes only */
+	sw->pair_probes = malloc((size_t)p->nr_configs * p->reps * sizeof(*sw->pair_probes));
+	if (!sw->pair_probes)
+		sw->pairs_ok = false;	/* no row is judged */
+	for (size_t i = 0; sw->pair_probes && i < (size_t)p->nr_configs * p->reps; i++)
+		for (int k = 0; k < 4; k++)
+			sw->pair_probes[i][k] = NAN;
+}
+
+int window_pairs_rejudge(struct sweep *sw)
+{
+	const struct plan *p = sw->plan;
+	unsigned int changed = 0;
+
+	if (!sw->pairs_ok)
+		return 0;
+	pairprobe_rejudge_begin(&sw->pairs);
+	for (size_t i = 0; i < (size_t)p->nr_configs * p->reps; i++) {
+		struct rep_result *rr = &sw->report.reps[i];
+		const double *v = sw->pair_probes[i];
+		int a[2], b[2], n = window_pairs(&p->configs[i / p->reps], a, b);
+		unsigned int mask;
+		bool over = false;
+
+		if (!rr->done)
+			continue;
+		for (int k = 0; k < n; k++)
+			over |= pairprobe_rejudge(&sw->pairs, a[k], b[k], v[2 * k], v[2 * k + 1]);
+		mask = over ? rr->flags_mask | ROWFLAG_HOST_C2C : rr->flags_mask & ~ROWFLAG_HOST_C2C;
+		changed += mask != rr->flags_mask;
+		rr->flags_mask = mask;
+	}
+	if (!changed)
+		return 0;
+	fprintf(stderr, "dmabench: host-c2c judged again against the whole run's typical round trip: "
+		"%u window(s) changed\n", changed);
+	return report_rewrite_flags(&sw->report);
 }
 
 /* before (after = NULL) or after a window of c: probe its pairs; after: judge them */
@@ -358,6 +398,14 @@ int window_run_item(struct sweep *sw, const struct plan_item *it)
 			flags |= ROWFLAG_HOST_SLOW;
 	if (pairs_probe(sw, c, pair_before, pair_after))
 		flags |= ROWFLAG_HOST_C2C;
+	if (sw->pair_probes) {
+		double *v = sw->pair_probes[(size_t)it->config * sw->plan->reps + it->rep - 1];
+
+		v[0] = pair_before[0];
+		v[1] = pair_after[0];
+		v[2] = pair_before[1];
+		v[3] = pair_after[1];
+	}
 	marks = runner_window_marks(&res, sw->plan->duration_ns);
 	if (marks & RUNNER_DESCHEDULED)
 		flags |= ROWFLAG_DESCHEDULED;

@@ -149,3 +149,39 @@ TEST(probe_measures_here_and_refuses_one_pu)
 	pairprobe_destroy(&pp);
 	topo_close(t);
 }
+
+/* the end of the run judges every window again against the whole run's median */
+TEST(rejudge_against_the_whole_run)
+{
+	struct pairprobe pp;
+	const double v[] = { 205, 210, 208, 212, 209 };	/* a far start */
+	const struct pairprobe_pair *p;
+	int during = 0, after = 0;
+
+	pairprobe_init(&pp, 0);
+	seed(&pp, 0, 1, v, 5);
+	for (int i = 0; i < 6; i++)
+		during += pairprobe_judge(&pp, 0, 1, 55, 56);
+	CHECK_EQ_INT(during, 3);			/* outvoted after three windows */
+	pairprobe_rejudge_begin(&pp);
+	p = pairprobe_find(&pp, 0, 1);
+	CHECK_NEAR(p->final, 56, 0);			/* 17 figures: 12 near, 5 far */
+	CHECK_EQ_INT(p->windows, 0);
+	for (int i = 0; i < 6; i++)
+		after += pairprobe_rejudge(&pp, 0, 1, 55, 56);
+	CHECK_EQ_INT(after, 0);
+	CHECK(pairprobe_rejudge(&pp, 1, 0, 56, 209));	/* a far window is still far */
+	CHECK_EQ_INT(p->windows, 7);
+	CHECK_EQ_INT(p->flagged, 1);
+	CHECK_EQ_INT(p->nseen, 17);			/* nothing recorded */
+	CHECK(!pairprobe_rejudge(&pp, 0, 2, 500, 500));	/* no record */
+	pairprobe_destroy(&pp);
+}
+
+TEST(start_hook_parses)
+{
+	unsigned int f = 0;
+
+	CHECK(pairprobe_parse_hook("start", &f) == 0 && f == PAIRPROBE_HOOK_START);
+	CHECK(pairprobe_parse_hook("Start", &f) == -EINVAL);
+}

@@ -62,7 +62,7 @@ static struct pairprobe_pair *find_or_add(struct pairprobe *pp, int a, int b)
 	}
 	order(&a, &b);
 	p = &pp->pairs[pp->n++];
-	*p = (struct pairprobe_pair){ .a = a, .b = b, .lowest = NAN, .highest = NAN };
+	*p = (struct pairprobe_pair){ .a = a, .b = b, .lowest = NAN, .highest = NAN, .final = NAN };
 	return p;
 }
 
@@ -149,6 +149,8 @@ int pairprobe_baseline(struct pairprobe *pp, struct topo *t, int a, int b, unsig
 
 		if (rc)
 			return rc;
+		if (pp->start_factor > 1)
+			v[i] *= pp->start_factor;
 	}
 	if (!runs)
 		return -EINVAL;
@@ -178,6 +180,27 @@ bool pairprobe_judge(struct pairprobe *pp, int a, int b, double before, double a
 	return over;
 }
 
+void pairprobe_rejudge_begin(struct pairprobe *pp)
+{
+	for (unsigned int i = 0; i < pp->n; i++) {
+		pp->pairs[i].final = pairprobe_typical(&pp->pairs[i]);
+		pp->pairs[i].windows = pp->pairs[i].flagged = 0;
+	}
+}
+
+bool pairprobe_rejudge(struct pairprobe *pp, int a, int b, double before, double after)
+{
+	struct pairprobe_pair *p = find(pp, a, b);
+	bool over;
+
+	if (!p || !p->nseen)
+		return false;
+	over = pairprobe_off(p->final, before, after, PAIRPROBE_RATIO);
+	p->windows++;
+	p->flagged += over;
+	return over;
+}
+
 int pairprobe_parse_hook(const char *value, unsigned int *factor)
 {
 	*factor = 1;
@@ -185,6 +208,10 @@ int pairprobe_parse_hook(const char *value, unsigned int *factor)
 		return 0;
 	if (!strcmp(value, "1")) {
 		*factor = PAIRPROBE_HOOK_FACTOR;
+		return 0;
+	}
+	if (!strcmp(value, "start")) {
+		*factor = PAIRPROBE_HOOK_START;
 		return 0;
 	}
 	return -EINVAL;

@@ -24,19 +24,25 @@
  *
  * The decision. Each pair (unordered) keeps every figure it was probed at
  * (start-up probes from pairprobe_baseline() and window probes); its
- * typical figure is their median so far. A window is host-c2c when its
- * probe before or after lies more than PAIRPROBE_RATIO times away from the
- * typical figure, above or below (the host had placed the two vCPUs
- * farther apart, or closer together, than for most of the run). Why the
- * median and not the lowest: the near placement itself moves (rmw 50-65
- * ns here, 20 ns when the two vCPUs briefly share a host core), and one
- * brief best would flag every ordinary window after it. A start-up taken
- * in a rare placement is outvoted within a few windows; rows written
- * before that are not re-judged. A placement change that begins and ends
- * inside one window is not seen.
+ * typical figure is their median. While the run goes, a window is judged
+ * against the median so far (pairprobe_judge()): host-c2c when its probe
+ * before or after lies more than PAIRPROBE_RATIO times away from it, above
+ * or below (the host had placed the two vCPUs farther apart, or closer
+ * together, than for most of the run). After the last window every window
+ * is judged again against the whole run's median (pairprobe_rejudge()),
+ * and that verdict is the one results.csv keeps: a run that began in a
+ * rare placement (its first minute far, say) would otherwise flag the
+ * ordinary windows after it. Why the median and not the lowest: the near
+ * placement itself moves (rmw 50-65 ns here, 20 ns when the two vCPUs
+ * briefly share a host core), and one brief best would flag every
+ * ordinary window. A placement change that begins and ends inside one
+ * window is not seen.
  *
- * Test hook: slow_factor > 1 multiplies every window probe's figure (never
+ * Test hooks: slow_factor > 1 multiplies every window probe's figure (never
  * a baseline's) by it: it tests the flag's path, not the host.
+ * start_factor > 1 multiplies the start-up (baseline) figures instead, and
+ * they are recorded: a run that starts in a far placement, for the
+ * rejudgement at the end.
  *
  * Threads. One controlling thread owns a struct pairprobe; the probe starts
  * two short-lived bound threads of its own (the caller's affinity is
@@ -54,7 +60,8 @@ struct topo;
 #define PAIRPROBE_ROUND_TRIPS	200
 #define PAIRPROBE_RATIO		1.5	/* probe over 1.5 x or under 1/1.5 x the typical: host-c2c */
 #define PAIRPROBE_BASELINE_RUNS	5
-#define PAIRPROBE_HOOK_FACTOR	3	/* DMABENCH_PAIR_SLOW=1: figures x3 */
+#define PAIRPROBE_HOOK_FACTOR	3	/* DMABENCH_PAIR_SLOW=1: window figures x3 */
+#define PAIRPROBE_HOOK_START	2	/* DMABENCH_PAIR_SLOW=start: start-up figures x3 */
 
 struct pairprobe_pair {
 	int a, b;			/* PU OS indexes, a < b */
@@ -62,12 +69,14 @@ struct pairprobe_pair {
 	unsigned int nseen, capseen;
 	double lowest, highest;		/* of seen; NAN: none yet */
 	unsigned long windows, flagged;	/* windows judged; of them host-c2c */
+	double final;			/* pairprobe_rejudge_begin(): the typical of the whole run */
 };
 
 struct pairprobe {
 	struct pairprobe_pair *pairs;
 	unsigned int n, cap;
 	unsigned int slow_factor;	/* test hook: 0 or 1 off */
+	unsigned int start_factor;	/* test hook: 0 or 1 off */
 	int home_node;			/* NUMA node the probed line is bound to */
 };
 
@@ -102,7 +111,20 @@ int pairprobe_baseline(struct pairprobe *pp, struct topo *t, int a, int b, unsig
  */
 bool pairprobe_judge(struct pairprobe *pp, int a, int b, double before, double after);
 
-/* DMABENCH_PAIR_SLOW: NULL, "" or "0" -> 1 (off); "1" -> PAIRPROBE_HOOK_FACTOR; else -EINVAL. */
+/*
+ * After the last window, every window again against the whole run's typical
+ * figure: pairprobe_rejudge_begin() fixes each pair's final typical and
+ * zeroes its counts; pairprobe_rejudge() is pairprobe_judge() against it,
+ * counting, recording nothing. False where the pair has no record.
+ */
+void pairprobe_rejudge_begin(struct pairprobe *pp);
+bool pairprobe_rejudge(struct pairprobe *pp, int a, int b, double before, double after);
+
+/*
+ * DMABENCH_PAIR_SLOW: NULL, "" or "0" -> 1 (off); "1" -> PAIRPROBE_HOOK_FACTOR
+ * (slow_factor); "start" -> PAIRPROBE_HOOK_START (start_factor =
+ * PAIRPROBE_HOOK_FACTOR); else -EINVAL.
+ */
 int pairprobe_parse_hook(const char *value, unsigned int *factor);
 
 #endif

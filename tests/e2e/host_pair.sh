@@ -6,7 +6,9 @@
 # DMABENCH_PAIR_SLOW=1 scales the window probes (never the start-up ones)
 # threefold: every 2-thread row is then host-c2c and no 1-thread row is;
 # machine.txt says host_c2c with the pair; the end-of-run text counts them;
-# a bad hook value is refused. Needs two allowed PUs (CI has two).
+# DMABENCH_PAIR_SLOW=start (a run that starts far) is judged again at the
+# end and results.csv rewritten; a bad hook value is refused. Needs two
+# allowed PUs (CI has two).
 . "$(dirname "$0")/lib.sh"
 
 D=$DMABENCH
@@ -36,6 +38,24 @@ else
 		grep -q 'DMABENCH_PAIR_SLOW' "$TMP/far.err" && pass hooked-said-on-stderr ||
 			fail hooked-said-on-stderr "$(head -c 300 "$TMP/far.err")"
 	fi
+fi
+
+# a run that starts far (DMABENCH_PAIR_SLOW=start: the start-up figures x3):
+# its first windows are flagged while it runs, then judged again against the
+# whole run at the end; results.csv is rewritten whole and agrees with machine.txt
+if [ "$(nproc)" -ge 2 ]; then
+	DMABENCH_PAIR_SLOW=start "$D" "${RUN[@]}" --reps=3 --out="$TMP/start" >"$TMP/start.out" 2>"$TMP/start.err"
+	rc=$?
+	changed=$(sed -n 's/.*judged again against the whole run.*: \([0-9]*\) window(s) changed/\1/p' "$TMP/start.err")
+	[ "$rc" -eq 0 ] && [ "${changed:-0}" -ge 1 ] && pass start-far-rejudged ||
+		fail start-far-rejudged "exit $rc, changed '${changed}': $(head -c 300 "$TMP/start.err")"
+	rows=$(col "$TMP/start/results.csv" flags | grep -c 'host-c2c')
+	said=$(sed -n 's/^host_c2c: .* \([0-9]*\)\/[0-9]*$/\1/p' "$TMP/start/machine.txt")
+	[ "$rows" = "$said" ] && pass start-results-agree-with-machine-txt ||
+		fail start-results-agree-with-machine-txt "results.csv $rows host-c2c rows, machine.txt '$said'"
+	"$D" check-csv "$TMP/start/results.csv" "$TMP/start/summary.csv" >/dev/null 2>"$TMP/err" &&
+		[ "$(col "$TMP/start/results.csv" rep | wc -l)" -eq 6 ] && pass start-rewritten-csv-valid ||
+		fail start-rewritten-csv-valid "$(head -c 300 "$TMP/err")"
 fi
 
 # one thread only: nothing to probe, and machine.txt says so
