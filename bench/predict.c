@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include "flag.h"
 #include "predict.h"
+#include "runfile.h"
 
 /* snprintf for paths: false (and an empty string) when it would not fit. */
 bool pfmt(char *buf, size_t len, const char *fmt, ...)
@@ -155,18 +156,11 @@ static const char *default_profiles_dir(void)
 	static char dir[PATH_MAX];
 	char exe[PATH_MAX];
 	struct stat st;
-	ssize_t n;
-	char *slash;
 
 	if (!stat("profiles", &st) && S_ISDIR(st.st_mode))
 		return "profiles";
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
+	if (!runfile_exe_dir(exe, sizeof(exe)))
 		return "profiles";
-	exe[n] = 0;
-	slash = strrchr(exe, '/');
-	if (slash)
-		*slash = 0;
 	if (!pfmt(dir, sizeof(dir), "%s/../profiles", exe))
 		return "profiles";
 	return dir;

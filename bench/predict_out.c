@@ -84,18 +84,10 @@ int write_predicted(const char *dir, const struct ptarget *tg, enum c2c_op op,
 int predict_plot(const char *dir)
 {
 	char script[PATH_MAX], exe[PATH_MAX], cmd[PATH_MAX * 3];
-	ssize_t n;
 
 	snprintf(script, sizeof(script), "scripts/plot-predict.sh");
-	if (!predict_is_file(script) && (n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
-		char *slash;
-
-		exe[n] = 0;
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = 0;
+	if (!predict_is_file(script) && runfile_exe_dir(exe, sizeof(exe)))
 		snprintf(script, sizeof(script), "%.*s/../scripts/plot-predict.sh", PATH_MAX - 64, exe);
-	}
 	if (!predict_is_file(script)) {
 		fprintf(stderr, "dmabench predict: scripts/plot-predict.sh not found: no plots\n");
 		return 0;

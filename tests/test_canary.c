@@ -118,7 +118,7 @@ TEST(probe_measures_and_the_hook_slows_it)
 	CHECK_EQ_INT(canary_probe(&c, cpu + 1, &plain), -EINVAL);	/* beyond max_cpus */
 	CHECK(isnan(plain));
 	/* the hook: every sample spins (factor - 1) x its own time, so the
-	 * median is about factor (3) x; compared with plain probes just
+	 * median is about factor (6) x; compared with plain probes just
 	 * before and after, by a wide margin (1.5 x) for a loaded machine */
 	CHECK_EQ_INT(canary_baseline(&c, cpu, 1), 0);
 	c.slow_factor = CANARY_HOOK_FACTOR;
