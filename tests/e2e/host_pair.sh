@@ -44,17 +44,24 @@ fi
 # its first windows are flagged while it runs, then judged again against the
 # whole run at the end; results.csv is rewritten whole and agrees with machine.txt
 if [ "$(nproc)" -ge 2 ]; then
-	DMABENCH_PAIR_SLOW=start "$D" "${RUN[@]}" --reps=3 --out="$TMP/start" >"$TMP/start.out" 2>"$TMP/start.err"
-	rc=$?
-	changed=$(sed -n 's/.*judged again against the whole run.*: \([0-9]*\) window(s) changed/\1/p' "$TMP/start.err")
+	# the probes are real: under load a try can see no verdict change (its
+	# window probes disturbed too); up to three tries, 2 s apart
+	for try in 1 2 3; do
+		rm -rf "$TMP/start"
+		DMABENCH_PAIR_SLOW=start "$D" "${RUN[@]}" --reps=5 --out="$TMP/start" >"$TMP/start.out" 2>"$TMP/start.err"
+		rc=$?
+		changed=$(sed -n 's/.*judged again against the whole run.*: \([0-9]*\) window(s) changed/\1/p' "$TMP/start.err")
+		[ "$rc" -eq 0 ] && [ "${changed:-0}" -ge 1 ] && break
+		sleep 2
+	done
 	[ "$rc" -eq 0 ] && [ "${changed:-0}" -ge 1 ] && pass start-far-rejudged ||
-		fail start-far-rejudged "exit $rc, changed '${changed}': $(head -c 300 "$TMP/start.err")"
+		fail start-far-rejudged "exit $rc, changed '${changed}' (3 tries): $(grep -v '^\[' "$TMP/start.err" | head -c 300)"
 	rows=$(col "$TMP/start/results.csv" flags | grep -c 'host-c2c')
 	said=$(sed -n 's/^host_c2c: .* \([0-9]*\)\/[0-9]*$/\1/p' "$TMP/start/machine.txt")
 	[ "$rows" = "$said" ] && pass start-results-agree-with-machine-txt ||
 		fail start-results-agree-with-machine-txt "results.csv $rows host-c2c rows, machine.txt '$said'"
 	"$D" check-csv "$TMP/start/results.csv" "$TMP/start/summary.csv" >/dev/null 2>"$TMP/err" &&
-		[ "$(col "$TMP/start/results.csv" rep | wc -l)" -eq 6 ] && pass start-rewritten-csv-valid ||
+		[ "$(col "$TMP/start/results.csv" rep | wc -l)" -eq 10 ] && pass start-rewritten-csv-valid ||
 		fail start-rewritten-csv-valid "$(head -c 300 "$TMP/err")"
 fi
 
