@@ -225,7 +225,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	if (!sw.werr) {
 		rc = window_pairs_rejudge(&sw);
 		if (rc)
-			rundir_file_failed(&sw, "results.csv", rc);
+			rundir_file_failed(&sw, "results.csv or host_c2c.csv", rc);
 	}
 	/* after the windows (c1 is known now), before the summary */
 	if (!sw.werr && !sig)

@@ -138,8 +138,8 @@ void window_canary_setup(struct sweep *sw, unsigned int slow_factor);
 void window_pairs_setup(struct sweep *sw, unsigned int slow_factor);
 /*
  * After the last window: every window's host-c2c verdict again against the
- * whole run's typical figures, and results.csv rewritten if one changed.
- * 0 or the rewrite's -errno.
+ * whole run's typical figures, host_c2c.csv (each judged window's probes),
+ * and results.csv rewritten if a verdict changed. 0 or the first -errno.
  */
 int window_pairs_rejudge(struct sweep *sw);
 /*

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "harness/atomic_file.h"
 #include "harness/canary.h"
 #include "harness/clock.h"
 #include "harness/topo.h"
@@ -310,10 +311,61 @@ void window_pairs_setup(struct sweep *sw, unsigned int slow_factor)
 			sw->pair_probes[i][k] = NAN;
 }
 
+/* a figure as the CSVs write it: empty for NAN */
+static void put_ns(FILE *f, double v)
+{
+	if (isnan(v))
+		fputs(",", f);
+	else
+		fprintf(f, ",%.2f", v);
+}
+
+/*
+ * host_c2c.csv: every judged window's probes (results/README.md), in plan
+ * order, after the rejudgement: the figures behind each host-c2c verdict.
+ */
+static int write_pairs_csv(struct sweep *sw)
+{
+	const struct plan *p = sw->plan;
+	struct atomic_file af;
+	char path[1200];
+	int rc;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/host_c2c.csv", sw->dir) >= sizeof(path))
+		return -ENAMETOOLONG;
+	rc = atomic_file_open(&af, path);
+	if (rc)
+		return rc;
+	fputs("scenario,strategy,mode,invalidation,sharing,placement,home_node,threads,rep,"
+	      "pu_a,pu_b,before_ns,after_ns,typical_ns,host_c2c\n", af.f);
+	for (size_t i = 0; i < (size_t)p->nr_configs * p->reps; i++) {
+		const struct config *c = &p->configs[i / p->reps];
+		const double *v = sw->pair_probes[i];
+		int a[2], b[2], n = window_pairs(c, a, b);
+
+		if (!sw->report.reps[i].done)
+			continue;
+		for (int k = 0; k < n; k++) {
+			const struct pairprobe_pair *q = pairprobe_find(&sw->pairs, a[k], b[k]);
+			double typ = q ? q->final : NAN;
+
+			fprintf(af.f, "%s,%s,%s,%s,%s,%s,%d,%d,%zu,%d,%d", c->scenario->name, c->strategy->name,
+				config_mode_name(c), config_invalidation_name(c), config_sharing_name(c),
+				c->placement, c->home_node, c->threads, i % p->reps + 1, a[k], b[k]);
+			put_ns(af.f, v[2 * k]);
+			put_ns(af.f, v[2 * k + 1]);
+			put_ns(af.f, typ);
+			fprintf(af.f, ",%d\n", pairprobe_off(typ, v[2 * k], v[2 * k + 1], PAIRPROBE_RATIO));
+		}
+	}
+	return atomic_file_commit(&af, 0);
+}
+
 int window_pairs_rejudge(struct sweep *sw)
 {
 	const struct plan *p = sw->plan;
 	unsigned int changed = 0;
+	int rc;
 
 	if (!sw->pairs_ok)
 		return 0;
@@ -333,8 +385,9 @@ int window_pairs_rejudge(struct sweep *sw)
 		changed += mask != rr->flags_mask;
 		rr->flags_mask = mask;
 	}
-	if (!changed)
-		return 0;
+	rc = write_pairs_csv(sw);
+	if (rc || !changed)
+		return rc;
 	fprintf(stderr, "dmabench: host-c2c judged again against the whole run's typical round trip: "
 		"%u window(s) changed\n", changed);
 	return report_rewrite_flags(&sw->report);

@@ -5,7 +5,8 @@
 # pair's typical figure is flagged host-c2c. The test hook
 # DMABENCH_PAIR_SLOW=1 scales the window probes (never the start-up ones)
 # threefold: every 2-thread row is then host-c2c and no 1-thread row is;
-# machine.txt says host_c2c with the pair; the end-of-run text counts them;
+# machine.txt says host_c2c with the pair; host_c2c.csv has each window's
+# probes; the end-of-run text counts them;
 # DMABENCH_PAIR_SLOW=start (a run that starts far) is judged again at the
 # end and results.csv rewritten; a bad hook value is refused. Needs two
 # allowed PUs (CI has two).
@@ -35,6 +36,9 @@ else
 			pass machine-txt-pair || fail machine-txt-pair "$(grep host_c2c "$TMP/far/machine.txt")"
 		grep -Eq '^host windows: [3-6] of 6 \(host-c2c 3:' "$TMP/far.out" && pass end-of-run-count ||
 			fail end-of-run-count "$(grep -A1 '^host windows' "$TMP/far.out")"
+		hc=$(awk -F, 'NR > 1 { n++; if ($8 == 2 && $15 == 1 && $12 != "" && $14 != "") k++ } END { print k + 0 "/" n + 0 }' "$TMP/far/host_c2c.csv" 2>/dev/null)
+		[ "$hc" = 3/3 ] && head -1 "$TMP/far/host_c2c.csv" | grep -qx 'scenario,strategy,mode,invalidation,sharing,placement,home_node,threads,rep,pu_a,pu_b,before_ns,after_ns,typical_ns,host_c2c' &&
+			pass host-c2c-csv-every-2t-window || fail host-c2c-csv-every-2t-window "rows flagged/all: '$hc'"
 		grep -q 'DMABENCH_PAIR_SLOW' "$TMP/far.err" && pass hooked-said-on-stderr ||
 			fail hooked-said-on-stderr "$(head -c 300 "$TMP/far.err")"
 	fi
@@ -68,7 +72,7 @@ fi
 # one thread only: nothing to probe, and machine.txt says so
 "$D" --scenario=lookup --strategy=none --threads=1 --no-c2c --events=none --warmup-ms=10 --duration-ms=20 \
 	--reps=1 --out="$TMP/one" >/dev/null 2>"$TMP/one.err"
-grep -q '^host_c2c: not probed' "$TMP/one/machine.txt" 2>/dev/null && pass one-thread-not-probed ||
+grep -q '^host_c2c: not probed' "$TMP/one/machine.txt" 2>/dev/null && [ ! -e "$TMP/one/host_c2c.csv" ] && pass one-thread-not-probed ||
 	fail one-thread-not-probed "$(grep host_c2c "$TMP/one/machine.txt" 2>&1) $(head -c 200 "$TMP/one.err")"
 
 DMABENCH_PAIR_SLOW=yes "$D" "${RUN[@]}" --reps=1 --out="$TMP/bad" >"$TMP/out" 2>"$TMP/err"
