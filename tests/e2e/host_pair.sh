@@ -54,7 +54,7 @@ if [ "$(nproc)" -ge 2 ]; then
 		rm -rf "$TMP/start"
 		DMABENCH_PAIR_SLOW=start "$D" "${RUN[@]}" --reps=5 --out="$TMP/start" >"$TMP/start.out" 2>"$TMP/start.err"
 		rc=$?
-		changed=$(sed -n 's/.*judged again against the whole run.*: \([0-9]*\) window(s) changed/\1/p' "$TMP/start.err")
+		changed=$(sed -n 's/.*judged again against the whole run.*: \([0-9]*\) window(s) changed/\1/p' "$TMP/start.out")
 		[ "$rc" -eq 0 ] && [ "${changed:-0}" -ge 1 ] && break
 		sleep 2
 	done
