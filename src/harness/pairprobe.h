@@ -7,15 +7,15 @@
  *
  * Why. On a VM the hypervisor places the vCPU threads on host cores and
  * moves them. On the 2-vCPU EPYC guest this repo is measured on, the rmw
- * round trip between vCPU 0 and 1 sits at 50-60 ns (store 55-98 ns) for
- * tens of seconds, then jumps to 200-216 ns (store 320-350 ns: another
- * host die or socket) for tens of seconds and back. While it is far, every
- * 2-thread map-unmap window costs ~2x (`none` 63-78 -> 123-140 ns per
- * call), because a map+unmap moves shared lines between the CPUs (page-table
- * lines that both CPUs' IOVAs share, the flush counters, the depot);
- * 1-thread rows do not move (docs/METHODOLOGY.md §6). The guest sees no
- * steal, no context switch and no cache loss on its own core: only the
- * transfer between cores shows it.
+ * round trip between vCPU 0 and 1 sits at 49-65 ns (store 55-103 ns) for
+ * tens of seconds, then at 197-221 ns (store 307-350 ns: another host die
+ * or socket) for stretches of seconds to a minute, and back. While it is
+ * far, 2-thread map-unmap windows cost ~2x (`none` mean 66.6 near, 121.6
+ * ns far), because a map+unmap moves shared lines between the CPUs
+ * (page-table lines that both CPUs' IOVAs share, the flush counters, the
+ * depot); 1-thread rows do not move (docs/METHODOLOGY.md §6). The windows
+ * are not descheduled and the steal time does not grow; only the transfer
+ * between cores shows it.
  *
  * The probe. c2c_measure_pair() with the rmw handoff (c2c.h),
  * PAIRPROBE_SAMPLES samples of PAIRPROBE_ROUND_TRIPS round trips after one
@@ -33,8 +33,8 @@
  * and that verdict is the one results.csv keeps: a run that began in a
  * rare placement (its first minute far, say) would otherwise flag the
  * ordinary windows after it. Why the median and not the lowest: the near
- * placement itself moves (rmw 50-65 ns here, 20 ns when the two vCPUs
- * briefly share a host core), and one brief best would flag every
+ * placement itself moves (rmw 49-65 ns here, and about 20 ns in brief
+ * spells of an unknown placement), and one brief best would flag every
  * ordinary window. A placement change that begins and ends inside one
  * window is not seen.
  *
