@@ -76,6 +76,8 @@ struct prow {
 	int threads, nodes;
 	bool smt;
 	double hold_ns, visits, h_mean, h_min, r_fetch_adds, r_calls, lock_hold;
+	double eta, r_lo_calls, state_rt;	/* the stream efficiency, the lo edge's R,
+						 * the pair round trip the band is for */
 	char r_src[40];
 	struct costmodel_band band;
 	double alpha, beta, measured;
@@ -112,10 +114,17 @@ void free_run(struct prun *r);
 /* The measured figure of a key at (placement, threads), NAN if none. */
 double measured_ns(const struct prun *r, const struct pkey *k, const char *placement,
 		   int threads);
-/* R for a row, in fetch-adds and in calls, and where it came from (see predict_run.c). */
+/* What the run's calibrations give a row (see predict_run.c). */
+struct prl {
+	double r_fa, r_calls;		/* R in fetch-adds and in calls */
+	char src[40];			/* where R came from */
+	double eta;			/* the stream efficiency of that calibration, NAN */
+	double state_rt;		/* own machine, exact row: its pair round trip, NAN */
+	double r_lo_calls;		/* the bare loop's R in calls: the lo edge's, NAN */
+};
 void run_length_for(const struct popts *o, const struct prun *r, bool own,
 		    const struct pkey *k, const char *placement, int threads, double rpc,
-		    double *r_fa, double *r_calls, char *src, size_t len);
+		    struct prl *x);
 
 /* ---- predict_model.c ---- */
 

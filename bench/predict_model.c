@@ -100,6 +100,26 @@ static int row_handoffs(struct prow *w, struct costmodel_input *in, const struct
 	return 0;
 }
 
+/*
+ * On the run's own machine, a row with its own calibration is predicted for
+ * the host's placement that calibration saw: the handoffs scaled by its
+ * pair round trip over the c2c pass's figure of the same pair (on a VM the
+ * host moves vCPUs between the two; METHODOLOGY 5.4). w->state_rt says which.
+ */
+static void state_scale(struct prow *w, struct costmodel_input *in, const struct c2c_matrix *m,
+			enum c2c_op op, const int *pus, double state_rt)
+{
+	double base = c2c_round_trip_op_ns(m, op, pus[0], pus[1]);
+
+	if (!(state_rt > 0) || !(base > 0))
+		return;
+	in->h_mean_ns *= state_rt / base;
+	in->h_min_ns *= state_rt / base;
+	w->h_mean = in->h_mean_ns;
+	w->h_min = in->h_min_ns;
+	w->state_rt = state_rt;
+}
+
 int predict_rows(const struct popts *o, struct topo *t, const struct c2c_matrix *m,
 		 enum c2c_op op, const struct prun *run, bool own,
 		 const struct pkey *keys, unsigned int nkeys,
@@ -144,6 +164,7 @@ int predict_rows(const struct popts *o, struct topo *t, const struct c2c_matrix 
 				w->threads = n;
 				w->band.lo_ns = w->band.mid_ns = w->band.hi_ns = w->band.knee = NAN;
 				w->alpha = w->beta = w->h_mean = w->h_min = w->r_fetch_adds = w->r_calls = NAN;
+				w->eta = w->r_lo_calls = w->state_rt = NAN;
 				w->rc = topo_plan(t, &pl, n, false, slots);
 				if (w->rc) {
 					free(rows); free(slots); free(pus);
@@ -177,18 +198,29 @@ int predict_rows(const struct popts *o, struct topo *t, const struct c2c_matrix 
 						in.hold_ns = fmax(0, k->c1_ns - in.lock_hold_ns);
 					w->hold_ns = in.hold_ns;
 					w->visits = 1;
-					run_length_for(o, run, own, k, w->placement, n, rpc, &w->r_fetch_adds,
-						       &w->r_calls, w->r_src, sizeof(w->r_src));
+					struct prl x;
+
+					run_length_for(o, run, own, k, w->placement, n, rpc, &x);
+					w->r_fetch_adds = x.r_fa;
+					w->r_calls = x.r_calls;
+					snprintf(w->r_src, sizeof(w->r_src), "%s", x.src);
+					w->eta = x.eta;
+					w->r_lo_calls = x.r_lo_calls;
 					if (!isnan(w->r_calls))
 						in.run_length = w->r_calls;
+					in.eta = isfinite(x.eta) ? x.eta : 0;
+					in.run_length_lo = isfinite(x.r_lo_calls) ? x.r_lo_calls : 0;
 					if (row_handoffs(w, &in, m, op, pus, n))
 						continue;
+					state_scale(w, &in, m, op, pus, x.state_rt);
 					if (!strcmp(k->invalidation, "strict") && !w->warning && !(w->lock_hold > 0))
 						w->warning = "strict: the invalidation queue lock is not modelled (no inv_ns in machine.txt: band too low)";
 					else if (!strcmp(k->invalidation, "strict") && !w->warning)
 						w->warning = "strict: the queue lock is a centre held inv_ns; the IOVA depot lock is not modelled";
 					else if (strcmp(k->mode, "normal") && !w->warning)
 						w->warning = "kdump mode: classed as in normal mode";
+					else if (isnan(w->eta) && !strcmp(w->r_src, "call-shaped") && !w->warning)
+						w->warning = "no stream handoff measured (a run from before it): mid a full one-way per handoff, likely high";
 					else if (!strncmp(w->r_src, "bare", 4) && !o->have_c1 && !w->warning)
 						w->warning = strcmp(k->scenario, "lookup")
 							? "R from the bare fetch-add loop (the call-shaped R is calibrated for lookup only): lo and mid likely low"

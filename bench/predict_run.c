@@ -132,8 +132,8 @@ static const char *rl_cell(const struct csv_table *t, size_t i, int col)
 }
 
 /*
- * R for a row: in fetch-adds (*r_fa, the run_length column) and in calls
- * (*r_calls, what the model divides the handoff by). In order:
+ * R for a row: in fetch-adds (x->r_fa, the run_length column) and in calls
+ * (x->r_calls, what the model divides the handoff by). In order:
  *   --run-length (fetch-adds, divided by rpc): "given";
  *   the run's call-shaped calibration of this key (scenario, strategy, mode,
  *   sharing) at this placement and thread count (own machine only):
@@ -144,85 +144,118 @@ static const char *rl_cell(const struct csv_table *t, size_t i, int col)
  *   machine only): "bare", divided by rpc; else the bare one at the most
  *   threads: "bare-run-N-threads";
  *   else NAN: "random" (or "none" at one thread).
- * A row whose overlap column says the threads hardly ran together
- * (RUNLEN_MIN_OVERLAP) is not used. An old runlength.csv (no calibration
- * column) is all bare rows.
+ * With it, from the same row: x->eta, the stream efficiency (the eta
+ * column; NAN in a run from before it), and on the own machine with an
+ * exact match x->state_rt, the pair round trip the calibration was taken
+ * at (pair_rt_ns). x->r_lo_calls: the bare loop's R in calls at the same
+ * placement and thread count (own machine), else at its most threads: the
+ * longest runs, for the lo edge. A row whose overlap column says the
+ * threads hardly ran together (RUNLEN_MIN_OVERLAP) is not used. An old
+ * runlength.csv (no calibration column) is all bare rows.
  */
+struct rl_cols {
+	int cp, ct, cr, ck, cs, cst, cm, csh, crc, cov, ceta, cprt;
+};
+
+static double cell_or_nan(const struct csv_table *t, size_t i, int col)
+{
+	double v;
+
+	return col >= 0 && !csv_cell_double(t, i, (size_t)col, &v) ? v : NAN;
+}
+
+/* The row of pass (call-shaped or bare) for k at placement/threads, or at its most threads. */
+static long find_rl_row(const struct csv_table *t, const struct rl_cols *c, bool shaped, bool own,
+			const struct pkey *k, const char *placement, int threads, bool *exact,
+			int *best_n)
+{
+	long best = -1;
+
+	*best_n = 0;
+	*exact = false;
+	for (size_t i = 0; i < csv_rows(t); i++) {
+		const char *kind = rl_cell(t, i, c->ck);
+		double v, n, ov;
+
+		if (shaped ? strcmp(kind, "call-shaped") : (*kind && strcmp(kind, "bare")))
+			continue;
+		if (shaped && (strcmp(rl_cell(t, i, c->cs), k->scenario) ||
+			       strcmp(rl_cell(t, i, c->cst), k->strategy) ||
+			       strcmp(rl_cell(t, i, c->cm), k->mode) ||
+			       strcmp(rl_cell(t, i, c->csh), k->sharing)))
+			continue;
+		if (c->cov >= 0 && !csv_cell_double(t, i, (size_t)c->cov, &ov) && ov < RUNLEN_MIN_OVERLAP)
+			continue;
+		if (csv_cell_double(t, i, (size_t)(shaped ? c->crc : c->cr), &v) || !(v > 0) ||
+		    csv_cell_double(t, i, (size_t)c->ct, &n))
+			continue;
+		if (own && (int)n == threads && !strcmp(rl_cell(t, i, c->cp), placement)) {
+			*exact = true;
+			*best_n = (int)n;
+			return (long)i;
+		}
+		if ((int)n > *best_n) {
+			*best_n = (int)n;
+			best = (long)i;
+		}
+	}
+	return best;
+}
+
 void run_length_for(const struct popts *o, const struct prun *r, bool own,
 		    const struct pkey *k, const char *placement, int threads, double rpc,
-		    double *r_fa, double *r_calls, char *src, size_t len)
+		    struct prl *x)
 {
 	const struct csv_table *t = r ? &r->rl : NULL;
-	int cp, ct, cr, ck, cs, cst, cm, csh, crc, cov, best_n;
-	double best, best_fa;
+	struct rl_cols c;
+	bool exact;
+	int best_n;
+	long row;
 
-	*r_fa = *r_calls = NAN;
+	x->r_fa = x->r_calls = x->eta = x->state_rt = x->r_lo_calls = NAN;
 	if (o->have_r) {
-		snprintf(src, len, "given");
-		*r_fa = o->run_length;
-		*r_calls = o->run_length / rpc;
+		snprintf(x->src, sizeof(x->src), "given");
+		x->r_fa = o->run_length;
+		x->r_calls = o->run_length / rpc;
 		return;
 	}
 	if (threads < 2 || !r || !r->have_rl) {
-		snprintf(src, len, threads < 2 ? "none" : "random");
+		snprintf(x->src, sizeof(x->src), threads < 2 ? "none" : "random");
 		return;
 	}
-	cp = csv_col(t, "placement");
-	ct = csv_col(t, "threads");
-	cr = csv_col(t, "run_length");
-	ck = csv_col(t, "calibration");
-	cs = csv_col(t, "scenario");
-	cst = csv_col(t, "strategy");
-	cm = csv_col(t, "mode");
-	csh = csv_col(t, "sharing");
-	crc = csv_col(t, "r_calls");
-	cov = csv_col(t, "overlap");
+	c = (struct rl_cols){
+		.cp = csv_col(t, "placement"), .ct = csv_col(t, "threads"),
+		.cr = csv_col(t, "run_length"), .ck = csv_col(t, "calibration"),
+		.cs = csv_col(t, "scenario"), .cst = csv_col(t, "strategy"),
+		.cm = csv_col(t, "mode"), .csh = csv_col(t, "sharing"),
+		.crc = csv_col(t, "r_calls"), .cov = csv_col(t, "overlap"),
+		.ceta = csv_col(t, "eta"), .cprt = csv_col(t, "pair_rt_ns"),
+	};
+	/* the lo edge's runs: the bare loop's, in calls */
+	row = find_rl_row(t, &c, false, own, k, placement, threads, &exact, &best_n);
+	if (row >= 0)
+		x->r_lo_calls = cell_or_nan(t, (size_t)row, c.cr) / rpc;
 	/* pass 0: call-shaped rows of this key; pass 1: bare rows */
 	for (int pass = 0; pass < 2; pass++) {
 		bool shaped = pass == 0;
 
-		if (shaped && (ck < 0 || crc < 0 || cs < 0 || cst < 0 || cm < 0 || csh < 0 || o->have_c1))
+		if (shaped && (c.ck < 0 || c.crc < 0 || c.cs < 0 || c.cst < 0 || c.cm < 0 || c.csh < 0 ||
+			       o->have_c1))
 			continue;
-		best_n = 0;
-		best = best_fa = NAN;
-		for (size_t i = 0; i < csv_rows(t); i++) {
-			const char *kind = rl_cell(t, i, ck);
-			double v, fa = NAN, n, ov;
-
-			if (shaped ? strcmp(kind, "call-shaped") : (*kind && strcmp(kind, "bare")))
-				continue;
-			if (shaped && (strcmp(rl_cell(t, i, cs), k->scenario) ||
-				       strcmp(rl_cell(t, i, cst), k->strategy) ||
-				       strcmp(rl_cell(t, i, cm), k->mode) ||
-				       strcmp(rl_cell(t, i, csh), k->sharing)))
-				continue;
-			if (cov >= 0 && !csv_cell_double(t, i, (size_t)cov, &ov) && ov < RUNLEN_MIN_OVERLAP)
-				continue;
-			if (csv_cell_double(t, i, (size_t)(shaped ? crc : cr), &v) || !(v > 0) ||
-			    csv_cell_double(t, i, (size_t)ct, &n))
-				continue;
-			if (shaped)
-				(void)csv_cell_double(t, i, (size_t)cr, &fa);
-			else
-				fa = v;
-			if (own && (int)n == threads && !strcmp(rl_cell(t, i, cp), placement)) {
-				snprintf(src, len, shaped ? "call-shaped" : "bare");
-				*r_fa = fa;
-				*r_calls = shaped ? v : v / rpc;
-				return;
-			}
-			if ((int)n > best_n) {
-				best_n = (int)n;
-				best = v;
-				best_fa = fa;
-			}
-		}
-		if (!isnan(best)) {
-			snprintf(src, len, "%s-run-%d-threads", shaped ? "call-shaped" : "bare", best_n);
-			*r_fa = best_fa;
-			*r_calls = shaped ? best : best / rpc;
-			return;
-		}
+		row = find_rl_row(t, &c, shaped, own, k, placement, threads, &exact, &best_n);
+		if (row < 0)
+			continue;
+		if (exact)
+			snprintf(x->src, sizeof(x->src), shaped ? "call-shaped" : "bare");
+		else
+			snprintf(x->src, sizeof(x->src), "%s-run-%d-threads", shaped ? "call-shaped" : "bare",
+				 best_n);
+		x->r_fa = cell_or_nan(t, (size_t)row, c.cr);
+		x->r_calls = shaped ? cell_or_nan(t, (size_t)row, c.crc) : x->r_fa / rpc;
+		x->eta = cell_or_nan(t, (size_t)row, c.ceta);
+		if (exact)
+			x->state_rt = cell_or_nan(t, (size_t)row, c.cprt);
+		return;
 	}
-	snprintf(src, len, "random");
+	snprintf(x->src, sizeof(x->src), "random");
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "harness/costmodel.h"
 #include "harness/stats.h"
 #include "runfile.h"
 #include "scenario.h"
@@ -78,6 +79,27 @@ void pass_c2c(struct sweep *sw)
 		rundir_write_failed(sw, path, rc);
 }
 
+/* A number and its comma, or an empty cell for NAN. */
+static void csv_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.4f,", v);
+	else
+		fputc(',', f);
+}
+
+/* The four stream columns, the last of the row. */
+static void stream_cols(FILE *f, const struct stream_handoff *s)
+{
+	csv_num(f, s->pair_rt_ns);
+	csv_num(f, s->h_ns);
+	csv_num(f, s->handoff_ns);
+	if (isfinite(s->eta))
+		fprintf(f, "%.4f\n", s->eta);
+	else
+		fputc('\n', f);
+}
+
 /*
  * runlength.csv (results/README.md): the bare rows, then the call-shaped
  * ones; the first six columns are the old file's, so an old reader still
@@ -92,17 +114,23 @@ static void write_runlength(struct sweep *sw)
 	if (!f)
 		return;
 	fprintf(f, "placement,threads,cpus,fetch_adds,runs,run_length,calibration,scenario,strategy,"
-		"mode,sharing,c1_ns,rmw_per_call,spin_k,c1_achieved_ns,calls,r_calls,loop_ns_per_call,overlap,note\n");
+		"mode,sharing,c1_ns,rmw_per_call,spin_k,c1_achieved_ns,calls,r_calls,loop_ns_per_call,overlap,note,"
+		"pair_rt_ns,h_ns,handoff_ns,eta\n");
 	for (unsigned int i = 0; i < sw->nr_runlen; i++) {
 		const struct sweep_runlen *q = &sw->runlen[i];
 
-		if (q->rc)
-			fprintf(f, "%s,%d,%s,,,,bare,,,,,,1,,,,,,,%s\n", q->like->placement,
+		if (q->rc) {
+			fprintf(f, "%s,%d,%s,,,,bare,,,,,,1,,,,,,,%s,,,,\n", q->like->placement,
 				q->like->threads, q->like->cpus, strerror(-q->rc));
-		else
-			fprintf(f, "%s,%d,%s,%llu,%llu,%.4f,bare,,,,,,1,,,%llu,,,%.3f,\n", q->like->placement,
-				q->like->threads, q->like->cpus, q->r.ops, q->r.runs, q->r.run_length,
-				q->r.ops, q->r.overlap);
+			continue;
+		}
+		fprintf(f, "%s,%d,%s,%llu,%llu,%.4f,bare,,,,,,1,,", q->like->placement,
+			q->like->threads, q->like->cpus, q->r.ops, q->r.runs, q->r.run_length);
+		csv_num(f, q->s.one_ns);
+		fprintf(f, "%llu,,", q->r.ops);
+		csv_num(f, q->r.ns_per_call);
+		fprintf(f, "%.3f,,", q->r.overlap);
+		stream_cols(f, &q->s);
 	}
 	for (unsigned int i = 0; i < sw->nr_runlen_calls; i++) {
 		const struct sweep_runlen_call *q = &sw->runlen_calls[i];
@@ -127,7 +155,8 @@ static void write_runlength(struct sweep *sw)
 				q->r.run_length_calls, q->r.ns_per_call, q->r.overlap);
 		for (const char *w = q->why ? q->why : ""; *w; w++)
 			fputc(*w == ',' || *w == '\n' || *w == '"' ? ' ' : *w, f);
-		fputc('\n', f);
+		fputc(',', f);
+		stream_cols(f, &q->s);
 	}
 	if (!fclose(f)) {
 		int rc = runfile_write(sw->dir, "runlength.csv", buf, len);
@@ -136,6 +165,40 @@ static void write_runlength(struct sweep *sw)
 			rundir_file_failed(sw, "runlength.csv", rc);
 	}
 	free(buf);
+}
+
+/*
+ * The host's placement just before a calibration: the rmw round trip of its
+ * first two PUs (the window probe, pairprobe.h), and from it the one-way
+ * time over all its placed pairs: for two threads rt / 2, for more the
+ * c2c pass's mean scaled by the pair's round trip now against the pass's.
+ * A test hook's scaled figure is not a measurement: NAN.
+ */
+static void stream_before(struct sweep *sw, const int *pus, int n, struct stream_handoff *s)
+{
+	double rt = NAN, mean, min, base;
+
+	*s = (struct stream_handoff){ NAN, NAN, NAN, NAN, NAN };
+	if (!sw->pairs_ok || sw->pairs.slow_factor > 1 ||
+	    pairprobe_measure(&sw->pairs, sw->plan->topo, pus[0], pus[1], &rt) || !(rt > 0))
+		return;
+	s->pair_rt_ns = rt;
+	if (n == 2) {
+		s->h_ns = rt / 2;
+		return;
+	}
+	base = sw->have_c2c ? c2c_round_trip_op_ns(&sw->c2c, C2C_OP_RMW, pus[0], pus[1]) : NAN;
+	if (base > 0 && !costmodel_handoffs(&sw->c2c, C2C_OP_RMW, pus, (unsigned int)n, &mean, &min))
+		s->h_ns = mean * rt / base;
+}
+
+/* The stream handoff of a calibration that ran: s->one_ns set by the caller. */
+static void stream_after(struct stream_handoff *s, const struct runlen_result *r, int n,
+			 double run_length)
+{
+	s->handoff_ns = costmodel_stream_handoff(r->ns_per_call, (unsigned int)n, s->one_ns,
+						 run_length);
+	s->eta = s->h_ns > 0 ? s->handoff_ns / s->h_ns : NAN;
 }
 
 /*
@@ -182,6 +245,7 @@ void pass_runlen(struct sweep *sw)
 		q->like = c;
 		for (int i = 0; i < c->threads; i++)
 			pus[i] = c->slots[i].pu_os;
+		stream_before(sw, pus, c->threads, &q->s);
 		/* again, twice at most, while the threads did not run together */
 		for (int attempt = 0; attempt < 3; attempt++) {
 			struct runlen_result r;
@@ -191,6 +255,12 @@ void pass_runlen(struct sweep *sw)
 			if (q->rc || keep_better(&q->r, &r, attempt))
 				break;
 		}
+		/* the same loop alone on the first PU: what a fetch-add costs uncontended */
+		if (!q->rc && runlen_time_bare(p->topo, pus[0], RUNLEN_DEFAULT_OPS / 4, 3, p->home_node,
+					       &q->s.one_ns))
+			q->s.one_ns = NAN;
+		if (!q->rc)
+			stream_after(&q->s, &q->r, c->threads, q->r.run_length);
 	}
 	sw->runlen_done = true;
 	write_runlength(sw);
@@ -274,6 +344,8 @@ void pass_runlen_calls(struct sweep *sw)
 			pus[i] = c->slots[i].pu_os;
 		q->rc = runlen_calibrate_spin(p->topo, pus[0], c->strategy->shared_rmws, q->c1_ns,
 					      p->home_node, &q->call, &q->achieved_ns);
+		if (!q->rc)
+			stream_before(sw, pus, c->threads, &q->s);
 		/* a pass the threads did not run together through (another
 		 * process took a CPU) is tried again, twice at most */
 		for (int attempt = 0; !q->rc && attempt < 3; attempt++) {
@@ -284,8 +356,12 @@ void pass_runlen_calls(struct sweep *sw)
 			if (q->rc || keep_better(&q->r, &r, attempt))
 				break;
 		}
-		if (q->rc)
+		if (q->rc) {
 			q->why = strerror(-q->rc);
+		} else {
+			q->s.one_ns = q->achieved_ns;
+			stream_after(&q->s, &q->r, c->threads, q->r.run_length_calls);
+		}
 	}
 	sw->runlen_calls_s = sweep_now_s() - t0;
 	write_runlength(sw);

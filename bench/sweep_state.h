@@ -34,12 +34,26 @@
 #include "plan.h"
 #include "report.h"
 
+/*
+ * What a handoff cost in a calibration's stream (docs/METHODOLOGY.md 5.1):
+ * the rmw round trip between the calibration's first two PUs just before
+ * it (pair_rt_ns: the host's placement at that moment), the one-way time
+ * over the placed pairs then (h_ns), the loop's 1-thread cost (one_ns: the
+ * bare loop's per fetch-add, the call-shaped loop's per call), the
+ * handoff it cost in the stream (handoff_ns, costmodel_stream_handoff) and
+ * eta = handoff_ns / h_ns. NAN where not measured.
+ */
+struct stream_handoff {
+	double pair_rt_ns, h_ns, one_ns, handoff_ns, eta;
+};
+
 /* One run-length calibration: placed as the configs of that placement and
  * thread count are (runlen.h). */
 struct sweep_runlen {
 	const struct config *like;	/* the first config with this placement, threads */
 	struct runlen_result r;
 	int rc;				/* 0, or why it was not measured */
+	struct stream_handoff s;	/* the bare loop's stream handoff (below) */
 };
 
 /* One call-shaped calibration (runlen.h): a shared-write lookup config at
@@ -52,6 +66,7 @@ struct sweep_runlen_call {
 	struct runlen_result r;
 	int rc;				/* 0, or why it was not measured */
 	const char *why;		/* the note of a row without R */
+	struct stream_handoff s;	/* one_ns is achieved_ns */
 };
 
 struct sweep {

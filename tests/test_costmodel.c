@@ -237,6 +237,75 @@ TEST(band_run_length_and_delay)
 	CHECK_NEAR(b.hi_ns, 40, 1e-9);
 }
 
+/* The stream handoff: a calibration loop's timings inverted through the MVA (Z = 0). */
+TEST(stream_handoff_by_hand)
+{
+	/* 2 threads, 30 ns per call each, 5 ns alone, R = 2 calls:
+	 * t/n - one = 10 ns of handoff per call, 20 ns per handoff */
+	CHECK_NEAR(costmodel_stream_handoff(30, 2, 5, 2), 20, 1e-12);
+	/* 4 threads at 40 ns, 4 ns alone, R = 3: (10 - 4) * 3 = 18 */
+	CHECK_NEAR(costmodel_stream_handoff(40, 4, 4, 3), 18, 1e-12);
+	/* faster than alone (noise): no handoff cost, not a negative one */
+	CHECK_NEAR(costmodel_stream_handoff(8, 2, 5, 2), 0, 0);
+	/* the inversion is exact: feeding the handoff back through the model
+	 * (hold = one, eta = handoff / h, R) gives the loop's time again */
+	{
+		struct costmodel_input in = { .cls = COSTMODEL_SHARED_WRITE, .c1_ns = 5,
+					      .visits = 1, .hold_ns = 5, .n = 2,
+					      .h_mean_ns = 25, .h_min_ns = 25, .run_length = 2,
+					      .eta = 20.0 / 25 };
+		struct costmodel_band b;
+
+		CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+		CHECK_NEAR(b.mid_ns, 30, 1e-9);
+	}
+	CHECK(isnan(costmodel_stream_handoff(30, 1, 5, 2)));
+	CHECK(isnan(costmodel_stream_handoff(30, 2, 0, 2)));
+	CHECK(isnan(costmodel_stream_handoff(30, 2, 5, 0)));
+	CHECK(isnan(costmodel_stream_handoff(NAN, 2, 5, 2)));
+	CHECK(isnan(costmodel_stream_handoff(INFINITY, 2, 5, 2)));
+}
+
+/* eta scales the handoff of lo and mid, not hi; run_length_lo lengthens lo's runs only. */
+TEST(band_eta_and_lo_runs_by_hand)
+{
+	struct costmodel_input in = { .cls = COSTMODEL_SHARED_WRITE, .c1_ns = 10,
+				      .visits = 1, .hold_ns = 10, .n = 2,
+				      .h_mean_ns = 40, .h_min_ns = 20, .run_length = 2,
+				      .eta = 0.5 };
+	struct costmodel_band b;
+
+	/* Z = 0, so T = 2 s. mid: s = 10 + 0.5*40/2 = 20 -> 40;
+	 * lo: s = 10 + 0.5*20/2 = 15 -> 30; hi: s = 10 + 40/2 = 30 -> 60 */
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.mid_ns, 40, 1e-9);
+	CHECK_NEAR(b.lo_ns, 30, 1e-9);
+	CHECK_NEAR(b.hi_ns, 60, 1e-9);
+	/* lo's runs 5 calls: s = 10 + 0.5*20/5 = 12 -> 24; mid, hi unchanged */
+	in.run_length_lo = 5;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.lo_ns, 24, 1e-9);
+	CHECK_NEAR(b.mid_ns, 40, 1e-9);
+	CHECK_NEAR(b.hi_ns, 60, 1e-9);
+	/* shorter than R: lo keeps R */
+	in.run_length_lo = 1;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.lo_ns, 30, 1e-9);
+	/* not given (0 or NAN): eta 1, lo's R = R: s = 10 + 20/2 = 20 -> 40; mid 10 + 20 -> 60 */
+	in.eta = 0;
+	in.run_length_lo = NAN;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.lo_ns, 40, 1e-9);
+	CHECK_NEAR(b.mid_ns, 60, 1e-9);
+	in.eta = -0.5;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), -EINVAL);
+	in.eta = INFINITY;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), -EINVAL);
+	in.eta = 0.5;
+	in.run_length_lo = -1;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), -EINVAL);
+}
+
 TEST(band_flat_classes_and_bad_input)
 {
 	struct costmodel_input in = { .cls = COSTMODEL_READ_MOSTLY, .c1_ns = 3, .n = 64,

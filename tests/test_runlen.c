@@ -33,7 +33,7 @@ TEST(runs_by_hand)
 	CHECK_EQ_INT(runlen_from_owners(NULL, 3, &r), -EINVAL);
 }
 
-TEST(measure_here_is_a_permutation_with_sane_runs)
+TEST(measure_here_counts_sane_runs)
 {
 	struct topo *t;
 	struct runlen_result r = { 0 };
@@ -43,13 +43,23 @@ TEST(measure_here_is_a_permutation_with_sane_runs)
 	n = topo_allowed_pus(t, pus, 2);
 	if (n < 2)
 		pus[1] = pus[0];	/* one allowed PU: both threads on it */
-	/* the logs must be a permutation of 0..2*ops-1, else -EPROTO */
+	/* the counter must reach 2*ops and the runs be counted, else -EPROTO */
 	CHECK_EQ_INT(runlen_measure(t, pus, 2, 20000, topo_first_numa_node(t), &r), 0);
 	CHECK_EQ_INT((int)r.threads, 2);
 	CHECK_EQ_INT((int)r.ops, 40000);
 	/* at least two runs (both threads ran), at most one per op */
 	CHECK(r.runs >= 2 && r.runs <= r.ops);
 	CHECK(r.run_length >= 1 && r.run_length <= 20000);
+	/* timed: per fetch-add at 2 threads, and alone */
+	CHECK(isfinite(r.ns_per_call) && r.ns_per_call > 0);
+	{
+		double one = NAN;
+
+		CHECK_EQ_INT(runlen_time_bare(t, pus[0], 5000, 2, topo_first_numa_node(t), &one), 0);
+		CHECK(isfinite(one) && one > 0);
+		CHECK_EQ_INT(runlen_time_bare(t, pus[0], 0, 2, 0, &one), -EINVAL);
+		CHECK_EQ_INT(runlen_time_bare(t, pus[0], 100, 0, 0, &one), -EINVAL);
+	}
 	CHECK_EQ_INT(runlen_measure(t, pus, 1, 100, 0, &r), -EINVAL);
 	CHECK_EQ_INT(runlen_measure(t, pus, 2, 0, 0, &r), -EINVAL);
 	topo_close(t);
@@ -114,7 +124,7 @@ TEST(spin_solve_by_hand)
 	CHECK_EQ_INT(runlen_solve_spin(5, 100, 25, -1, 1000, &k), -EINVAL);
 }
 
-TEST(call_shaped_here_is_a_permutation_in_calls)
+TEST(call_shaped_here_counts_runs_in_calls)
 {
 	struct topo *t;
 	struct runlen_result r = { 0 };
@@ -172,4 +182,46 @@ TEST(spin_calibration_here)
 	CHECK_EQ_INT(runlen_calibrate_spin(t, pu, 2, 0, 0, &call, &ns), -EINVAL);
 	CHECK_EQ_INT(runlen_calibrate_spin(t, pu, 2, NAN, 0, &call, &ns), -EINVAL);
 	topo_close(t);
+}
+
+/* The calibrations count runs as they go: the same count as the owners in service order. */
+TEST(counted_runs_equal_owner_runs)
+{
+	enum { N = 3, TOTAL = 3000 };
+	static uint16_t owner[TOTAL];
+	static uint64_t ret[N][TOTAL];
+	const uint64_t *rp[N];
+	unsigned long len[N] = { 0 };
+	unsigned long long runs = 0;
+	struct runlen_result r;
+	uint32_t x = 12345;
+
+	/* a service order with runs of 1..8 by a pseudo-random thread */
+	for (unsigned long i = 0; i < TOTAL;) {
+		unsigned int who, k;
+
+		x = x * 1103515245u + 12345u;
+		who = (x >> 16) % N;
+		k = 1 + (x >> 8) % 8;
+		for (; k && i < TOTAL; k--, i++)
+			owner[i] = (uint16_t)who;
+	}
+	for (unsigned long i = 0; i < TOTAL; i++)
+		ret[owner[i]][len[owner[i]]++] = i;
+	for (int i = 0; i < N; i++)
+		rp[i] = ret[i];
+	CHECK_EQ_INT(runlen_from_owners(owner, TOTAL, &r), 0);
+	CHECK_EQ_INT(runlen_count_runs(rp, len, N, &runs), 0);
+	CHECK_EQ_INT((int)runs, (int)r.runs);
+	/* strict alternation of two: every RMW starts a run */
+	{
+		static const uint64_t a[] = { 0, 2, 4 }, b[] = { 1, 3, 5 };
+		const uint64_t *two[] = { a, b };
+		unsigned long l2[] = { 3, 3 };
+
+		CHECK_EQ_INT(runlen_count_runs(two, l2, 2, &runs), 0);
+		CHECK_EQ_INT((int)runs, 6);
+	}
+	CHECK_EQ_INT(runlen_count_runs(NULL, len, N, &runs), -EINVAL);
+	CHECK_EQ_INT(runlen_count_runs(rp, len, 0, &runs), -EINVAL);
 }

@@ -116,6 +116,14 @@ int costmodel_mva(double d_ns, double z_ns, unsigned int n, double *t_ns)
 	return costmodel_mva_multi(&d_ns, 1, z_ns, n, t_ns);
 }
 
+double costmodel_stream_handoff(double t_n_ns, unsigned int n, double one_ns, double r)
+{
+	if (n < 2 || !isfinite(t_n_ns) || !isfinite(one_ns) || !isfinite(r) ||
+	    t_n_ns <= 0 || one_ns <= 0 || r <= 0)
+		return NAN;
+	return fmax(0, t_n_ns / n - one_ns) * r;
+}
+
 double costmodel_knee(const double *d_ns, unsigned int k, double z_ns)
 {
 	double sum = z_ns, max = 0;
@@ -141,7 +149,7 @@ static void sort3(double *v)
 
 int costmodel_predict(const struct costmodel_input *in, struct costmodel_band *out)
 {
-	double z, r, p_move, t[3], d[3][2], line_hold = 0;
+	double z, r, r_lo, eta, p_move, t[3], d[3][2], line_hold = 0;
 	bool line, lock;
 	unsigned int k = 0;
 	int rc = 0;
@@ -168,15 +176,24 @@ int costmodel_predict(const struct costmodel_input *in, struct costmodel_band *o
 		return -EINVAL;
 	if (!isnan(in->run_length) && !(isfinite(in->run_length) && in->run_length > 0))
 		return -EINVAL;
+	/* eta and run_length_lo: 0 or NAN is "not given" */
+	if (isinf(in->eta) || in->eta < 0 || isinf(in->run_length_lo) || in->run_length_lo < 0)
+		return -EINVAL;
 	z = fmax(0, in->c1_ns - line_hold - in->lock_hold_ns);
 	p_move = in->n > 1 ? (double)(in->n - 1) / in->n : 0;
 	r = isnan(in->run_length) ? (p_move > 0 ? 1 / p_move : INFINITY) : in->run_length;
-	/* the line: lo = R and the cheapest class, mid = R and the mean, hi = random and the mean */
+	r_lo = in->run_length_lo > 0 ? fmax(r, in->run_length_lo) : r;
+	eta = in->eta > 0 ? in->eta : 1;
+	/*
+	 * the line: lo = the longest runs and the cheapest class, mid = R and
+	 * the mean, both at the stream's cost per handoff; hi = random and a
+	 * full one-way at the mean
+	 */
 	if (line) {
 		double h = in->n > 1;
 
-		d[0][k] = in->visits * (in->hold_ns + h * in->h_min_ns / r);
-		d[1][k] = in->visits * (in->hold_ns + h * in->h_mean_ns / r);
+		d[0][k] = in->visits * (in->hold_ns + h * eta * in->h_min_ns / r_lo);
+		d[1][k] = in->visits * (in->hold_ns + h * eta * in->h_mean_ns / r);
 		d[2][k] = in->visits * (in->hold_ns + h * in->h_mean_ns * p_move);
 		k++;
 	}

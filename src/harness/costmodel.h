@@ -90,6 +90,18 @@ const char *costmodel_class_name(enum costmodel_class c);
  * Several centres: costmodel_mva_multi (k >= 1 demands).
  */
 int costmodel_mva(double d_ns, double z_ns, unsigned int n, double *t_ns);
+
+/*
+ * The handoff a stream of calls paid, from a calibration loop's timings:
+ * the loop is one line visited by every call with no pure delay, so at n
+ * threads the MVA gives t_n = n (one + x) exactly, x the handoff per call;
+ * a handoff is x times the run length r (calls per handoff):
+ * max(0, t_n / n - one) * r. NAN on non-finite or non-positive inputs or
+ * n < 2. It is what a handoff costs when the next request is already on
+ * its way while the holder works, which a ping-pong round trip does not
+ * see (docs/METHODOLOGY.md 5.1).
+ */
+double costmodel_stream_handoff(double t_n_ns, unsigned int n, double one_ns, double r);
 int costmodel_mva_multi(const double *d_ns, unsigned int k, double z_ns,
 			unsigned int n, double *t_ns);
 /* (z + sum d) / max d: NAN when every demand is 0. */
@@ -104,6 +116,19 @@ struct costmodel_input {
 	double h_mean_ns;	/* mean one-way handoff over the placed pairs */
 	double h_min_ns;	/* the cheapest one-way handoff among them */
 	double run_length;	/* R in visits (> 0), or NAN: random, N/(N-1) */
+	/*
+	 * The stream efficiency eta (> 0; 0 or NAN: 1, a ping-pong one-way per
+	 * handoff): what a handoff cost in a calibration stream over the
+	 * one-way time then (costmodel_stream_handoff; a stream hides part of
+	 * each transfer behind the holder's work). It scales the handoff of
+	 * the lo and mid edges; hi stays a full one-way at a random next holder.
+	 * Negative or infinite: -EINVAL.
+	 */
+	double eta;
+	/* R for the lo edge (0 or NAN: run_length; below it: run_length): the
+	 * longest runs the hardware gives at this placement (the bare loop's,
+	 * in visits) */
+	double run_length_lo;
 	/*
 	 * A lock taken once per call by every class (strict invalidation's
 	 * command-queue lock), held lock_hold_ns (>= 0; 0: none): a second

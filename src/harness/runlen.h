@@ -5,28 +5,35 @@
  * window: N threads, pinned to the PUs given (placed exactly as the sweep
  * places them), start together on a spin barrier and each performs `ops`
  * fetch-adds of 1 on one shared 64-bit counter alone in its line (in
- * home-node memory), logging every value its fetch-add returned. The values
- * 0 .. N*ops-1 are each returned exactly once, in the order the line served
- * them, so owner[value] is the order of service; R = N*ops / (the number of
- * maximal runs of one owner). R = 1: strict alternation; R = N/(N-1): a
- * random next holder; large R: the line stays put (unfair arbitration).
- * The bare loop does nothing between fetch-adds, so it measures the
- * hardware's arbitration at full pressure: a tight loop keeps the line
- * longer than a call that works between its RMWs, so its R overstates the
- * call's (docs/METHODOLOGY.md section 5).
+ * home-node memory). The values 0 .. N*ops-1 are each returned exactly
+ * once, in the order the line served them; a thread's fetch-add that
+ * returned its previous value + 1 continued its run (nobody came between),
+ * any other started one, so each thread counts the runs it starts, in
+ * registers, as it goes (runlen_count_runs: the same count as the owners
+ * in service order would give, runlen_from_owners). Nothing is logged: a
+ * store stream beside a locked RMW changes how long a core keeps the line.
+ * R = N*ops / runs. R = 1: strict alternation; R = N/(N-1): a random next
+ * holder; large R: the line stays put (unfair arbitration). The bare loop
+ * does nothing between fetch-adds, so it measures the hardware's
+ * arbitration at full pressure: a tight loop keeps the line longer than a
+ * call that works between its RMWs, so its R overstates the call's
+ * (docs/METHODOLOGY.md section 5).
  *
- * The call-shaped calibration (runlen_measure_calls) mimics a call
- * instead: one call is `rmw_per_call` times { a dependent-add chain of
- * `spin` iterations (no clock read, no shared access), then one fetch-add
- * on the shared line }, the RMWs spaced evenly. `spin` is calibrated at
- * one thread (runlen_calibrate_spin) so that one call costs the strategy's
- * measured 1-thread cost c1; at N threads the owners in service order give
- * the runs, and R in calls = calls / runs: 1/R is the handoffs per call
- * (a call that loses the line between its RMWs counts twice), which is
- * what the contention model's mid and lo edges divide the handoff by.
+ * The call-shaped calibration (runlen_measure_calls) mimics the kernel's
+ * refcount call at the line instead: one call is an out-of-line function
+ * doing a dependent-add chain of `spin` iterations (no clock read, no
+ * shared access: the call's work outside get..put), then `rmw_per_call`
+ * times { a plain load of a field on the line (kobject_get/put read
+ * state_initialized there first), one fetch-add on it }, back to back. `spin` is calibrated at one thread
+ * (runlen_calibrate_spin) so that one call costs the strategy's measured
+ * 1-thread cost c1; at N threads R in calls = calls / runs: 1/R is the
+ * handoffs per call (a call that loses the line between its RMWs counts
+ * twice), which the contention model's edges divide the handoff by. Both
+ * loops are timed, so the sweep also gets what a handoff cost in the
+ * stream (costmodel_stream_handoff).
  *
  * Contract: library code, 0 or -errno. The measuring calls start and join
- * threads of their own; memory 8 bytes per fetch-add for the logs.
+ * threads of their own.
  */
 #ifndef DMABENCH_HARNESS_RUNLEN_H
 #define DMABENCH_HARNESS_RUNLEN_H
@@ -49,8 +56,9 @@ struct runlen_result {
 	unsigned int rmw_per_call;	/* fetch-adds per call (1: the bare loop) */
 	unsigned long long calls;	/* ops / rmw_per_call */
 	double run_length_calls;	/* calls / runs: R in calls */
-	double ns_per_call;		/* the calibration loop's own ns per call as a
-					 * thread saw it (mean over threads); NAN if not timed */
+	double ns_per_call;		/* the calibration loop's own ns per call (the bare
+					 * loop: per fetch-add) as a thread saw it (mean over
+					 * threads); NAN if not timed */
 	double overlap;			/* the time all n threads ran together over the time
 					 * any ran (0..1): an R from a pass that did not
 					 * overlap (a busy machine) says nothing */
@@ -68,10 +76,20 @@ int runlen_from_owners(const uint16_t *owner, unsigned long long total,
 int runlen_from_owners_calls(const uint16_t *owner, unsigned long long total,
 			     unsigned int rmw_per_call, struct runlen_result *out);
 
+/*
+ * Pure: the runs that the calibrations count as they go, from what each of
+ * n threads' RMWs returned (returned[i][0 .. len[i]-1], in the thread's
+ * order): an RMW starts a run unless it returned its thread's previous
+ * value + 1. Equal to runlen_from_owners()'s runs over the same service
+ * order (tests/test_runlen.c checks it). -EINVAL on NULL or n == 0.
+ */
+int runlen_count_runs(const uint64_t *const *returned, const unsigned long *len,
+		      unsigned int n, unsigned long long *runs);
+
 /* One call of the call-shaped calibration (above). */
 struct runlen_call {
 	unsigned int rmw_per_call;	/* >= 1 */
-	unsigned long spin;		/* K: dependent adds before each fetch-add, <= RUNLEN_SPIN_MAX */
+	unsigned long spin;		/* K: dependent adds per call, before its fetch-adds, <= RUNLEN_SPIN_MAX */
 };
 
 /*
@@ -104,11 +122,21 @@ int runlen_calibrate_spin(struct topo *t, int pu, unsigned int rmw_per_call, dou
 			  int home_node, struct runlen_call *out, double *achieved_ns);
 
 /*
+ * One thread on pu, ns per fetch-add of the bare loop (counting as the
+ * calibration counts; the best of `passes` passes of `ops`): the 1-thread
+ * cost that the bare loop's contended ns per fetch-add is held against
+ * (the stream handoff, docs/METHODOLOGY.md 5.1). 0 or -errno as
+ * runlen_measure.
+ */
+int runlen_time_bare(struct topo *t, int pu, unsigned long ops, unsigned int passes,
+		     int home_node, double *ns);
+
+/*
  * The calibration on this system: n threads (2 .. 65535) on pus[0..n-1]
  * (allowed PUs; a PU may repeat: oversubscribed), ops per thread (>= 1),
  * the counter on home_node. -EINVAL, -EOPNOTSUPP (not this system), -ENOMEM,
- * the binding error, or -EPROTO if the logs are not a permutation of
- * 0..n*ops-1 (cannot happen with a working fetch-add).
+ * the binding error, or -EPROTO if the counter did not reach n*ops or no
+ * run was counted (cannot happen with a working fetch-add).
  */
 int runlen_measure(struct topo *t, const int *pus, unsigned int n, unsigned long ops,
 		   int home_node, struct runlen_result *out);

@@ -36,9 +36,10 @@ else
 fi
 
 # the call-shaped calibration (runlength.csv of a new run): R in calls taken
-# as it is, not divided: r_calls = 3 -> lo = mid = 2*(10 + 30/3) = 40, hi 50.
+# as it is, not divided: r_calls = 3 -> mid = 2*(10 + 30/3) = 40, hi 50; lo
+# takes the bare loop's longer runs (8 fetch-adds = 4 calls): 2*(10 + 30/4) = 35.
 # A row whose threads hardly ran together (overlap < 0.5), or of another
-# strategy, is not used: the bare R again (8 fetch-adds = 4 calls -> 35).
+# strategy, is not used: the bare R again (4 calls -> lo = mid = 35).
 RL_H=placement,threads,cpus,fetch_adds,runs,run_length,calibration,scenario,strategy,mode,sharing,c1_ns,rmw_per_call,spin_k,c1_achieved_ns,calls,r_calls,loop_ns_per_call,overlap,note
 rl_bare='compact,2,0+1,200,25,8,bare,,,,,,1,,,200,,,0.9,'
 rl_case() {	# NAME ROW EXPECT_MID EXPECT_SRC EXPECT_RCALLS
@@ -47,7 +48,7 @@ rl_case() {	# NAME ROW EXPECT_MID EXPECT_SRC EXPECT_RCALLS
 	printf '%s\n%s\n%s\n' "$RL_H" "$rl_bare" "$2" >"$d/runlength.csv"
 	if "$DMABENCH" predict --run="$d" --threads=2 --no-plot >/dev/null 2>"$TMP/err" &&
 	   awk -F, -v mid="$3" -v src="$4" -v rc="$5" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["strategy"] == "refcount" { ok = ($c["mid_ns"] == mid && $c["lo_ns"] == mid && $c["hi_ns"] == 50 &&
+		$c["strategy"] == "refcount" { ok = ($c["mid_ns"] == mid && $c["lo_ns"] == 35 && $c["hi_ns"] == 50 &&
 			$c["run_length_source"] == src && $c["run_length_calls"] == rc) }
 		END { exit !ok }' "$d/predicted.csv"; then
 		pass "predict_runlength_$1"
@@ -59,6 +60,37 @@ rl_case call_shaped 'compact,2,0+1,120000,20000,6,call-shaped,lookup,refcount,no
 rl_case low_overlap_not_used 'compact,2,0+1,120000,20000,6,call-shaped,lookup,refcount,normal,device,10,2,12,10.1,60000,3,25,0.2,' 35 bare 4
 rl_case other_strategy_not_used 'compact,2,0+1,120000,20000,6,call-shaped,lookup,deferred-v2,normal,device,10,2,12,10.1,60000,3,25,0.9,' 35 bare 4
 rl_case failed_row_not_used 'compact,2,0+1,,,,call-shaped,lookup,refcount,normal,device,,2,,,,,,,no 1-thread figure of this configuration' 35 bare 4
+# the stream handoff (runlength.csv's eta and pair_rt_ns, a run of this version):
+# eta 0.5 scales lo and mid, not hi; the band is for the placement the
+# calibration saw: pair rt 120 against the c2c pass's 60 doubles the handoffs
+# (one-way 60). mid: 2*(10 + 0.5*60/3) = 40; lo (4 calls): 2*(10 + 0.5*60/4)
+# = 35; hi: 2*(10 + 60/2) = 80.
+d=$TMP/rl-eta
+cp -r "$RUN" "$d"
+printf '%s,pair_rt_ns,h_ns,handoff_ns,eta\n%s,,,,\n%s\n' "$RL_H" "$rl_bare" \
+	'compact,2,0+1,120000,20000,6,call-shaped,lookup,refcount,normal,device,10,2,12,10.1,60000,3,25,0.9,,120,60,30,0.5' >"$d/runlength.csv"
+if "$DMABENCH" predict --run="$d" --threads=2 --no-plot >/dev/null 2>"$TMP/err" &&
+   awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["strategy"] == "refcount" { ok = ($c["mid_ns"] == 40 && $c["lo_ns"] == 35 && $c["hi_ns"] == 80 &&
+		$c["eta"] == 0.5 && $c["state_rt_ns"] == 120 && $c["run_length_lo_calls"] == 4 &&
+		$c["handoff_mean_ns"] == 60) }
+	END { exit !ok }' "$d/predicted.csv"; then
+	pass predict_stream_handoff_by_hand
+else
+	fail predict_stream_handoff_by_hand "$(cat "$TMP/err" "$d/predicted.csv" | head -6)"
+fi
+# the same row on another target: eta goes with R, the target's own handoffs (no state scaling)
+mkdir "$TMP/rl-eta-out"
+if "$DMABENCH" predict --run="$d" --profile=graviton2 --threads=2 --no-plot --out="$TMP/rl-eta-out" >/dev/null 2>"$TMP/err" &&
+   awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["strategy"] == "refcount" && $c["threads"] == 2 { ok = ($c["eta"] == 0.5 && $c["state_rt_ns"] == "" &&
+		$c["run_length_source"] == "call-shaped-run-2-threads") }
+	END { exit !ok }' "$TMP/rl-eta-out/predicted.csv"; then
+	pass predict_stream_handoff_on_a_profile
+else
+	fail predict_stream_handoff_on_a_profile "$(cat "$TMP/err" "$TMP/rl-eta-out/predicted.csv" 2>&1 | head -6)"
+fi
+
 # a run's call-shaped R on another target (a profile): the one at the most threads, said so
 d=$TMP/rl-profile
 cp -r "$RUN" "$d"
@@ -252,8 +284,13 @@ if "$DMABENCH" --scenario=lookup --strategy=none,refcount --mode=normal --thread
 		ok = ($c["scenario"] == "lookup" && $c["rmw_per_call"] == 2 && $c["c1_ns"] > 0 &&
 		      $c["spin_k"] >= 0 && $c["r_calls"] > 0 && $c["calls"] > 0 &&
 		      $c["fetch_adds"] == 2 * $c["calls"] &&
-		      src == ($c["overlap"] >= 0.5 ? "call-shaped" : "bare")) }
-	END { exit !(ok && n == 1) }' "$SW/runlength.csv" &&
+		      src == ($c["overlap"] >= 0.5 ? "call-shaped" : "bare") &&
+		      $c["pair_rt_ns"] > 0 && ($c["h_ns"] - $c["pair_rt_ns"] / 2) ^ 2 < 1e-6 &&
+		      $c["loop_ns_per_call"] > 0 && $c["handoff_ns"] >= 0 && $c["eta"] != "") }
+	# the bare row is timed too: its 1-thread and contended ns per fetch-add
+	$c["calibration"] == "bare" && $c["threads"] == 2 {
+		bare = ($c["c1_achieved_ns"] > 0 && $c["loop_ns_per_call"] > 0 && $c["pair_rt_ns"] > 0) }
+	END { exit !(ok && bare && n == 1) }' "$SW/runlength.csv" &&
    grep -q '^run_length_calls: lookup refcount mode=normal sharing=device placement=compact threads=2 ' "$SW/machine.txt"; then
 	pass predict_on_a_real_sweep
 else
