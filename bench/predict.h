@@ -76,8 +76,9 @@ struct prow {
 	int threads, nodes;
 	bool smt;
 	double hold_ns, visits, h_mean, h_min, r_fetch_adds, r_calls, lock_hold;
-	double eta, r_lo_calls, state_rt;	/* the stream efficiency, the lo edge's R,
-						 * the pair round trip the band is for */
+	double eta, eta_lo, r_lo_calls, state_rt;	/* the stream efficiency (mid, lo),
+							 * the lo edge's R, the pair
+							 * round trip the band is for */
 	char r_src[40];
 	struct costmodel_band band;
 	double alpha, beta, measured;
@@ -121,6 +122,7 @@ struct prl {
 	double eta;			/* the stream efficiency of that calibration, NAN */
 	double state_rt;		/* own machine, exact row: its pair round trip, NAN */
 	double r_lo_calls;		/* the bare loop's R in calls: the lo edge's, NAN */
+	double eta_lo;			/* the bare loop's stream efficiency: lo's, NAN */
 };
 void run_length_for(const struct popts *o, const struct prun *r, bool own,
 		    const struct pkey *k, const char *placement, int threads, double rpc,

@@ -164,7 +164,7 @@ int predict_rows(const struct popts *o, struct topo *t, const struct c2c_matrix 
 				w->threads = n;
 				w->band.lo_ns = w->band.mid_ns = w->band.hi_ns = w->band.knee = NAN;
 				w->alpha = w->beta = w->h_mean = w->h_min = w->r_fetch_adds = w->r_calls = NAN;
-				w->eta = w->r_lo_calls = w->state_rt = NAN;
+				w->eta = w->eta_lo = w->r_lo_calls = w->state_rt = NAN;
 				w->rc = topo_plan(t, &pl, n, false, slots);
 				if (w->rc) {
 					free(rows); free(slots); free(pus);
@@ -205,11 +205,13 @@ int predict_rows(const struct popts *o, struct topo *t, const struct c2c_matrix 
 					w->r_calls = x.r_calls;
 					snprintf(w->r_src, sizeof(w->r_src), "%s", x.src);
 					w->eta = x.eta;
+					w->eta_lo = x.eta_lo;
 					w->r_lo_calls = x.r_lo_calls;
 					if (!isnan(w->r_calls))
 						in.run_length = w->r_calls;
 					in.eta = isfinite(x.eta) ? x.eta : 0;
 					in.run_length_lo = isfinite(x.r_lo_calls) ? x.r_lo_calls : 0;
+					in.eta_lo = isfinite(x.eta_lo) ? x.eta_lo : 0;
 					if (row_handoffs(w, &in, m, op, pus, n))
 						continue;
 					state_scale(w, &in, m, op, pus, x.state_rt);

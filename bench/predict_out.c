@@ -21,7 +21,7 @@ int write_predicted(const char *dir, const struct ptarget *tg, enum c2c_op op,
 		"scenario", "strategy", "mode", "invalidation", "sharing", "placement",
 		"threads", "numa_nodes_used", "target", "class", "c1_ns", "hold_ns",
 		"lock_hold_ns", "handoff_mean_ns", "handoff_min_ns", "c2c_op", "run_length",
-		"run_length_calls", "run_length_source", "run_length_lo_calls", "eta", "state_rt_ns",
+		"run_length_calls", "run_length_source", "run_length_lo_calls", "eta", "eta_lo", "state_rt_ns",
 		"lo_ns", "mid_ns", "hi_ns", "knee_threads", "usl_alpha", "usl_beta",
 		"measured_ns", "warning",
 	};
@@ -60,6 +60,7 @@ int write_predicted(const char *dir, const struct ptarget *tg, enum c2c_op op,
 		csv_row_add_str(&r, w->r_src);
 		csv_row_add_double_prec(&r, w->r_lo_calls, 6);
 		csv_row_add_double_prec(&r, w->eta, 4);
+		csv_row_add_double_prec(&r, w->eta_lo, 4);
 		csv_row_add_double_prec(&r, w->state_rt, 5);
 		csv_row_add_double_prec(&r, w->band.lo_ns, 6);
 		csv_row_add_double_prec(&r, w->band.mid_ns, 6);

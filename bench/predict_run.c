@@ -147,14 +147,16 @@ static const char *rl_cell(const struct csv_table *t, size_t i, int col)
  * With it, from the same row: x->eta, the stream efficiency (the eta
  * column; NAN in a run from before it), and on the own machine with an
  * exact match x->state_rt, the pair round trip the calibration was taken
- * at (pair_rt_ns). x->r_lo_calls: the bare loop's R in calls at the same
- * placement and thread count (own machine), else at its most threads: the
- * longest runs, for the lo edge. A row whose overlap column says the
+ * at (pair_rt_ns). For the lo edge, x->r_lo_calls and x->eta_lo: the bare
+ * loop's R in calls and its stream efficiency, taken right after the
+ * call-shaped row (its bare_r_calls, bare_eta: the same host placement),
+ * else from the bare rows at the same placement and thread count (own
+ * machine), else at their most threads. A row whose overlap column says the
  * threads hardly ran together (RUNLEN_MIN_OVERLAP) is not used. An old
  * runlength.csv (no calibration column) is all bare rows.
  */
 struct rl_cols {
-	int cp, ct, cr, ck, cs, cst, cm, csh, crc, cov, ceta, cprt;
+	int cp, ct, cr, ck, cs, cst, cm, csh, crc, cov, ceta, cprt, cbr, cbe;
 };
 
 static double cell_or_nan(const struct csv_table *t, size_t i, int col)
@@ -212,7 +214,7 @@ void run_length_for(const struct popts *o, const struct prun *r, bool own,
 	int best_n;
 	long row;
 
-	x->r_fa = x->r_calls = x->eta = x->state_rt = x->r_lo_calls = NAN;
+	x->r_fa = x->r_calls = x->eta = x->state_rt = x->r_lo_calls = x->eta_lo = NAN;
 	if (o->have_r) {
 		snprintf(x->src, sizeof(x->src), "given");
 		x->r_fa = o->run_length;
@@ -230,11 +232,14 @@ void run_length_for(const struct popts *o, const struct prun *r, bool own,
 		.cm = csv_col(t, "mode"), .csh = csv_col(t, "sharing"),
 		.crc = csv_col(t, "r_calls"), .cov = csv_col(t, "overlap"),
 		.ceta = csv_col(t, "eta"), .cprt = csv_col(t, "pair_rt_ns"),
+		.cbr = csv_col(t, "bare_r_calls"), .cbe = csv_col(t, "bare_eta"),
 	};
 	/* the lo edge's runs: the bare loop's, in calls */
 	row = find_rl_row(t, &c, false, own, k, placement, threads, &exact, &best_n);
-	if (row >= 0)
+	if (row >= 0) {
 		x->r_lo_calls = cell_or_nan(t, (size_t)row, c.cr) / rpc;
+		x->eta_lo = cell_or_nan(t, (size_t)row, c.ceta);
+	}
 	/* pass 0: call-shaped rows of this key; pass 1: bare rows */
 	for (int pass = 0; pass < 2; pass++) {
 		bool shaped = pass == 0;
@@ -255,6 +260,11 @@ void run_length_for(const struct popts *o, const struct prun *r, bool own,
 		x->eta = cell_or_nan(t, (size_t)row, c.ceta);
 		if (exact)
 			x->state_rt = cell_or_nan(t, (size_t)row, c.cprt);
+		/* a call-shaped row carries the bare loop taken right after it */
+		if (shaped && cell_or_nan(t, (size_t)row, c.cbr) > 0) {
+			x->r_lo_calls = cell_or_nan(t, (size_t)row, c.cbr);
+			x->eta_lo = cell_or_nan(t, (size_t)row, c.cbe);
+		}
 		return;
 	}
 	snprintf(x->src, sizeof(x->src), "random");

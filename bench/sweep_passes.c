@@ -88,16 +88,15 @@ static void csv_num(FILE *f, double v)
 		fputc(',', f);
 }
 
-/* The four stream columns, the last of the row. */
-static void stream_cols(FILE *f, const struct stream_handoff *s)
+/* The four stream columns and their commas (the bare columns follow). */
+static void stream_cols(FILE *f, const struct stream_handoff *s, bool last)
 {
 	csv_num(f, s->pair_rt_ns);
 	csv_num(f, s->h_ns);
 	csv_num(f, s->handoff_ns);
 	if (isfinite(s->eta))
-		fprintf(f, "%.4f\n", s->eta);
-	else
-		fputc('\n', f);
+		fprintf(f, "%.4f", s->eta);
+	fputc(last ? '\n' : ',', f);
 }
 
 /*
@@ -115,12 +114,12 @@ static void write_runlength(struct sweep *sw)
 		return;
 	fprintf(f, "placement,threads,cpus,fetch_adds,runs,run_length,calibration,scenario,strategy,"
 		"mode,sharing,c1_ns,rmw_per_call,spin_k,c1_achieved_ns,calls,r_calls,loop_ns_per_call,overlap,note,"
-		"pair_rt_ns,h_ns,handoff_ns,eta\n");
+		"pair_rt_ns,h_ns,handoff_ns,eta,bare_r_calls,bare_eta\n");
 	for (unsigned int i = 0; i < sw->nr_runlen; i++) {
 		const struct sweep_runlen *q = &sw->runlen[i];
 
 		if (q->rc) {
-			fprintf(f, "%s,%d,%s,,,,bare,,,,,,1,,,,,,,%s,,,,\n", q->like->placement,
+			fprintf(f, "%s,%d,%s,,,,bare,,,,,,1,,,,,,,%s,,,,,,\n", q->like->placement,
 				q->like->threads, q->like->cpus, strerror(-q->rc));
 			continue;
 		}
@@ -130,7 +129,8 @@ static void write_runlength(struct sweep *sw)
 		fprintf(f, "%llu,,", q->r.ops);
 		csv_num(f, q->r.ns_per_call);
 		fprintf(f, "%.3f,,", q->r.overlap);
-		stream_cols(f, &q->s);
+		stream_cols(f, &q->s, false);
+		fprintf(f, ",\n");
 	}
 	for (unsigned int i = 0; i < sw->nr_runlen_calls; i++) {
 		const struct sweep_runlen_call *q = &sw->runlen_calls[i];
@@ -156,7 +156,16 @@ static void write_runlength(struct sweep *sw)
 		for (const char *w = q->why ? q->why : ""; *w; w++)
 			fputc(*w == ',' || *w == '\n' || *w == '"' ? ' ' : *w, f);
 		fputc(',', f);
-		stream_cols(f, &q->s);
+		stream_cols(f, &q->s, false);
+		if (!q->why && !q->bare_rc) {
+			csv_num(f, q->bare.run_length / c->strategy->shared_rmws);
+			if (isfinite(q->bare_s.eta))
+				fprintf(f, "%.4f\n", q->bare_s.eta);
+			else
+				fputc('\n', f);
+		} else {
+			fprintf(f, ",\n");
+		}
 	}
 	if (!fclose(f)) {
 		int rc = runfile_write(sw->dir, "runlength.csv", buf, len);
@@ -358,10 +367,21 @@ void pass_runlen_calls(struct sweep *sw)
 		}
 		if (q->rc) {
 			q->why = strerror(-q->rc);
-		} else {
-			q->s.one_ns = q->achieved_ns;
-			stream_after(&q->s, &q->r, c->threads, q->r.run_length_calls);
+			continue;
 		}
+		q->s.one_ns = q->achieved_ns;
+		stream_after(&q->s, &q->r, c->threads, q->r.run_length_calls);
+		/* the bare loop at the same moment: lo's runs and stream */
+		q->bare_s = (struct stream_handoff){ q->s.pair_rt_ns, q->s.h_ns, NAN, NAN, NAN };
+		q->bare_rc = runlen_measure(p->topo, pus, (unsigned int)c->threads, RUNLEN_DEFAULT_OPS / 2,
+					    p->home_node, &q->bare);
+		if (!q->bare_rc)
+			q->bare_rc = runlen_time_bare(p->topo, pus[0], RUNLEN_DEFAULT_OPS / 4, 3,
+						      p->home_node, &q->bare_s.one_ns);
+		if (!q->bare_rc && q->bare.overlap >= RUNLEN_MIN_OVERLAP)
+			stream_after(&q->bare_s, &q->bare, c->threads, q->bare.run_length);
+		else if (!q->bare_rc)
+			q->bare_rc = -EAGAIN;
 	}
 	sw->runlen_calls_s = sweep_now_s() - t0;
 	write_runlength(sw);

@@ -67,6 +67,11 @@ struct sweep_runlen_call {
 	int rc;				/* 0, or why it was not measured */
 	const char *why;		/* the note of a row without R */
 	struct stream_handoff s;	/* one_ns is achieved_ns */
+	/* the bare loop on the same PUs right after it (the same host
+	 * placement): the longest runs and the cheapest stream, for lo */
+	struct runlen_result bare;
+	struct stream_handoff bare_s;	/* pair_rt_ns and h_ns are s's */
+	int bare_rc;
 };
 
 struct sweep {

@@ -304,6 +304,18 @@ TEST(band_eta_and_lo_runs_by_hand)
 	in.eta = 0.5;
 	in.run_length_lo = -1;
 	CHECK_EQ_INT(costmodel_predict(&in, &b), -EINVAL);
+	/* lo's own stream (the bare loop's): s = 10 + 0.25*20/2 = 12.5 -> 25;
+	 * a dearer one than mid's is not taken: lo stays at mid's eta */
+	in.run_length_lo = 0;
+	in.eta_lo = 0.25;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.lo_ns, 25, 1e-9);
+	CHECK_NEAR(b.mid_ns, 40, 1e-9);
+	in.eta_lo = 0.9;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), 0);
+	CHECK_NEAR(b.lo_ns, 30, 1e-9);
+	in.eta_lo = -1;
+	CHECK_EQ_INT(costmodel_predict(&in, &b), -EINVAL);
 }
 
 TEST(band_flat_classes_and_bad_input)

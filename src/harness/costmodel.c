@@ -149,7 +149,7 @@ static void sort3(double *v)
 
 int costmodel_predict(const struct costmodel_input *in, struct costmodel_band *out)
 {
-	double z, r, r_lo, eta, p_move, t[3], d[3][2], line_hold = 0;
+	double z, r, r_lo, eta, eta_lo, p_move, t[3], d[3][2], line_hold = 0;
 	bool line, lock;
 	unsigned int k = 0;
 	int rc = 0;
@@ -177,22 +177,24 @@ int costmodel_predict(const struct costmodel_input *in, struct costmodel_band *o
 	if (!isnan(in->run_length) && !(isfinite(in->run_length) && in->run_length > 0))
 		return -EINVAL;
 	/* eta and run_length_lo: 0 or NAN is "not given" */
-	if (isinf(in->eta) || in->eta < 0 || isinf(in->run_length_lo) || in->run_length_lo < 0)
+	if (isinf(in->eta) || in->eta < 0 || isinf(in->run_length_lo) || in->run_length_lo < 0 ||
+	    isinf(in->eta_lo) || in->eta_lo < 0)
 		return -EINVAL;
 	z = fmax(0, in->c1_ns - line_hold - in->lock_hold_ns);
 	p_move = in->n > 1 ? (double)(in->n - 1) / in->n : 0;
 	r = isnan(in->run_length) ? (p_move > 0 ? 1 / p_move : INFINITY) : in->run_length;
 	r_lo = in->run_length_lo > 0 ? fmax(r, in->run_length_lo) : r;
 	eta = in->eta > 0 ? in->eta : 1;
+	eta_lo = in->eta_lo > 0 ? fmin(eta, in->eta_lo) : eta;
 	/*
-	 * the line: lo = the longest runs and the cheapest class, mid = R and
-	 * the mean, both at the stream's cost per handoff; hi = random and a
-	 * full one-way at the mean
+	 * the line: lo = the longest runs, the cheapest stream and the cheapest
+	 * class; mid = R and the mean at the stream's cost per handoff; hi =
+	 * random and a full one-way at the mean
 	 */
 	if (line) {
 		double h = in->n > 1;
 
-		d[0][k] = in->visits * (in->hold_ns + h * eta * in->h_min_ns / r_lo);
+		d[0][k] = in->visits * (in->hold_ns + h * eta_lo * in->h_min_ns / r_lo);
 		d[1][k] = in->visits * (in->hold_ns + h * eta * in->h_mean_ns / r);
 		d[2][k] = in->visits * (in->hold_ns + h * in->h_mean_ns * p_move);
 		k++;

@@ -129,6 +129,9 @@ struct costmodel_input {
 	 * longest runs the hardware gives at this placement (the bare loop's,
 	 * in visits) */
 	double run_length_lo;
+	/* eta for the lo edge (0 or NAN: eta; above it: eta): the cheapest
+	 * stream measured there (the bare loop's) */
+	double eta_lo;
 	/*
 	 * A lock taken once per call by every class (strict invalidation's
 	 * command-queue lock), held lock_hold_ns (>= 0; 0: none): a second

@@ -79,6 +79,21 @@ if "$DMABENCH" predict --run="$d" --threads=2 --no-plot >/dev/null 2>"$TMP/err" 
 else
 	fail predict_stream_handoff_by_hand "$(cat "$TMP/err" "$d/predicted.csv" | head -6)"
 fi
+# with the bare loop taken right after the calibration (bare_r_calls 6,
+# bare_eta 0.25): lo = 2*(10 + 0.25*60/6) = 25; mid and hi as before
+d2=$TMP/rl-eta-bare
+cp -r "$RUN" "$d2"
+printf '%s,pair_rt_ns,h_ns,handoff_ns,eta,bare_r_calls,bare_eta\n%s,,,,,,\n%s\n' "$RL_H" "$rl_bare" \
+	'compact,2,0+1,120000,20000,6,call-shaped,lookup,refcount,normal,device,10,2,12,10.1,60000,3,25,0.9,,120,60,30,0.5,6,0.25' >"$d2/runlength.csv"
+if "$DMABENCH" predict --run="$d2" --threads=2 --no-plot >/dev/null 2>"$TMP/err" &&
+   awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["strategy"] == "refcount" { ok = ($c["mid_ns"] == 40 && $c["lo_ns"] == 25 && $c["hi_ns"] == 80 &&
+		$c["eta_lo"] == 0.25 && $c["run_length_lo_calls"] == 6) }
+	END { exit !ok }' "$d2/predicted.csv"; then
+	pass predict_stream_handoff_lo_by_hand
+else
+	fail predict_stream_handoff_lo_by_hand "$(cat "$TMP/err" "$d2/predicted.csv" | head -6)"
+fi
 # the same row on another target: eta goes with R, the target's own handoffs (no state scaling)
 mkdir "$TMP/rl-eta-out"
 if "$DMABENCH" predict --run="$d" --profile=graviton2 --threads=2 --no-plot --out="$TMP/rl-eta-out" >/dev/null 2>"$TMP/err" &&
@@ -286,7 +301,8 @@ if "$DMABENCH" --scenario=lookup --strategy=none,refcount --mode=normal --thread
 		      $c["fetch_adds"] == 2 * $c["calls"] &&
 		      src == ($c["overlap"] >= 0.5 ? "call-shaped" : "bare") &&
 		      $c["pair_rt_ns"] > 0 && ($c["h_ns"] - $c["pair_rt_ns"] / 2) ^ 2 < 1e-6 &&
-		      $c["loop_ns_per_call"] > 0 && $c["handoff_ns"] >= 0 && $c["eta"] != "") }
+		      $c["loop_ns_per_call"] > 0 && $c["handoff_ns"] >= 0 && $c["eta"] != "" &&
+		      $c["bare_r_calls"] > 0) }
 	# the bare row is timed too: its 1-thread and contended ns per fetch-add
 	$c["calibration"] == "bare" && $c["threads"] == 2 {
 		bare = ($c["c1_achieved_ns"] > 0 && $c["loop_ns_per_call"] > 0 && $c["pair_rt_ns"] > 0) }
