@@ -276,14 +276,58 @@ void pass_runlen(struct sweep *sw)
 }
 
 /*
+ * The call-shaped pass, RUNLEN_CALL_PASSES times: the one of median R among
+ * those whose threads ran together (a pass of 50 000 calls per thread
+ * moves by a factor 2 from one to the next here); none ran together: the
+ * one that overlapped most, which predict then does not use. At most
+ * twice as many tries as passes.
+ */
+#define RUNLEN_CALL_PASSES 3
+
+static int measure_calls_median(const struct plan *p, const int *pus, int n,
+				const struct runlen_call *call, struct runlen_result *out)
+{
+	struct runlen_result got[RUNLEN_CALL_PASSES], best = { 0 };
+	unsigned int ok = 0;
+	int rc = 0;
+
+	for (int tries = 0; ok < RUNLEN_CALL_PASSES && tries < 2 * RUNLEN_CALL_PASSES; tries++) {
+		struct runlen_result r;
+
+		rc = runlen_measure_calls(p->topo, pus, (unsigned int)n, call,
+					  RUNLEN_CALL_DEFAULT_CALLS, p->home_node, &r);
+		if (rc)
+			return rc;
+		if (r.overlap >= RUNLEN_MIN_OVERLAP)
+			got[ok++] = r;
+		else if (!tries || r.overlap > best.overlap)
+			best = r;
+	}
+	if (!ok) {
+		*out = best;
+		return 0;
+	}
+	/* the median by R (insertion sort of at most three) */
+	for (unsigned int i = 1; i < ok; i++)
+		for (unsigned int j = i; j > 0 && got[j - 1].run_length_calls > got[j].run_length_calls; j--) {
+			struct runlen_result t = got[j];
+
+			got[j] = got[j - 1];
+			got[j - 1] = t;
+		}
+	*out = got[ok / 2];
+	return 0;
+}
+
+/*
  * The call-shaped run-length calibration (runlen.h), after the timed
  * windows (still outside every one): for each lookup configuration of a
  * shared-write strategy (s->class, s->shared_rmws fetch-adds per call) at
  * N >= 2 threads, not private, K is solved at one thread on the
  * configuration's first PU so that a call costs the configuration's
  * 1-thread median c1, then N threads placed as the configuration make
- * RUNLEN_CALL_DEFAULT_CALLS calls each (again, twice at most, while the
- * threads' overlap is below RUNLEN_MIN_OVERLAP). map-unmap and map-sg rows are not
+ * RUNLEN_CALL_DEFAULT_CALLS calls each, three passes, the median kept
+ * (measure_calls_median). map-unmap and map-sg rows are not
  * calibrated: predict gives them the bare R and says so in the warning.
  * A few ms per calibration. runlength.csv is written again with these rows.
  */
@@ -357,14 +401,7 @@ void pass_runlen_calls(struct sweep *sw)
 			stream_before(sw, pus, c->threads, &q->s);
 		/* a pass the threads did not run together through (another
 		 * process took a CPU) is tried again, twice at most */
-		for (int attempt = 0; !q->rc && attempt < 3; attempt++) {
-			struct runlen_result r;
-
-			q->rc = runlen_measure_calls(p->topo, pus, (unsigned int)c->threads, &q->call,
-						     RUNLEN_CALL_DEFAULT_CALLS, p->home_node, &r);
-			if (q->rc || keep_better(&q->r, &r, attempt))
-				break;
-		}
+		q->rc = measure_calls_median(p, pus, c->threads, &q->call, &q->r);
 		if (q->rc) {
 			q->why = strerror(-q->rc);
 			continue;
