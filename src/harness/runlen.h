@@ -21,7 +21,7 @@
  *
  * The call-shaped calibration (runlen_measure_calls) mimics the kernel's
  * refcount call at the line instead: one call is an out-of-line function
- * doing a dependent-add chain of `spin` iterations (no clock read, no
+ * doing a chain of `spin` dependent out-of-line calls (no clock read, no
  * shared access: the call's work outside get..put), then `rmw_per_call`
  * times { a plain load of a field on the line (kobject_get/put read
  * state_initialized there first), one fetch-add on it }, back to back. `spin` is calibrated at one thread
@@ -89,7 +89,7 @@ int runlen_count_runs(const uint64_t *const *returned, const unsigned long *len,
 /* One call of the call-shaped calibration (above). */
 struct runlen_call {
 	unsigned int rmw_per_call;	/* >= 1 */
-	unsigned long spin;		/* K: dependent adds per call, before its fetch-adds, <= RUNLEN_SPIN_MAX */
+	unsigned long spin;		/* K: chained calls per call, before its fetch-adds, <= RUNLEN_SPIN_MAX */
 };
 
 /*
