@@ -24,6 +24,19 @@ static inline void run_step(struct rl_run *run, uint64_t v)
 	run->last = v;
 }
 
+/* R from total RMWs in runs (>= 1), rmw_per_call to a call: the result's counts. */
+static int set_runs(struct runlen_result *out, unsigned long long total, unsigned long long runs,
+		    unsigned int rmw_per_call)
+{
+	out->ops = total;
+	out->runs = runs;
+	out->run_length = (double)total / runs;
+	out->rmw_per_call = rmw_per_call;
+	out->calls = total / rmw_per_call;
+	out->run_length_calls = (double)out->calls / runs;
+	return 0;
+}
+
 int runlen_from_owners_calls(const uint16_t *owner, unsigned long long total,
 			     unsigned int rmw_per_call, struct runlen_result *out)
 {
@@ -33,13 +46,7 @@ int runlen_from_owners_calls(const uint16_t *owner, unsigned long long total,
 		return -EINVAL;
 	for (unsigned long long i = 1; i < total; i++)
 		runs += owner[i] != owner[i - 1];
-	out->ops = total;
-	out->runs = runs;
-	out->run_length = (double)total / runs;
-	out->rmw_per_call = rmw_per_call;
-	out->calls = total / rmw_per_call;
-	out->run_length_calls = (double)out->calls / runs;
-	return 0;
+	return set_runs(out, total, runs, rmw_per_call);
 }
 
 int runlen_from_owners(const uint16_t *owner, unsigned long long total,
@@ -216,13 +223,7 @@ static int runs_from_counts(const struct rl_thread *th, unsigned int n,
 		runs += th[i].starts;
 	if (!runs || runs > total)
 		return -EPROTO;
-	out->ops = total;
-	out->runs = runs;
-	out->run_length = (double)total / runs;
-	out->rmw_per_call = rmw_per_call;
-	out->calls = total / rmw_per_call;
-	out->run_length_calls = (double)out->calls / runs;
-	return 0;
+	return set_runs(out, total, runs, rmw_per_call);
 }
 
 /*
