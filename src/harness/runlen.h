@@ -21,10 +21,12 @@
  *
  * The call-shaped calibration (runlen_measure_calls) mimics the kernel's
  * refcount call at the line instead: one call is an out-of-line function
- * doing a chain of `spin` dependent out-of-line calls (no clock read, no
- * shared access: the call's work outside get..put), then `rmw_per_call`
- * times { a plain load of a field on the line (kobject_get/put read
- * state_initialized there first), one fetch-add on it }, back to back. `spin` is calibrated at one thread
+ * making `rmw_per_call` out-of-line calls (get, put), each a plain load of
+ * a field on the line (kobject_get/put read state_initialized there first)
+ * and one fetch-add on it, a load of another line between them
+ * (group->domain), then a chain of `spin` dependent out-of-line calls (no
+ * clock read, no shared access: the call's work outside get..put). `spin`
+ * is calibrated at one thread
  * (runlen_calibrate_spin) so that one call costs the strategy's measured
  * 1-thread cost c1; at N threads R in calls = calls / runs: 1/R is the
  * handoffs per call (a call that loses the line between its RMWs counts
@@ -89,7 +91,7 @@ int runlen_count_runs(const uint64_t *const *returned, const unsigned long *len,
 /* One call of the call-shaped calibration (above). */
 struct runlen_call {
 	unsigned int rmw_per_call;	/* >= 1 */
-	unsigned long spin;		/* K: chained calls per call, before its fetch-adds, <= RUNLEN_SPIN_MAX */
+	unsigned long spin;		/* K: chained calls per call, after its fetch-adds, <= RUNLEN_SPIN_MAX */
 };
 
 /*
