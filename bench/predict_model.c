@@ -50,6 +50,14 @@ static const struct predict_class *class_of(const char *strategy)
 	return &by_strategy[i];
 }
 
+/* A strategy whose shared RMWs are cmpxchg retry loops (strategy table flag). */
+static bool cmpxchg_loop(const char *strategy)
+{
+	const struct strategy *s = strategy_find(strategy);
+
+	return s && (s->flags & STRATEGY_CMPXCHG_LOOP);
+}
+
 static const struct pkey *find_key(const struct pkey *keys, unsigned int nkeys,
 				   const char *scenario, const char *strategy, const struct pkey *like)
 {
@@ -221,6 +229,8 @@ int predict_rows(const struct popts *o, struct topo *t, const struct c2c_matrix 
 						w->warning = "strict: the queue lock is a centre held inv_ns; the IOVA depot lock is not modelled";
 					else if (strcmp(k->mode, "normal") && !w->warning)
 						w->warning = "kdump mode: classed as in normal mode";
+					else if (cmpxchg_loop(k->strategy) && !w->warning)
+						w->warning = "cmpxchg retry loops: the calibration's fetch-adds do not see their failed tries: band low under contention";
 					else if (isnan(w->eta) && !strcmp(w->r_src, "call-shaped") && !w->warning)
 						w->warning = "no stream handoff measured (a run from before it): mid a full one-way per handoff, likely high";
 					else if (!strncmp(w->r_src, "bare", 4) && !o->have_c1 && !w->warning)

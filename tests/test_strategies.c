@@ -64,7 +64,12 @@ TEST(table_every_entry_has_a_class_and_the_floors_come_first)
 			seen_other = true;
 		else
 			CHECK_MSG(!seen_other, "%s: a floor after a design", s->name);
-		CHECK_MSG(!(s->flags & ~STRATEGY_GATED), "%s: unknown flags %#x", s->name, s->flags);
+		CHECK_MSG(!(s->flags & ~(STRATEGY_GATED | STRATEGY_CMPXCHG_LOOP)), "%s: unknown flags %#x",
+			  s->name, s->flags);
+		/* a cmpxchg loop is a shared-line RMW: only on the shared-write class */
+		CHECK_MSG(!(s->flags & STRATEGY_CMPXCHG_LOOP) || (s->class == STRATEGY_CLASS_SHARED_WRITE &&
+							      s->shared_rmws > 0),
+			  "%s: cmpxchg loops outside the shared-write class", s->name);
 	}
 	CHECK(strategy_class_name((enum strategy_class)99) == NULL);
 	CHECK_STR(strategy_class_name(STRATEGY_CLASS_SHARED_WRITE), "shared-write");

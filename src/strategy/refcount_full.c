@@ -96,4 +96,5 @@ DEFINE_STRATEGY(refcount_full,
 	.name = "refcount-full",
 	.description = "refcount before v5.5 with CONFIG_REFCOUNT_FULL: get + put as cmpxchg retry loops",
 	.class = STRATEGY_CLASS_SHARED_WRITE,
-	.shared_rmws = 2);
+	.shared_rmws = 2,
+	.flags = STRATEGY_CMPXCHG_LOOP);

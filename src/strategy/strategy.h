@@ -41,6 +41,9 @@ struct strategy_config {
 };
 
 #define STRATEGY_GATED		(1u << 0)	/* has a deferred-attach check: runs in kdump mode too */
+#define STRATEGY_CMPXCHG_LOOP	(1u << 1)	/* its shared RMWs are cmpxchg retry loops, not one
+						 * fetch-add: the run-length calibration's fetch-adds
+						 * do not see its retries (predict warns) */
 
 /*
  * What a lookup writes that other CPUs read, in the general (non-kdump)
