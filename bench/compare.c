@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compare.h"
+#include "harness/pairprobe.h"
 #include "flag.h"
 #include "runcsv.h"
 
@@ -123,6 +124,18 @@ static int parse_args(struct args *a, int argc, char **argv, struct failure *f)
 /* One line per run that had disturbed repetitions: how many were left out, or kept. */
 static void print_disturbed(FILE *to, const struct run *run, int nruns, bool drop)
 {
+	if (drop && run[0].place_on && isfinite(run[0].place_typical)) {
+		size_t off = 0, left = 0;
+
+		for (int k = 0; k < nruns; k++) {
+			off += run[k].nplace_off;
+			left += run[k].place_dropped;
+		}
+		fprintf(to, "placement: the runs' windows judged against one typical rmw round trip "
+			"(PUs %lld-%lld: %.1f ns, the median over all runs; off it by %.1fx: host-c2c): "
+			"%zu probes off, %zu repetitions left out for it\n", run[0].place_a, run[0].place_b,
+			run[0].place_typical, PAIRPROBE_RATIO, off, left);
+	}
 	for (int k = 0; k < nruns; k++) {
 		size_t total = 0;
 
@@ -175,6 +188,8 @@ static int compare(const struct args *a, struct failure *f)
 			   a->nruns == 2 ? "both" : "all", SCHEMA);
 		goto out;
 	}
+	if (a->disturbed == 0 && (rc = compare_placement(run, a->nruns, f)))
+		goto out;
 	for (int k = 0; k < a->nruns; k++) {
 		run[k].drop_disturbed = a->disturbed == 0;
 		if ((rc = run_load(&run[k], f)))

@@ -82,6 +82,7 @@ struct cfg {
 	size_t n;
 	long long rep_one;		/* while loading: this row's rep */
 	bool disturbed_one;		/* while loading: this row has a disturbed flag */
+	bool place_off_one;		/* while loading: off the runs' common placement */
 	const struct cfg *floor_cfg;	/* the none/1-thread configuration of its run, or NULL */
 	double *x;			/* ns / the floor's ns in the same repetition */
 	size_t nx;
@@ -105,6 +106,13 @@ struct run {
 	long long *repv;
 	bool drop_disturbed;		/* set before run_load: --disturbed=drop */
 	size_t dropped, kept_cfgs;	/* after it: repetitions left out; configurations that kept all */
+	/* compare_placement(): the windows judged across the runs (sorted keys) */
+	bool place_on;
+	char **place_judged, **place_off;
+	size_t nplace_judged, nplace_off;
+	double place_typical;		/* run[0] only: the first pair's common figure */
+	long long place_a, place_b;
+	size_t place_dropped;		/* after run_load: left out for that */
 };
 
 /*
@@ -118,6 +126,19 @@ struct run {
 #define COMPARE_MIN_CLEAN	4	/* 4 a side: the fewest with which p < 0.05 is possible */
 
 #define MAX_RUNS	64
+
+/* ---- compare_place.c ---- */
+/*
+ * With --disturbed=drop, before run_load: when every run is of run[0]'s
+ * machine and has host_c2c.csv, judge every window's placement probes
+ * against one typical figure per pair over all the runs (the file's
+ * header says why). 0, or 1 (out of memory, said in f).
+ */
+struct failure;
+int compare_placement(struct run *run, int nruns, struct failure *f);
+/* 1 and *off when the window (key, rep) was judged so; 0 when not; -ENOMEM */
+int compare_place_verdict(const struct run *r, const char *const *key, long long rep, bool *off);
+void compare_place_free(struct run *r);
 
 enum fail_on { FAIL_ON_NONE, FAIL_ON_SLOWER, FAIL_ON_FASTER, FAIL_ON_ANY };
 enum drift { DRIFT_FLOOR, DRIFT_SCALE, DRIFT_NONE };

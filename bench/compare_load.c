@@ -152,14 +152,16 @@ static int cfg_qsort_cmp(const void *a, const void *b)
 	return ((const struct cfg *)a)->row < ((const struct cfg *)b)->row ? -1 : 1;
 }
 
-/* a flags cell with a host or scheduler flag (COMPARE_DISTURBED_FLAGS) */
-static bool disturbed(const char *flags)
+/* a flags cell with a host or scheduler flag (COMPARE_DISTURBED_FLAGS) other than ignore */
+static bool disturbed(const char *flags, const char *ignore)
 {
 	static const char *const words[] = COMPARE_DISTURBED_FLAGS;
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		size_t len = strlen(words[i]);
 
+		if (ignore && !strcmp(words[i], ignore))
+			continue;
 		for (const char *p = strstr(flags, words[i]); p; p = strstr(p + 1, words[i]))
 			if ((p == flags || p[-1] == '+') && (p[len] == '\0' || p[len] == '+'))
 				return true;
@@ -237,7 +239,19 @@ int run_load(struct run *r, struct failure *f)
 			return rc;
 		}
 		c->strat = strategy_pos(c->key[K_STRATEGY]);
-		c->disturbed_one = c_flags >= 0 && disturbed(csv_cell(&r->t, i, c_flags));
+		{
+			/* the placement judged across the runs replaces the run's own host-c2c */
+			bool off;
+			int judged = compare_place_verdict(r, c->key, c->rep_one, &off);
+
+			if (judged < 0) {
+				free(rows);
+				return failf(f, 1, PROG ": %s: out of memory", r->label);
+			}
+			c->disturbed_one = (c_flags >= 0 && disturbed(csv_cell(&r->t, i, c_flags),
+								     judged ? "host-c2c" : NULL)) || off;
+			c->place_off_one = off;
+		}
 		rc = csv_cell_double(&r->t, i, c_ns, &v);
 		if (rc == -ENODATA) {
 			c->median = NAN;	/* unavailable: counted, not used */
@@ -266,6 +280,8 @@ int run_load(struct run *r, struct failure *f)
 			}
 		drop = r->drop_disturbed && clean >= COMPARE_MIN_CLEAN;
 		c.dropped = drop ? usable - clean : 0;
+		for (size_t k = i; drop && k < j; k++)
+			r->place_dropped += !isnan(rows[k].median) && rows[k].place_off_one;
 		c.kept_disturbed = r->drop_disturbed && !drop && clean < usable;
 		r->dropped += c.dropped;
 		r->kept_cfgs += c.kept_disturbed;
@@ -295,6 +311,7 @@ int run_load(struct run *r, struct failure *f)
 
 void run_free(struct run *r)
 {
+	compare_place_free(r);
 	for (size_t i = 0; r->cfg && i < r->ncfg; i++)
 		free(r->cfg[i].x);
 	csv_free(&r->t);

@@ -344,5 +344,43 @@ fi
 got=$(reps_of "$TMP/keep.csv" cached)
 [ "$got" = "5 " ] && ! grep -q 'left out' "$TMP/out" && pass compare_disturbed_keep ||
 	fail compare_disturbed_keep "cached b_reps '$got'; $(grep 'left out' "$TMP/out")"
+# --- the placement judged across the runs (host_c2c.csv in both runs of one
+# machine): one typical round trip per pair over both runs; a window off it
+# is left out as host-c2c is, and the runs' own host-c2c words are not used.
+# P: cached at 2 threads, rep 1 3x slow in the far placement (probes 200 ns
+# against 50), rep 2 flagged host-c2c by its own run but near, rep 3 3x
+# slow and near (a real outlier). Judged across: rep 1 out, rep 2 in:
+# B's median of {1, 3, 1, 1} = 1x A's, 4 repetitions. Without the files
+# (own flags): rep 2 out, rep 1 in: median of {3, 3, 1, 1} = 2x.
+hc_of() {	# RUN_DIR AWK_CONDITION_FOR_FAR: host_c2c.csv for every 2+ thread row
+	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i
+		print "scenario,strategy,mode,invalidation,sharing,placement,home_node,threads,rep,pu_a,pu_b,before_ns,after_ns,typical_ns,host_c2c"; next }
+		$c["threads"] >= 2 { rt = ('"$2"') ? 200 : 50
+		print $c["scenario"], $c["strategy"], $c["mode"], $c["invalidation"], $c["sharing"], $c["placement"],
+		      $c["home_node"], $c["threads"], $c["rep"], 0, 1, rt, rt, 50, rt == 200 }' "$1/results.csv" >"$1/host_c2c.csv"
+}
+cp -r "$A" "$TMP/PA"
+hc_of "$TMP/PA" 0
+edit_run "$A" "$TMP/PB" '$c["strategy"] == "cached" && $c["threads"] == 2 && $c["rep"] == 1 { $c["ns_per_op"] *= 3 }
+	$c["strategy"] == "cached" && $c["threads"] == 2 && $c["rep"] == 2 { $c["flags"] = "host-c2c" }
+	$c["strategy"] == "cached" && $c["threads"] == 2 && $c["rep"] == 3 { $c["ns_per_op"] *= 3 } { print }'
+hc_of "$TMP/PB" '$c["strategy"] == "cached" && $c["threads"] == 2 && $c["rep"] == 1'
+cached2() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["strategy"] == "cached" && $c["threads"] == 2 { printf "%.1f %s\n", $c["raw_ratio"], $c["b_reps"] }' "$1" | sort -u | tr '\n' ' '; }
+if "$BIN" compare "$TMP/PA" "$TMP/PB" --out="$TMP/place.csv" --no-plot >"$TMP/out" 2>"$TMP/err" &&
+   [ "$(cached2 "$TMP/place.csv")" = "1.0 4 " ] &&
+   grep -q '^placement: the runs.* (PUs 0-1: 50.0 ns, .*2 probes off, 2 repetitions left out for it' "$TMP/out"; then
+	pass compare_placement_judged_across_runs
+else
+	fail compare_placement_judged_across_runs "cached at 2 threads: $(cached2 "$TMP/place.csv"); $(grep placement "$TMP/out"; head -c 300 "$TMP/err")"
+fi
+rm "$TMP/PA/host_c2c.csv"
+if "$BIN" compare "$TMP/PA" "$TMP/PB" --out="$TMP/place-own.csv" --no-plot >"$TMP/out" 2>"$TMP/err" &&
+   [ "$(cached2 "$TMP/place-own.csv")" = "2.0 4 " ] && ! grep -q '^placement:' "$TMP/out"; then
+	pass compare_placement_own_flags_without_the_files
+else
+	fail compare_placement_own_flags_without_the_files "cached at 2 threads: $(cached2 "$TMP/place-own.csv"); $(grep placement "$TMP/out")"
+fi
+
 "$BIN" compare "$A" "$TMP/H" --disturbed=some --no-plot >"$TMP/out" 2>"$TMP/err"
 if one_line_error $? 2 disturbed; then pass compare_disturbed_bad_value; else fail compare_disturbed_bad_value "$WHY"; fi
