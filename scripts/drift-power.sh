@@ -19,7 +19,10 @@
 #          Every comparison is made three ways: --drift=floor, scale, none.
 #          About 2 x N x the quick estimate (on the VM: 20 x 25 s, 8-9 minutes).
 # Environment: DMABENCH (default build/dmabench), STRATEGY, PCT, N, SKIP_AA=1,
-# SKIP_POWER=1, EXTRA (more flags for every sweep, e.g. --no-c2c).
+# SKIP_POWER=1, EXTRA (more flags for every sweep, e.g. --no-c2c),
+# POWER_FLAGS (the power sweeps' flags, default "--quick --reps=5"; e.g.
+# "--strategy=none,cached --reps=9": the injected strategy and the floor
+# only, default windows, nine repetitions).
 # Prints two markdown tables for docs/METHODOLOGY.md; keeps every run under
 # OUT_DIR (default a new directory under /tmp).
 set -uo pipefail
@@ -29,6 +32,7 @@ strategy=${STRATEGY:-cached}
 pct=${PCT:-5}
 n=${N:-10}
 extra=${EXTRA:-}
+power_flags=${POWER_FLAGS:---quick --reps=5}
 out=${1:-$(mktemp -d /tmp/dmabench-drift.XXXXXX)}
 mkdir -p "$out" || exit 1
 [ -x "$bin" ] || { echo "drift-power.sh: $bin: not built (make)" >&2; exit 1; }
@@ -74,8 +78,8 @@ if [ "${SKIP_POWER:-0}" != 1 ]; then
 	echo "| --- | --- | --- | --- | --- |"
 	caught_floor=0 caught_scale=0 caught_none=0
 	for k in $(seq 1 "$n"); do
-		sweep "$out/base$k" --quick --reps=5
-		DMABENCH_INJECT_NS="$strategy:$pct%" sweep "$out/inj$k" --quick --reps=5
+		sweep "$out/base$k" $power_flags
+		DMABENCH_INJECT_NS="$strategy:$pct%" sweep "$out/inj$k" $power_flags
 		for d in floor scale none; do
 			"$bin" compare "$out/base$k" "$out/inj$k" --no-plot --drift=$d --out="$out/pow$k-$d.csv" >/dev/null 2>&1
 			read -r s tot ratio other < <(awk -F, -v s="$strategy" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
