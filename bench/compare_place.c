@@ -23,6 +23,7 @@
 #include <string.h>
 #include "compare.h"
 #include "harness/pairprobe.h"
+#include "harness/stats.h"
 
 /* "scenario\037...\037threads\037rep": the window's key, owned by the caller */
 static char *window_key(const char *const *key, long long rep)
@@ -45,13 +46,6 @@ static char *window_key(const char *const *key, long long rep)
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* A probe pair's figures over all the runs. */
@@ -133,6 +127,30 @@ static bool load_all(struct run *run, int nruns, struct csv_table *hc, struct hc
 	return true;
 }
 
+/*
+ * Row i's pair and its before and after figures (NAN where empty); NULL for
+ * a row without its PUs (skipped), or with *rc = -ENOMEM.
+ */
+static struct pair_figs *row_probe(const struct csv_table *t, const struct hc_cols *c, size_t i,
+				   struct pair_figs **pairs, size_t *npairs, double *before,
+				   double *after, int *rc)
+{
+	struct pair_figs *p;
+	long long a, b;
+
+	*before = *after = NAN;
+	if (csv_cell_ll(t, i, (size_t)c->a, &a) || csv_cell_ll(t, i, (size_t)c->b, &b))
+		return NULL;
+	p = pair_of(pairs, npairs, a, b);
+	if (!p) {
+		*rc = -ENOMEM;
+		return NULL;
+	}
+	(void)csv_cell_double(t, i, (size_t)c->before, before);
+	(void)csv_cell_double(t, i, (size_t)c->after, after);
+	return p;
+}
+
 int compare_placement(struct run *run, int nruns, struct failure *f)
 {
 	struct csv_table hc[MAX_RUNS];
@@ -147,20 +165,12 @@ int compare_placement(struct run *run, int nruns, struct failure *f)
 	/* one typical figure per pair: the median of all its probes, all runs */
 	for (int k = 0; k < nruns && !rc; k++)
 		for (size_t i = 0; i < csv_rows(&hc[k]) && !rc; i++) {
-			long long a, b;
-			double before = NAN, after = NAN;
-			struct pair_figs *p;
+			double before, after;
+			struct pair_figs *p = row_probe(&hc[k], &cols[k], i, &pairs, &npairs, &before,
+							&after, &rc);
 
-			if (csv_cell_ll(&hc[k], i, (size_t)cols[k].a, &a) ||
-			    csv_cell_ll(&hc[k], i, (size_t)cols[k].b, &b))
+			if (!p)
 				continue;
-			p = pair_of(&pairs, &npairs, a, b);
-			if (!p) {
-				rc = -ENOMEM;
-				break;
-			}
-			(void)csv_cell_double(&hc[k], i, (size_t)cols[k].before, &before);
-			(void)csv_cell_double(&hc[k], i, (size_t)cols[k].after, &after);
 			rc = add_fig(p, before);
 			if (!rc)
 				rc = add_fig(p, after);
@@ -168,10 +178,8 @@ int compare_placement(struct run *run, int nruns, struct failure *f)
 	for (size_t i = 0; i < npairs && !rc; i++) {
 		struct pair_figs *p = &pairs[i];
 
-		if (!p->n)
-			continue;
-		qsort(p->v, p->n, sizeof(*p->v), cmp_double);
-		p->typical = p->n % 2 ? p->v[p->n / 2] : (p->v[p->n / 2 - 1] + p->v[p->n / 2]) / 2;
+		if (p->n && stats_median(p->v, p->n, &p->typical))
+			rc = -ENOMEM;
 	}
 	/* each run: its judged windows, and those off the common figure */
 	for (int k = 0; k < nruns && !rc; k++) {
@@ -186,24 +194,18 @@ int compare_placement(struct run *run, int nruns, struct failure *f)
 		}
 		for (size_t i = 0; i < n && !rc; i++) {
 			const char *key[NKEY];
-			long long a, b, rep;
-			double before = NAN, after = NAN;
+			long long rep;
+			double before, after;
 			struct pair_figs *p;
 			char *s;
 
 			for (int c = 0; c < NKEY; c++)
 				key[c] = csv_cell(&hc[k], i, (size_t)cols[k].key[c]);
-			if (csv_cell_ll(&hc[k], i, (size_t)cols[k].rep, &rep) ||
-			    csv_cell_ll(&hc[k], i, (size_t)cols[k].a, &a) ||
-			    csv_cell_ll(&hc[k], i, (size_t)cols[k].b, &b))
+			if (csv_cell_ll(&hc[k], i, (size_t)cols[k].rep, &rep))
 				continue;
-			p = pair_of(&pairs, &npairs, a, b);
-			if (!p) {
-				rc = -ENOMEM;
-				break;
-			}
-			(void)csv_cell_double(&hc[k], i, (size_t)cols[k].before, &before);
-			(void)csv_cell_double(&hc[k], i, (size_t)cols[k].after, &after);
+			p = row_probe(&hc[k], &cols[k], i, &pairs, &npairs, &before, &after, &rc);
+			if (!p)
+				continue;
 			s = window_key(key, rep);
 			if (!s) {
 				rc = -ENOMEM;
