@@ -88,15 +88,13 @@ static void csv_num(FILE *f, double v)
 		fputc(',', f);
 }
 
-/* The four stream columns and their commas (the bare columns follow). */
-static void stream_cols(FILE *f, const struct stream_handoff *s, bool last)
+/* The four stream columns and their commas (the two bare columns follow). */
+static void stream_cols(FILE *f, const struct stream_handoff *s)
 {
 	csv_num(f, s->pair_rt_ns);
 	csv_num(f, s->h_ns);
 	csv_num(f, s->handoff_ns);
-	if (isfinite(s->eta))
-		fprintf(f, "%.4f", s->eta);
-	fputc(last ? '\n' : ',', f);
+	csv_num(f, s->eta);
 }
 
 /*
@@ -129,7 +127,7 @@ static void write_runlength(struct sweep *sw)
 		fprintf(f, "%llu,,", q->r.ops);
 		csv_num(f, q->r.ns_per_call);
 		fprintf(f, "%.3f,,", q->r.overlap);
-		stream_cols(f, &q->s, false);
+		stream_cols(f, &q->s);
 		fprintf(f, ",\n");
 	}
 	for (unsigned int i = 0; i < sw->nr_runlen_calls; i++) {
@@ -156,7 +154,7 @@ static void write_runlength(struct sweep *sw)
 		for (const char *w = q->why ? q->why : ""; *w; w++)
 			fputc(*w == ',' || *w == '\n' || *w == '"' ? ' ' : *w, f);
 		fputc(',', f);
-		stream_cols(f, &q->s, false);
+		stream_cols(f, &q->s);
 		if (!q->why && !q->bare_rc) {
 			csv_num(f, q->bare.run_length / c->strategy->shared_rmws);
 			if (isfinite(q->bare_s.eta))
