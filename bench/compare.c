@@ -43,6 +43,17 @@ static int set_min_effect(void *opts, const char *val, struct flag_error *e)
 	return 0;
 }
 
+static int set_alpha(void *opts, const char *val, struct flag_error *e)
+{
+	double x;
+
+	(void)e;
+	if (flag_parse_double(val, &x) || !(x >= 0.0001 && x <= 0.2))
+		return -EINVAL;
+	((struct args *)opts)->alpha = x;
+	return 0;
+}
+
 #define A(field) FLAG_VAR(struct args, field)
 
 static const struct flag compare_flags[] = {
@@ -57,6 +68,12 @@ static const struct flag compare_flags[] = {
 	  .help = "a difference must also be at least PCT% with confidence: the\n"
 		  "interval must lie wholly beyond 1 +/- PCT/100",
 	  .why = "expected a percentage, 0 to 99" },
+	{ .name = "alpha", .arg = "P", .type = FLAG_CALL, .set = set_alpha, .def = ALPHA_DEFAULT_S,
+	  .help = "a verdict needs the Mann-Whitney p below P and the 1 - P bootstrap interval\n"
+		  "beyond 1. P is the false-call rate per configuration that the tests allow:\n"
+		  "0.01 keeps two runs of one build to about 1 call in 100 configurations on the\n"
+		  "measured VM (METHODOLOGY §4); 0.05 calls more, and more falsely",
+	  .why = "expected a probability, 0.0001 to 0.2" },
 	{ .name = "drift", .arg = "MODE", .type = FLAG_ENUM, A(drift),
 	  FLAG_WORDS([DRIFT_FLOOR] = "floor", [DRIFT_SCALE] = "scale", [DRIFT_NONE] = "none"),
 	  .def = "floor",
@@ -75,7 +92,8 @@ static const struct flag compare_flags[] = {
 	  FLAG_WORDS([0] = "drop", [1] = "keep"), .def = "drop",
 	  .help = "drop or keep. drop: leave out the repetitions whose row carries a host or\n"
 		  "scheduler flag (host-c2c, host-slow, host-steal, desched, overran, migrated)\n"
-		  "where a configuration keeps " STRINGIFY(COMPARE_MIN_CLEAN) " or more others; one with fewer keeps all.\n"
+		  "where a configuration keeps enough others that p < alpha stays possible\n"
+		  "(5 at the default alpha, 4 at 0.05); one with fewer keeps all.\n"
 		  "keep: every repetition counts",
 	  .why = "expected drop or keep" },
 	{ .name = "fail-on", .arg = "K", .type = FLAG_ENUM, A(fail_on),
@@ -95,10 +113,10 @@ static void usage(FILE *to)
 "                         several; A is the baseline every other run is compared with\n");
 	flag_usage(&cmd, to);
 	fprintf(to,
-"Verdict: faster/slower when the Mann-Whitney p < %.2g and the %.0f%% bootstrap interval\n"
-"of the ratio (B over A) excludes 1 (and any band); otherwise no-significant-difference.\n"
-"Exit: 0 done; 1 a --fail-on verdict was found, or a failure at run time; 2 bad input.\n",
-		ALPHA, LEVEL * 100);
+"Verdict: faster/slower when the Mann-Whitney p < alpha and the 1 - alpha bootstrap\n"
+"interval of the ratio (B over A) excludes 1 (and any band); otherwise\n"
+"no-significant-difference.\n"
+"Exit: 0 done; 1 a --fail-on verdict was found, or a failure at run time; 2 bad input.\n");
 }
 
 /* 0, -1 for --help, or 2 with the message in f. */
@@ -110,6 +128,7 @@ static int parse_args(struct args *a, int argc, char **argv, struct failure *f)
 	};
 
 	memset(a, 0, sizeof(*a));
+	a->alpha = ALPHA_DEFAULT;
 	if (flag_parse(&cmd, argc, argv, f->msg, sizeof(f->msg)))
 		return 2;
 	if (a->help)
@@ -122,7 +141,7 @@ static int parse_args(struct args *a, int argc, char **argv, struct failure *f)
 }
 
 /* One line per run that had disturbed repetitions: how many were left out, or kept. */
-static void print_disturbed(FILE *to, const struct run *run, int nruns, bool drop)
+static void print_disturbed(FILE *to, const struct run *run, int nruns, bool drop, unsigned int min_clean)
 {
 	if (drop && run[0].place_on && isfinite(run[0].place_typical)) {
 		size_t off = 0, left = 0;
@@ -145,8 +164,8 @@ static void print_disturbed(FILE *to, const struct run *run, int nruns, bool dro
 			continue;
 		if (run[k].dropped || run[k].kept_cfgs)
 			fprintf(to, "%s: left out %zu of %zu repetitions with a host or scheduler flag; "
-				"%zu configurations had fewer than %d clean ones and kept all\n",
-				run[k].label, run[k].dropped, total, run[k].kept_cfgs, COMPARE_MIN_CLEAN);
+				"%zu configurations had fewer than %u clean ones and kept all\n",
+				run[k].label, run[k].dropped, total, run[k].kept_cfgs, min_clean);
 	}
 }
 
@@ -192,6 +211,7 @@ static int compare(const struct args *a, struct failure *f)
 		goto out;
 	for (int k = 0; k < a->nruns; k++) {
 		run[k].drop_disturbed = a->disturbed == 0;
+		run[k].min_clean = compare_min_clean(a->alpha);
 		if ((rc = run_load(&run[k], f)))
 			goto out;
 		warn_status(&run[k]);
@@ -214,7 +234,7 @@ static int compare(const struct args *a, struct failure *f)
 		if ((rc = join_pair(&run[0], &run[k], k, rows, &n, f)))
 			goto out;
 		for (size_t i = from; i < n; i++)
-			if ((rc = compare_cfg(&rows[i], a->seed, a->min_effect, a->drift == DRIFT_FLOOR || machines,
+			if ((rc = compare_cfg(&rows[i], a->seed, a->alpha, a->min_effect, a->drift == DRIFT_FLOOR || machines,
 					      machines, a->drift == DRIFT_SCALE ? drift_scale(rows, from, n, &rows[i]) : NAN,
 					      f)))
 				goto out;
@@ -225,8 +245,8 @@ static int compare(const struct args *a, struct failure *f)
 		rc = write_csv(a->out, rows, n, norm, run, f);
 	if (rc)
 		goto out;
-	print_table(to, run, a->nruns, rows, n, norm, a->seed, a->drift != DRIFT_NONE || norm);
-	print_disturbed(to, run, a->nruns, a->disturbed == 0);
+	print_table(to, run, a->nruns, rows, n, norm, a->seed, a->alpha, a->drift != DRIFT_NONE || norm);
+	print_disturbed(to, run, a->nruns, a->disturbed == 0, compare_min_clean(a->alpha));
 	if (!to_stdout)
 		fprintf(to, "wrote %s\n", a->out);
 	if (a->plot && !to_stdout)

@@ -22,16 +22,26 @@
  *     machines). scale (--drift=scale): B's repetitions divided by the
  *     median over thread counts of the floor rows' median(B)/median(A).
  *     raw (--drift=none, or a run without none rows): ns as measured;
- *   - ratio = median(B)/median(A) of the basis and its 95% percentile-
- *     bootstrap interval (STATS_BOOT_DEFAULT_ITERS resamples of each side);
+ *   - ratio = median(B)/median(A) of the basis and its (1 - alpha)
+ *     percentile-bootstrap interval (99% with the default --alpha=0.01) (STATS_BOOT_DEFAULT_ITERS resamples of each side);
  *     the seed is --seed mixed with the configuration key;
  *   - the two-sided Mann-Whitney U p-value on the basis (exact when the
  *     sides are small and untied, src/harness/stats.h);
  *   - the verdict: "slower" (B takes longer per call) or "faster" only when
- *     p < 0.05 AND the interval lies beyond 1 (+/- --min-effect);
- *     otherwise "no-significant-difference". With 3 repetitions a side the
- *     smallest possible p is 0.1, so nothing can be significant; the table
- *     says how many rows were in that case;
+ *     p < alpha (--alpha, default 0.01) AND the interval lies beyond 1
+ *     (+/- --min-effect); otherwise "no-significant-difference". The exact
+ *     test's smallest p with n a side is 2 / C(2n, n): 0.1 with 3, 0.029
+ *     with 4, 0.0079 with 5, so at the default alpha a configuration needs
+ *     5 repetitions a side to be callable at all (and all 5 of one run
+ *     beyond all 5 of the other); the table says how many rows could not
+ *     be. Why 0.01 and not 0.05: with 60 configurations a comparison,
+ *     0.05 called 4% of them different between two runs of one build
+ *     (METHODOLOGY §4);
+ *   - "too-disturbed" instead of a verdict when a side kept its disturbed
+ *     repetitions (fewer than min_clean clean ones) and they are half or
+ *     more of it: what would be compared is mostly the host (on the 2-vCPU
+ *     guest, two runs whose 2-thread windows the host placed differently
+ *     differ by 2x in map-unmap), not the configuration;
  *   - between machines, a_norm/b_norm: each median over its own run's floor.
  * A configuration only one run has is listed ("only in A", "only in B").
  *
@@ -64,8 +74,8 @@
 
 #define PROG		"dmabench compare"
 #define SCHEMA		1
-#define LEVEL		0.95
-#define ALPHA		0.05
+#define ALPHA_DEFAULT	0.01	/* --alpha: the A/A rate measured with it, METHODOLOGY §4 */
+#define ALPHA_DEFAULT_S	"0.01"
 
 enum { K_SCENARIO, K_STRATEGY, K_MODE, K_INVALIDATION, K_SHARING, K_PLACEMENT,
        K_HOME_NODE, K_THREADS, NKEY };
@@ -89,6 +99,7 @@ struct cfg {
 	size_t nrows;			/* repetitions including empty cells */
 	size_t dropped;			/* host-disturbed repetitions left out (run.drop_disturbed) */
 	bool kept_disturbed;		/* too few clean ones: every repetition kept */
+	size_t disturbed_kept;		/* of which disturbed; half or more: too-disturbed, no verdict */
 	double median;			/* NAN when n == 0 */
 	double floor;			/* the none/1-thread median of its run, or NAN */
 };
@@ -105,6 +116,7 @@ struct run {
 	double *vals;
 	long long *repv;
 	bool drop_disturbed;		/* set before run_load: --disturbed=drop */
+	unsigned int min_clean;		/* set before run_load: compare_min_clean(alpha) */
 	size_t dropped, kept_cfgs;	/* after it: repetitions left out; configurations that kept all */
 	/* compare_placement(): the windows judged across the runs (sorted keys) */
 	bool place_on;
@@ -119,11 +131,13 @@ struct run {
  * A repetition whose row carries one of these flags ran while the host or
  * the scheduler disturbed it (results/README.md: flags). With
  * --disturbed=drop (the default) compare leaves such repetitions out of a
- * configuration that has at least COMPARE_MIN_CLEAN others; a configuration
- * with fewer keeps all of them (and says so).
+ * configuration that has at least min_clean others — compare_min_clean():
+ * the fewest a side with which p < alpha is possible, 5 at the default
+ * alpha, 4 at 0.05 — since leaving them out would otherwise make the
+ * configuration one that can never be called; a configuration with fewer
+ * keeps all of them (and says so).
  */
 #define COMPARE_DISTURBED_FLAGS	{ "host-c2c", "host-slow", "host-steal", "desched", "overran", "migrated" }
-#define COMPARE_MIN_CLEAN	4	/* 4 a side: the fewest with which p < 0.05 is possible */
 
 #define MAX_RUNS	64
 
@@ -162,6 +176,7 @@ struct args {
 	uint64_t seed;
 	bool plot;
 	double min_effect;		/* --min-effect, as a fraction: 0 = any difference */
+	double alpha;			/* --alpha: the verdict's p bound; the interval is 1 - alpha */
 };
 
 /* The one-line message and the exit status the caller returns. */
@@ -180,7 +195,7 @@ struct row {
 	double raw_ratio;		/* median(B) / median(A) of ns, whatever the basis */
 	struct stats_ci ratio;		/* of the basis; NAN when not computed */
 	double p;
-	bool could_be_significant;	/* the rank test can reach p < ALPHA */
+	bool could_be_significant;	/* the rank test can reach p < alpha */
 	const char *verdict;
 };
 
@@ -194,8 +209,10 @@ int set_floors(struct run *r);
 int cfg_cmp(const struct cfg *x, const struct cfg *y);
 
 /* compare_stats.c */
-int compare_cfg(struct row *w, uint64_t seed, double min_effect, bool use_floor, bool machines,
+int compare_cfg(struct row *w, uint64_t seed, double alpha, double min_effect, bool use_floor, bool machines,
 		double scale, struct failure *f);
+/* The fewest repetitions a side with which the exact test can reach p < alpha. */
+unsigned int compare_min_clean(double alpha);
 int join_pair(struct run *A, struct run *B, int k, struct row *rows, size_t *n, struct failure *f);
 double drift_scale(const struct row *rows, size_t from, size_t n, const struct row *w);
 bool fails_on(enum fail_on fo, const struct row *rows, size_t n);
@@ -206,7 +223,7 @@ int write_csv(const char *out, const struct row *rows, size_t n, bool norm, cons
 int write_csv_stdout(const struct row *rows, size_t n, bool norm, const struct run *runs,
 		     struct failure *f);
 void print_table(FILE *to, const struct run *runs, int nruns, const struct row *rows, size_t n,
-		 bool norm, uint64_t seed, bool drift);
+		 bool norm, uint64_t seed, double alpha, bool drift);
 
 /* compare_plot.c */
 int check_out(const struct args *a, struct failure *f);

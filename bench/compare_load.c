@@ -278,11 +278,12 @@ int run_load(struct run *r, struct failure *f)
 				usable++;
 				clean += !rows[j].disturbed_one;
 			}
-		drop = r->drop_disturbed && clean >= COMPARE_MIN_CLEAN;
+		drop = r->drop_disturbed && clean >= r->min_clean;
 		c.dropped = drop ? usable - clean : 0;
 		for (size_t k = i; drop && k < j; k++)
 			r->place_dropped += !isnan(rows[k].median) && rows[k].place_off_one;
 		c.kept_disturbed = r->drop_disturbed && !drop && clean < usable;
+		c.disturbed_kept = c.kept_disturbed ? usable - clean : 0;
 		r->dropped += c.dropped;
 		r->kept_cfgs += c.kept_disturbed;
 		for (size_t k = i; k < j; k++)

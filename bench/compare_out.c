@@ -105,12 +105,15 @@ static void print_run_line(FILE *to, const struct run *r)
 }
 
 void print_table(FILE *to, const struct run *runs, int nruns, const struct row *rows, size_t n,
-			bool norm, uint64_t seed, bool use_floor)
+			bool norm, uint64_t seed, double alpha, bool use_floor)
 {
 	int ws = width(rows, n, K_SCENARIO, 8), wp = width(rows, n, K_PLACEMENT, 9),
 	    wi = width(rows, n, K_INVALIDATION, 5), wh = width(rows, n, K_SHARING, 7),
 	    wm = width(rows, n, K_MODE, 4), wt = width(rows, n, K_STRATEGY, 8);
-	size_t nf = 0, ns = 0, nn = 0, na = 0, nb = 0, nd = 0, nweak = 0;
+	size_t nf = 0, ns = 0, nn = 0, na = 0, nb = 0, nd = 0, nweak = 0, ndist = 0;
+	char ci_head[32];
+
+	snprintf(ci_head, sizeof(ci_head), "[%g%% CI]", (1 - alpha) * 100);
 
 	for (int k = 0; k < nruns; k++)
 		print_run_line(to, &runs[k]);
@@ -120,15 +123,15 @@ void print_table(FILE *to, const struct run *runs, int nruns, const struct row *
 			"a whole run cancels; basis raw = median ns B / A\n");
 	else
 		fprintf(to, "ratio = median B / median A of ns per call (--drift=none)\n");
-	fprintf(to, "%.0f%% bootstrap interval (seed %llu); faster/slower when Mann-Whitney p < %.2g and the interval "
-		"excludes 1 (raw none/1-thread rows: 1 +/- %.0f%%)\n",
-		LEVEL * 100, (unsigned long long)seed, ALPHA, ANCHOR_BAND * 100);
+	fprintf(to, "%g%% bootstrap interval (seed %llu); faster/slower when Mann-Whitney p < %g (--alpha) and the "
+		"interval excludes 1 (raw none/1-thread rows: 1 +/- %.0f%%)\n",
+		(1 - alpha) * 100, (unsigned long long)seed, alpha, ANCHOR_BAND * 100);
 	if (norm)
 		fprintf(to, "different machines: A/floor and B/floor divide each median by its own run's none, 1-thread median; "
 			"the verdict is on the floor basis\n");
 	fprintf(to, "%s%-*s %-*s %-*s %-*s %4s %-*s %-*s %7s %10s %10s %7s %-16s %7s %-5s %s%s\n", nruns > 2 ? "run " : "",
 	       ws, "scenario", wp, "placement", wi, "inval", wh, "sharing", "home", wm, "mode", wt, "strategy",
-	       "threads", "A ns", "B ns", "ratio", "[95% CI]", "p", "basis", norm ? "A/floor  B/floor  " : "", "verdict");
+	       "threads", "A ns", "B ns", "ratio", ci_head, "p", "basis", norm ? "A/floor  B/floor  " : "", "verdict");
 	for (size_t i = 0; i < n; i++) {
 		const struct row *x = &rows[i];
 		const struct cfg *c = x->a ? x->a : x->b;
@@ -163,15 +166,19 @@ void print_table(FILE *to, const struct run *runs, int nruns, const struct row *
 		else if (!strcmp(x->verdict, "faster")) nf++;
 		else if (!strcmp(x->verdict, "slower")) ns++;
 		else if (!strcmp(x->verdict, "no-data")) nd++;
+		else if (!strcmp(x->verdict, "too-disturbed")) ndist++;
 		else nn++;
 		if (x->a && x->b && x->a->n && x->b->n && !x->could_be_significant)
 			nweak++;
 	}
-	fprintf(to, "%zu configurations: %zu faster, %zu slower, %zu no significant difference, "
-	       "%zu only in A, %zu only in B%s\n", n, nf, ns, nn, na, nb, nd ? " (some without data)" : "");
+	fprintf(to, "%zu configurations: %zu faster, %zu slower, %zu no significant difference, ", n, nf, ns, nn);
+	if (ndist)
+		fprintf(to, "%zu too disturbed to judge (half or more of a side's repetitions flagged), ", ndist);
+	fprintf(to, "%zu only in A, %zu only in B%s\n", na, nb, nd ? " (some without data)" : "");
 	if (nweak)
-		fprintf(to, "note: %zu configurations have too few repetitions for p < %.2g to be possible "
-		       "(4 a side at least): they cannot be called faster or slower\n", nweak, ALPHA);
+		fprintf(to, "note: %zu configurations have too few repetitions for p < %g to be possible "
+		       "(%u a side at least): they cannot be called faster or slower\n", nweak, alpha,
+		       compare_min_clean(alpha));
 }
 
 /* --out=-: the CSV goes through a temporary file (the writer's atomic

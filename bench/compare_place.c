@@ -10,7 +10,7 @@
  * judged again against one typical figure per pair: the median of every
  * probe of that pair in all the runs. A window off it by more than
  * PAIRPROBE_RATIO either way counts as disturbed (left out as `host-c2c`
- * is, under the same COMPARE_MIN_CLEAN rule), and the runs' own `host-c2c`
+ * is, under the same min_clean rule), and the runs' own `host-c2c`
  * words are not used. Runs of other machines, or without host_c2c.csv (an
  * older run), keep their own flags.
  */

@@ -29,13 +29,22 @@ static uint64_t key_hash(const struct cfg *c)
 }
 
 /* The smallest two-sided p the exact test can give: 2 / C(na + nb, na). */
-static bool can_reach(size_t na, size_t nb)
+static bool can_reach(size_t na, size_t nb, double alpha)
 {
 	double comb = 1;
 
 	for (size_t i = 1; i <= na; i++)
 		comb = comb * (double)(nb + i) / (double)i;
-	return 2.0 / comb < ALPHA;
+	return 2.0 / comb < alpha;
+}
+
+unsigned int compare_min_clean(double alpha)
+{
+	unsigned int n = 1;
+
+	while (n < 64 && !can_reach(n, n, alpha))
+		n++;
+	return n;
 }
 
 /*
@@ -44,7 +53,7 @@ static bool can_reach(size_t na, size_t nb)
  * floor rows themselves are "raw" (one machine: judged with ANCHOR_BAND) or,
  * between machines, "reference" (1 by definition: no verdict).
  */
-int compare_cfg(struct row *w, uint64_t seed, double min_effect, bool use_floor, bool machines,
+int compare_cfg(struct row *w, uint64_t seed, double alpha, double min_effect, bool use_floor, bool machines,
 		       double scale, struct failure *f)
 {
 	double *scaled = NULL;
@@ -69,6 +78,10 @@ int compare_cfg(struct row *w, uint64_t seed, double min_effect, bool use_floor,
 		return 0;
 	}
 	w->raw_ratio = b->median / a->median;
+	if (2 * a->disturbed_kept >= a->n || 2 * b->disturbed_kept >= b->n) {
+		w->verdict = "too-disturbed";
+		return 0;
+	}
 	xa = a->ns; na = a->n;
 	xb = b->ns; nb = b->n;
 	if (use_floor && a->floor_cfg == a && b->floor_cfg == b) {
@@ -97,7 +110,7 @@ int compare_cfg(struct row *w, uint64_t seed, double min_effect, bool use_floor,
 			w->basis = "scale";
 		}
 	}
-	rc = stats_boot_median_ratio_ci(xa, na, xb, nb, LEVEL, 0, seed ^ key_hash(a), &w->ratio);
+	rc = stats_boot_median_ratio_ci(xa, na, xb, nb, 1 - alpha, 0, seed ^ key_hash(a), &w->ratio);
 	if (rc == -ENOMEM) {
 		free(scaled);
 		return failf(f, 1, PROG ": out of memory");
@@ -109,9 +122,9 @@ int compare_cfg(struct row *w, uint64_t seed, double min_effect, bool use_floor,
 	if (rc == -ENOMEM)
 		return failf(f, 1, PROG ": out of memory");
 	w->p = rc ? NAN : mw.p;
-	w->could_be_significant = can_reach(na, nb);
+	w->could_be_significant = can_reach(na, nb, alpha);
 	w->verdict = "no-significant-difference";
-	if (w->p < ALPHA && (w->ratio.lo > 1 + band || w->ratio.hi < 1 - band))
+	if (w->p < alpha && (w->ratio.lo > 1 + band || w->ratio.hi < 1 - band))
 		w->verdict = w->ratio.point > 1 ? "slower" : "faster";
 	return 0;
 }

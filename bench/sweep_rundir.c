@@ -206,9 +206,11 @@ int rundir_write_machine(struct sweep *sw, const char *status)
 	fprintf(f, "rcu_flavor: %s\n", sw->opt->rcu_flavor == RCU_FLAVOR_QSBR ? "qsbr" : "memb");
 	fprintf(f, "seed: %llu\n", (unsigned long long)sw->opt->seed);
 	if (window_inject.strategy)
-		fprintf(f, "injected: %s slowed by %g%s per call on purpose (DMABENCH_INJECT_NS%s): not a measurement\n",
+		fprintf(f, "injected: %s slowed by %g%s per call on purpose (DMABENCH_INJECT_NS%s; the hook's own "
+			"%.1f ns a batch counted in): not a measurement\n",
 			window_inject.strategy->name, window_inject.frac > 0 ? window_inject.frac * 100 : window_inject.ns,
-			window_inject.frac > 0 ? "%" : " ns", window_inject.odd_only ? ", odd repetitions" : "");
+			window_inject.frac > 0 ? "%" : " ns", window_inject.odd_only ? ", odd repetitions" : "",
+			window_inject.hook_ticks / window_inject.ticks_per_ns);
 	for (int i = 0; i < sw->plan->nr_notes; i++)
 		fprintf(f, "note: %s\n", sw->plan->notes[i]);
 	if (sw->have_c2c)

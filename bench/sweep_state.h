@@ -147,6 +147,8 @@ struct window_inject {
 	double ns;				/* per call; or */
 	double frac;				/* of the batch's time */
 	bool odd_only;
+	double ticks_per_ns;			/* get_cycles() ticks per ns (clock_ticks_per_ns) */
+	double hook_ticks;			/* the hook's own reads a batch, taken off its debt */
 };
 extern struct window_inject window_inject;
 

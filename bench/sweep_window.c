@@ -13,6 +13,7 @@
 #include "harness/atomic_file.h"
 #include "harness/canary.h"
 #include "harness/clock.h"
+#include "harness/stats.h"
 #include "harness/topo.h"
 #include "scenario.h"
 #include "sweep_state.h"
@@ -44,35 +45,84 @@ static unsigned long w_batch(void *tctx, unsigned long n)
 /*
  * Test hook: DMABENCH_INJECT_NS=STRATEGY:NS[:odd] or STRATEGY:P%[:odd] makes
  * every call of STRATEGY (both modes, every scenario) NS ns slower, or P per
- * cent slower: after each batch of n calls the thread spins for n * NS ns, or
- * for P% of the time the batch took (two more clock reads per batch). With
- * :odd only odd-numbered repetitions are slowed (two clusters: the noise
- * marks' test). The choice is made once per window, before the runner
- * starts: other strategies run the plain batch function and pay nothing.
- * For measuring the comparison itself (false positives and power,
- * METHODOLOGY), never the strategies.
+ * cent slower. Each worker keeps a debt in TSC ticks (get_cycles(), calibrated
+ * by clock_ticks_per_ns()): after each batch of n calls it adds n * NS ns, or
+ * P% of the ticks the batch took, less what the hook itself cost that batch
+ * (its TSC reads: hook_ticks, measured once at start-up), and spins the debt
+ * off; what the spin overshoots is carried to the next batch. So over a
+ * window P% slows the calls by P%, not by P% plus the hook's reads. (The
+ * first form, until 2026-11-29, read CLOCK_MONOTONIC three or more times a
+ * batch, ~60-70 ns on the 2-vCPU guest, and slowed a 16-call map-unmap batch
+ * by ~9-16% at "5%".) The hook cannot slow a batch by less than its own two
+ * reads (a few ns): a smaller debt stays negative and the batch pays the
+ * reads alone. With :odd only odd-numbered repetitions are slowed (two
+ * clusters: the noise marks' test). The choice is made once per window,
+ * before the runner starts: other strategies run the plain batch function
+ * and pay nothing. For measuring the comparison itself (false positives and
+ * power, METHODOLOGY), never the strategies.
  */
 struct window_inject window_inject;
-static double inject_ns, inject_frac;		/* the current window's, read by workers */
+static double inject_ticks_per_call, inject_frac;	/* the current window's, read by workers */
+static unsigned int inject_window;			/* bumped per injected window */
+static __thread double inject_debt;			/* ticks still owed, this worker */
+static __thread unsigned int inject_seen;
+
+/* Ticks a worker spins after a batch: the debt with `add` added and the hook's cost off. */
+static void inject_pay(uint64_t after, double add)
+{
+	uint64_t now;
+
+	if (inject_seen != inject_window) {	/* a new window: no debt from the last */
+		inject_seen = inject_window;
+		inject_debt = 0;
+	}
+	inject_debt += add - window_inject.hook_ticks;
+	if (inject_debt <= 0)
+		return;
+	while ((now = get_cycles()) < after + (uint64_t)inject_debt)
+		cpu_relax();
+	inject_debt -= (double)(now - after);
+}
 
 static unsigned long w_batch_inject_ns(void *tctx, unsigned long n)
 {
 	struct scenario_thread *t = tctx;
 	unsigned long failed = t->scenario->batch(t, n);
 
-	clock_spin_until(clock_now_ns() + (uint64_t)((double)n * inject_ns + 0.5));
+	inject_pay(get_cycles(), (double)n * inject_ticks_per_call);
 	return failed;
 }
 
 static unsigned long w_batch_inject_frac(void *tctx, unsigned long n)
 {
 	struct scenario_thread *t = tctx;
-	uint64_t t0 = clock_now_ns(), t1;
+	uint64_t t0 = get_cycles(), t1;
 	unsigned long failed = t->scenario->batch(t, n);
 
-	t1 = clock_now_ns();
-	clock_spin_until(t1 + (uint64_t)((double)(t1 - t0) * inject_frac + 0.5));
+	t1 = get_cycles();
+	inject_pay(t1, (double)(t1 - t0) * inject_frac);
 	return failed;
+}
+
+/*
+ * The hook's own cost a batch in ticks: its TSC reads, the median over 101
+ * trials of 64 back-to-back reads (per read), times the reads a batch makes
+ * (two in the P% form, one in the NS form).
+ */
+static double hook_ticks(unsigned int reads)
+{
+	double per[101], m = 0;
+
+	for (int i = 0; i < 101; i++) {
+		uint64_t a = get_cycles(), b;
+
+		for (int k = 0; k < 63; k++)
+			(void)get_cycles();
+		b = get_cycles();
+		per[i] = (double)(b - a) / 64;
+	}
+	stats_median(per, 101, &m);
+	return m * reads;
 }
 
 int window_inject_parse(char *err, size_t len)
@@ -107,6 +157,8 @@ int window_inject_parse(char *err, size_t len)
 		window_inject.odd_only = true;
 	else if (*end)
 		goto bad;
+	window_inject.ticks_per_ns = clock_ticks_per_ns();
+	window_inject.hook_ticks = hook_ticks(window_inject.frac > 0 ? 2 : 1);
 	return 0;
 bad:
 	memset(&window_inject, 0, sizeof(window_inject));
@@ -199,8 +251,9 @@ int window_run(struct sweep *sw, const struct config *c, unsigned int rep, uint6
 	}
 	fill_threads(wctx.threads, c->threads, world, c->scenario, s);
 	if (window_inject.strategy == c->strategy && (!window_inject.odd_only || rep % 2 == 1)) {
-		inject_ns = window_inject.ns;
+		inject_ticks_per_call = window_inject.ns * window_inject.ticks_per_ns;
 		inject_frac = window_inject.frac;
+		inject_window++;
 		work.batch = window_inject.frac > 0 ? w_batch_inject_frac : w_batch_inject_ns;
 	}
 	rc = runner_run(&rcfg, &work, res);

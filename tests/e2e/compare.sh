@@ -312,13 +312,15 @@ else
 fi
 
 # --disturbed: a repetition with a host or scheduler flag is left out where
-# four or more clean ones remain (cached: rep 5 flagged and 3x slower), kept
-# where fewer would (static-key: reps 4 and 5 flagged); keep counts all
+# enough clean ones remain for p < alpha to stay possible: 4 at --alpha=0.05
+# (cached: rep 5 flagged and 3x slower), kept where fewer would (static-key:
+# reps 4 and 5 flagged); keep counts all. The default alpha (0.01) needs 5:
+# below, after the 0.05 cases
 edit_run "$A" "$TMP/H" '$c["strategy"] == "cached" && $c["rep"] == 5 { $c["ns_per_op"] *= 3; $c["flags"] = "desched+host-c2c" }
 	$c["strategy"] == "static-key" && $c["rep"] >= 4 { $c["flags"] = "host-slow" }
 	$c["strategy"] == "rcu" && $c["rep"] == 5 { $c["flags"] = "host-c2cx" } { print }'
 reps_of() { awk -F, -v s="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["strategy"] == s { print $c["b_reps"] }' "$1" | sort -u | tr '\n' ' '; }
-if "$BIN" compare "$A" "$TMP/H" --out="$TMP/dist.csv" --no-plot >"$TMP/out" 2>"$TMP/err"; then
+if "$BIN" compare "$A" "$TMP/H" --out="$TMP/dist.csv" --no-plot --alpha=0.05 >"$TMP/out" 2>"$TMP/err"; then
 	got="cached $(reps_of "$TMP/dist.csv" cached)static-key $(reps_of "$TMP/dist.csv" static-key)rcu $(reps_of "$TMP/dist.csv" rcu)"
 	[ "$got" = "cached 4 static-key 5 rcu 5 " ] && pass compare_disturbed_dropped_where_four_remain ||
 		fail compare_disturbed_dropped_where_four_remain "b_reps: $got"
@@ -344,6 +346,36 @@ fi
 got=$(reps_of "$TMP/keep.csv" cached)
 [ "$got" = "5 " ] && ! grep -q 'left out' "$TMP/out" && pass compare_disturbed_keep ||
 	fail compare_disturbed_keep "cached b_reps '$got'; $(grep 'left out' "$TMP/out")"
+# the default alpha, 0.01: 5 a side is the fewest with which p < 0.01 is
+# possible, so a configuration with a flagged repetition of 5 keeps all of
+# them (cached 5, static-key 5) and the line says 5; one whose kept
+# repetitions are half or more flagged gets no verdict (T: dev-flag reps 3-5
+# flagged and 3x slower: too-disturbed, not slower)
+verdicts_of() { awk -F, -v s="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["strategy"] == s { print $c["verdict"] }' "$1" | sort | uniq -c | awk '{ $1 = $1; print }' | tr '\n' ' '; }
+if "$BIN" compare "$A" "$TMP/H" --out="$TMP/dist01.csv" --no-plot >"$TMP/out" 2>"$TMP/err" &&
+   [ "$(reps_of "$TMP/dist01.csv" cached)$(reps_of "$TMP/dist01.csv" static-key)" = "5 5 " ] &&
+   grep -q '^B: left out 0 of 750 repetitions with a host or scheduler flag; 36 configurations had fewer than 5 clean ones and kept all' "$TMP/out" &&
+   grep -q '99% bootstrap interval.*p < 0.01 (--alpha)' "$TMP/out"; then
+	pass compare_default_alpha_keeps_under_five_clean
+else
+	fail compare_default_alpha_keeps_under_five_clean "cached/static-key b_reps: $(reps_of "$TMP/dist01.csv" cached)$(reps_of "$TMP/dist01.csv" static-key); $(grep -E 'left out|bootstrap' "$TMP/out"; head -c 300 "$TMP/err")"
+fi
+edit_run "$A" "$TMP/T" '$c["strategy"] == "dev-flag" && $c["rep"] >= 3 { $c["ns_per_op"] *= 3; $c["flags"] = "host-slow" } { print }'
+if "$BIN" compare "$A" "$TMP/T" --out="$TMP/td.csv" --no-plot >"$TMP/out" 2>"$TMP/err" &&
+   verdicts_of "$TMP/td.csv" dev-flag | grep -qx '[0-9][0-9]* too-disturbed ' &&
+   [ "$(col "$TMP/td.csv" verdict | grep -c slower)" = 0 ] &&
+   grep -q 'too disturbed to judge (half or more of a side' "$TMP/out"; then
+	pass compare_too_disturbed_no_verdict
+else
+	fail compare_too_disturbed_no_verdict "dev-flag: $(verdicts_of "$TMP/td.csv" dev-flag); $(grep configurations: "$TMP/out"; head -c 300 "$TMP/err")"
+fi
+# the same with --alpha=0.05: 2 clean of 5 keep all too, and are still too disturbed
+"$BIN" compare "$A" "$TMP/T" --out="$TMP/td05.csv" --no-plot --alpha=0.05 >/dev/null 2>&1
+[ "$(col "$TMP/td05.csv" verdict | grep -c slower)" = 0 ] && [ "$(col "$TMP/td05.csv" verdict | grep -c too-disturbed)" -gt 0 ] &&
+	pass compare_too_disturbed_at_005 || fail compare_too_disturbed_at_005 "$(col "$TMP/td05.csv" verdict | sort | uniq -c | tr '\n' ' ')"
+for v in 0 x 0.5 -0.01 ''; do
+	expect_usage_error "compare_alpha_bad_${v:-empty}" --alpha "$BIN" compare "$A" "$TMP/B" --out="$TMP/al.csv" --no-plot --alpha="$v"
+done
 # --- the placement judged across the runs (host_c2c.csv in both runs of one
 # machine): one typical round trip per pair over both runs; a window off it
 # is left out as host-c2c is, and the runs' own host-c2c words are not used.
@@ -367,7 +399,7 @@ edit_run "$A" "$TMP/PB" '$c["strategy"] == "cached" && $c["threads"] == 2 && $c[
 hc_of "$TMP/PB" '$c["strategy"] == "cached" && $c["threads"] == 2 && $c["rep"] == 1'
 cached2() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	$c["strategy"] == "cached" && $c["threads"] == 2 { printf "%.1f %s\n", $c["raw_ratio"], $c["b_reps"] }' "$1" | sort -u | tr '\n' ' '; }
-if "$BIN" compare "$TMP/PA" "$TMP/PB" --out="$TMP/place.csv" --no-plot >"$TMP/out" 2>"$TMP/err" &&
+if "$BIN" compare "$TMP/PA" "$TMP/PB" --out="$TMP/place.csv" --no-plot --alpha=0.05 >"$TMP/out" 2>"$TMP/err" &&
    [ "$(cached2 "$TMP/place.csv")" = "1.0 4 " ] &&
    grep -q '^placement: the runs.* (PUs 0-1: 50.0 ns, .*2 probes off, 2 repetitions left out for it' "$TMP/out"; then
 	pass compare_placement_judged_across_runs
@@ -375,7 +407,7 @@ else
 	fail compare_placement_judged_across_runs "cached at 2 threads: $(cached2 "$TMP/place.csv"); $(grep placement "$TMP/out"; head -c 300 "$TMP/err")"
 fi
 rm "$TMP/PA/host_c2c.csv"
-if "$BIN" compare "$TMP/PA" "$TMP/PB" --out="$TMP/place-own.csv" --no-plot >"$TMP/out" 2>"$TMP/err" &&
+if "$BIN" compare "$TMP/PA" "$TMP/PB" --out="$TMP/place-own.csv" --no-plot --alpha=0.05 >"$TMP/out" 2>"$TMP/err" &&
    [ "$(cached2 "$TMP/place-own.csv")" = "2.0 4 " ] && ! grep -q '^placement:' "$TMP/out"; then
 	pass compare_placement_own_flags_without_the_files
 else

@@ -171,3 +171,19 @@ DMABENCH_FAIL_ALLOC_AFTER=0 "$DMABENCH" --quick --no-c2c --scenario=lookup --str
 [ ! -e "$TMP/failed/results.json" ] && pass json-not-for-failed-run || fail json-not-for-failed-run "results.json written"
 DMABENCH_INJECT_NS=nosuch:5 expect_usage_error inject-bad-strategy DMABENCH_INJECT_NS "$DMABENCH" --quick --out="$TMP/x"
 DMABENCH_INJECT_NS=cached:5q expect_usage_error inject-bad-number DMABENCH_INJECT_NS "$DMABENCH" --quick --out="$TMP/y"
+
+# the P% form slows by P% of the batch's own time, its hook's reads counted
+# in: cached lookup at 50% in odd repetitions only, odd over even medians
+# within 1.25-1.8 (a wide margin: a loaded machine moves single windows),
+# and machine.txt gives the hook's cost
+DMABENCH_INJECT_NS=cached:50%:odd "$DMABENCH" --no-c2c --reps=8 --duration-ms=50 --warmup-ms=5 --scenario=lookup \
+	--strategy=cached --mode=normal --threads=1 --out="$TMP/pct" >/dev/null 2>&1
+r=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ if ($c["rep"] % 2) o[++no] = $c["ns_per_op"] + 0; else e[++ne] = $c["ns_per_op"] + 0 }
+	function med(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+	END { if (no == 4 && ne == 4) printf "%.3f", med(o, no) / med(e, ne) }' "$TMP/pct/results.csv" 2>/dev/null)
+awk -v r="$r" 'BEGIN { exit !(r >= 1.25 && r <= 1.8) }' && pass inject-percent-slows-by-percent ||
+	fail inject-percent-slows-by-percent "odd/even median ratio '$r' (want 1.25-1.8)"
+grep -q "^injected: cached slowed by 50% per call on purpose (DMABENCH_INJECT_NS, odd repetitions; the hook's own [0-9.]* ns a batch counted in)" "$TMP/pct/machine.txt" &&
+	pass inject-hook-cost-recorded || fail inject-hook-cost-recorded "$(grep injected "$TMP/pct/machine.txt")"
