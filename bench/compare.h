@@ -1,6 +1,6 @@
 /*
  * bench/compare.h — `dmabench compare A B [RUN...] [--out=FILE|-] [--seed=N]
- * [--min-effect=PCT] [--drift=floor|scale|none] [--fail-on=KIND] [--no-plot]`:
+ * [--alpha=P] [--min-effect=PCT] [--drift=floor|scale|none] [--fail-on=KIND] [--no-plot]`:
  * run directories, from one machine or several, into one table of ratios
  * with their confidence, compare.csv, and overlay plots. A is the baseline;
  * every other run is compared with it (b_run says which).
@@ -51,7 +51,7 @@
  * scripts/compare-plot.sh (a panel per strategy, a line per run), unless
  * --no-plot. --out=-: the CSV on stdout, the table on stderr, no plots.
  * Exit: 0 done; 1 a verdict of the --fail-on kind was found (slower,
- * faster, any), or a failure at run time (memory, writing, drawing); 2 bad
+ * faster, any; too-disturbed is not a verdict and never trips it), or a failure at run time (memory, writing, drawing); 2 bad
  * input (one line on stderr: a missing directory or file, a malformed CSV,
  * a missing column, differing schema versions, a run with no configuration
  * in common with A, a bad flag).
