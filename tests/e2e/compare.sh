@@ -369,6 +369,12 @@ if "$BIN" compare "$A" "$TMP/T" --out="$TMP/td.csv" --no-plot >"$TMP/out" 2>"$TM
 else
 	fail compare_too_disturbed_no_verdict "dev-flag: $(verdicts_of "$TMP/td.csv" dev-flag); $(grep configurations: "$TMP/out"; head -c 300 "$TMP/err")"
 fi
+# too-disturbed is not a verdict: --fail-on=any does not trip on it (T5:
+# every dev-flag repetition flagged and 3x slower, which judged whole would
+# be called slower; --disturbed=keep judges it and trips)
+edit_run "$A" "$TMP/T5" '$c["strategy"] == "dev-flag" { $c["ns_per_op"] *= 3; $c["flags"] = "host-slow" } { print }'
+expect_exit compare_fail_on_ignores_too_disturbed 0 "$BIN" compare "$A" "$TMP/T5" --out="$TMP/td-fo.csv" --no-plot --fail-on=any
+expect_exit compare_fail_on_disturbed_keep_trips 1 "$BIN" compare "$A" "$TMP/T5" --out="$TMP/td-fo.csv" --no-plot --fail-on=any --disturbed=keep
 # the same with --alpha=0.05: 2 clean of 5 keep all too, and are still too disturbed
 "$BIN" compare "$A" "$TMP/T" --out="$TMP/td05.csv" --no-plot --alpha=0.05 >/dev/null 2>&1
 [ "$(col "$TMP/td05.csv" verdict | grep -c slower)" = 0 ] && [ "$(col "$TMP/td05.csv" verdict | grep -c too-disturbed)" -gt 0 ] &&
