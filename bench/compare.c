@@ -74,6 +74,13 @@ static const struct flag compare_flags[] = {
 		  "0.01 keeps two runs of one build to about 1 call in 100 configurations on the\n"
 		  "measured VM (METHODOLOGY §4); 0.05 calls more, and more falsely",
 	  .why = "expected a probability, 0.0001 to 0.2" },
+	{ .name = "metric", .arg = "M", .type = FLAG_ENUM, A(metric),
+	  FLAG_WORDS([METRIC_MEAN] = "mean", [METRIC_P50] = "p50"), .def = "mean",
+	  .help = "what a repetition contributes: mean (ns_per_op, the window's mean cost per\n"
+		  "call) or p50 (batch_p50_ns, its median batch's cost per call: blind to a\n"
+		  "host phase over part of a window, and to a change that only adds rare slow\n"
+		  "calls)",
+	  .why = "expected mean or p50" },
 	{ .name = "drift", .arg = "MODE", .type = FLAG_ENUM, A(drift),
 	  FLAG_WORDS([DRIFT_FLOOR] = "floor", [DRIFT_SCALE] = "scale", [DRIFT_NONE] = "none"),
 	  .def = "floor",
@@ -212,6 +219,7 @@ static int compare(const struct args *a, struct failure *f)
 	for (int k = 0; k < a->nruns; k++) {
 		run[k].drop_disturbed = a->disturbed == 0;
 		run[k].min_clean = compare_min_clean(a->alpha);
+		run[k].metric_col = metric_cols[a->metric];
 		if ((rc = run_load(&run[k], f)))
 			goto out;
 		warn_status(&run[k]);

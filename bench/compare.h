@@ -1,6 +1,7 @@
 /*
  * bench/compare.h — `dmabench compare A B [RUN...] [--out=FILE|-] [--seed=N]
- * [--alpha=P] [--min-effect=PCT] [--drift=floor|scale|none] [--fail-on=KIND] [--no-plot]`:
+ * [--alpha=P] [--metric=mean|p50] [--min-effect=PCT] [--drift=floor|scale|none] [--fail-on=KIND]
+ * [--no-plot]`:
  * run directories, from one machine or several, into one table of ratios
  * with their confidence, compare.csv, and overlay plots. A is the baseline;
  * every other run is compared with it (b_run says which).
@@ -117,6 +118,7 @@ struct run {
 	long long *repv;
 	bool drop_disturbed;		/* set before run_load: --disturbed=drop */
 	unsigned int min_clean;		/* set before run_load: compare_min_clean(alpha) */
+	const char *metric_col;		/* set before run_load: ns_per_op or batch_p50_ns */
 	size_t dropped, kept_cfgs;	/* after it: repetitions left out; configurations that kept all */
 	/* compare_placement(): the windows judged across the runs (sorted keys) */
 	bool place_on;
@@ -156,6 +158,17 @@ void compare_place_free(struct run *r);
 
 enum fail_on { FAIL_ON_NONE, FAIL_ON_SLOWER, FAIL_ON_FASTER, FAIL_ON_ANY };
 enum drift { DRIFT_FLOOR, DRIFT_SCALE, DRIFT_NONE };
+/*
+ * --metric: what one repetition contributes. mean: its ns_per_op, the
+ * window's mean cost per call (every batch, interrupts and host phases
+ * inside the window included). p50: its batch_p50_ns, the median batch's
+ * cost per call: blind to what hits a minority of the window's batches (a
+ * host phase over part of it, an interrupt; also a regression that only
+ * adds rare slow calls), so it sees a change of the typical call through
+ * noise that moves the mean (METHODOLOGY §4).
+ */
+enum metric { METRIC_MEAN, METRIC_P50 };
+extern const char *const metric_cols[];
 
 /* The floor configuration (none, 1 thread) of a run between runs of one
  * machine: compared on raw ns, its verdict needs the interval beyond 1 +/-
@@ -171,6 +184,7 @@ struct args {
 	bool help, no_plot;
 	enum fail_on fail_on;
 	enum drift drift;
+	enum metric metric;
 	int disturbed;			/* 0 drop, 1 keep */
 	const char *out;
 	uint64_t seed;

@@ -195,7 +195,7 @@ int run_load(struct run *r, struct failure *f)
 		if (rc)
 			return failf(f, rc == -ENOMEM ? 1 : 2, PROG ": %s: %s", r->label, err);
 	}
-	if (col_or_fail(r, "ns_per_op", &c_ns, f) || col_or_fail(r, "machine", &c_machine, f) ||
+	if (col_or_fail(r, r->metric_col, &c_ns, f) || col_or_fail(r, "machine", &c_machine, f) ||
 	    col_or_fail(r, "run_id", &c_run_id, f) || col_or_fail(r, "rep", &c_rep, f))
 		return 2;
 	c_flags = csv_col(&r->t, "flags");	/* optional: every repetition counts as clean without it */
@@ -256,8 +256,8 @@ int run_load(struct run *r, struct failure *f)
 		if (rc == -ENODATA) {
 			c->median = NAN;	/* unavailable: counted, not used */
 		} else if (rc || !(v > 0) || !isfinite(v)) {
-			rc = failf(f, 2, PROG ": %s: %s: line %zu: ns_per_op: not a positive number: '%s'",
-				     r->label, r->path, line, csv_cell(&r->t, i, c_ns));
+			rc = failf(f, 2, PROG ": %s: %s: line %zu: %s: not a positive number: '%s'",
+				     r->label, r->path, line, r->metric_col, csv_cell(&r->t, i, c_ns));
 			free(rows);
 			return rc;
 		} else {

@@ -20,7 +20,7 @@ static const char *const out_cols[] = {
 	"scenario", "strategy", "mode", "invalidation", "sharing", "placement", "home_node", "threads",
 	"in", "a_reps", "b_reps", "a_median_ns", "b_median_ns", "ratio", "ratio_ci_lo", "ratio_ci_hi",
 	"p_value", "verdict", "a_floor_ns", "b_floor_ns", "a_norm", "b_norm", "norm_ratio",
-	"basis", "raw_ratio", "b_run", "b_machine",
+	"basis", "raw_ratio", "b_run", "b_machine", "metric",
 };
 
 static void add_num(struct csv_row *r, double v, int digits)
@@ -68,6 +68,7 @@ int write_csv(const char *out, const struct row *rows, size_t n, bool norm, cons
 		add_num(&r, x->raw_ratio, 5);
 		csv_row_add_uint(&r, (unsigned int)x->brun);
 		csv_row_add_str(&r, runs[x->brun].machine);
+		csv_row_add_str(&r, runs[0].metric_col);
 		rc = csv_writer_write_row(w, &r);
 	}
 	csv_row_free(&r);
@@ -117,6 +118,9 @@ void print_table(FILE *to, const struct run *runs, int nruns, const struct row *
 
 	for (int k = 0; k < nruns; k++)
 		print_run_line(to, &runs[k]);
+	fprintf(to, "per repetition: %s (%s)\n", runs[0].metric_col,
+		strcmp(runs[0].metric_col, "ns_per_op") ? "--metric=p50: the median batch's ns per call"
+							 : "the window's mean ns per call; --metric=p50 for its median batch");
 	if (use_floor)
 		fprintf(to, "ratio (basis floor) = median over repetitions of ns / ns of none at 1 thread in the same run and "
 			"repetition, B over A; (basis scale) = median B / median A / the none rows' drift: drift that moves "

@@ -38,6 +38,8 @@ static bool can_reach(size_t na, size_t nb, double alpha)
 	return 2.0 / comb < alpha;
 }
 
+const char *const metric_cols[] = { [METRIC_MEAN] = "ns_per_op", [METRIC_P50] = "batch_p50_ns" };
+
 unsigned int compare_min_clean(double alpha)
 {
 	unsigned int n = 1;

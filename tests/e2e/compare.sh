@@ -375,6 +375,26 @@ fi
 edit_run "$A" "$TMP/T5" '$c["strategy"] == "dev-flag" { $c["ns_per_op"] *= 3; $c["flags"] = "host-slow" } { print }'
 expect_exit compare_fail_on_ignores_too_disturbed 0 "$BIN" compare "$A" "$TMP/T5" --out="$TMP/td-fo.csv" --no-plot --fail-on=any
 expect_exit compare_fail_on_disturbed_keep_trips 1 "$BIN" compare "$A" "$TMP/T5" --out="$TMP/td-fo.csv" --no-plot --fail-on=any --disturbed=keep
+# --metric=p50 judges batch_p50_ns: rcu's window means 20% slower with its
+# batch medians unchanged (a host phase over part of each window) is slower
+# by the mean and no difference by p50; its batch medians 20% slower with
+# the means unchanged, the other way round; compare.csv names the metric
+edit_run "$A" "$TMP/MEAN" '$c["strategy"] == "rcu" { $c["ns_per_op"] *= 1.2 } { print }'
+edit_run "$A" "$TMP/P50" '$c["strategy"] == "rcu" { $c["batch_p50_ns"] *= 1.2 } { print }'
+slower_of() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["verdict"] == "slower" { print $c["strategy"] }' "$1" | sort | uniq -c | awk '{ $1 = $1; print }' | tr '\n' ' '; }
+"$BIN" compare "$A" "$TMP/MEAN" --out="$TMP/mm.csv" --no-plot >/dev/null 2>&1
+"$BIN" compare "$A" "$TMP/MEAN" --out="$TMP/mp.csv" --no-plot --metric=p50 >"$TMP/out" 2>&1
+"$BIN" compare "$A" "$TMP/P50" --out="$TMP/pm.csv" --no-plot >/dev/null 2>&1
+"$BIN" compare "$A" "$TMP/P50" --out="$TMP/pp.csv" --no-plot --metric=p50 >/dev/null 2>&1
+got="$(slower_of "$TMP/mm.csv")|$(slower_of "$TMP/mp.csv")|$(slower_of "$TMP/pm.csv")|$(slower_of "$TMP/pp.csv")"
+if [ "$got" = "12 rcu |||12 rcu " ] && [ "$(col "$TMP/mp.csv" metric | sort -u)" = batch_p50_ns ] &&
+   [ "$(col "$TMP/mm.csv" metric | sort -u)" = ns_per_op ] && grep -q '^per repetition: batch_p50_ns' "$TMP/out"; then
+	pass compare_metric_p50
+else
+	fail compare_metric_p50 "slower rows (mean/mean, mean/p50, p50/mean, p50/p50): '$got'; metric $(col "$TMP/mp.csv" metric | sort -u)"
+fi
+"$BIN" compare "$A" "$TMP/B" --metric=p90 --no-plot >"$TMP/out" 2>"$TMP/err"
+if one_line_error $? 2 metric; then pass compare_metric_bad; else fail compare_metric_bad "$WHY"; fi
 # the same with --alpha=0.05: 2 clean of 5 keep all too, and are still too disturbed
 "$BIN" compare "$A" "$TMP/T" --out="$TMP/td05.csv" --no-plot --alpha=0.05 >/dev/null 2>&1
 [ "$(col "$TMP/td05.csv" verdict | grep -c slower)" = 0 ] && [ "$(col "$TMP/td05.csv" verdict | grep -c too-disturbed)" -gt 0 ] &&
