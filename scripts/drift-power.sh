@@ -18,7 +18,8 @@
 #          thread count) is called slower (goal: 9 of 10). Also counts the
 #          STRATEGY configurations compare would not judge (too-disturbed)
 #          and other configurations called different. Every comparison is
-#          made three ways: --drift=floor, scale, none. About 2 x N x 60 s
+#          made four ways: --drift=floor, scale, none, and --metric=p50
+#          --drift=none ("p50"). About 2 x N x 60 s
 #          on the 2-vCPU VM (20 minutes).
 # Environment: DMABENCH (default build/dmabench), STRATEGY, PCT, N, SKIP_AA=1,
 # SKIP_POWER=1, EXTRA (more flags for every sweep, e.g. --no-c2c),
@@ -60,19 +61,21 @@ if [ "${SKIP_AA:-0}" != 1 ]; then
 		echo "A/A sweep $k: $(( $(date +%s) - t0 )) s" | tee -a "$log"
 	done
 	echo
-	echo "| A/A pair | configurations | called different, --drift=floor (default) | too disturbed to judge | --drift=scale | --drift=none | floor, --disturbed=keep |"
-	echo "| --- | --- | --- | --- | --- | --- | --- |"
+	echo "| A/A pair | configurations | called different, --drift=floor (default) | too disturbed to judge | --drift=scale | --drift=none | floor, --disturbed=keep | --metric=p50 --drift=none |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 	for p in "1 2" "3 4"; do
 		set -- $p
 		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --out="$out/aa$1-$2.csv" $cflags >"$out/aa$1-$2.txt" 2>&1
 		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --drift=scale --out="$out/aa$1-$2-scale.csv" $cflags >/dev/null 2>&1
 		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --drift=none --out="$out/aa$1-$2-raw.csv" $cflags >/dev/null 2>&1
 		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --disturbed=keep --out="$out/aa$1-$2-keep.csv" $cflags >/dev/null 2>&1
+		"$bin" compare "$out/aa$1" "$out/aa$2" --no-plot --metric=p50 --drift=none --out="$out/aa$1-$2-p50.csv" $cflags >/dev/null 2>&1
 		read -r f nconf nd < <(flagged "$out/aa$1-$2.csv")
 		read -r fk _ < <(flagged "$out/aa$1-$2-keep.csv")
 		read -r fs _ < <(flagged "$out/aa$1-$2-scale.csv")
 		read -r fr _ < <(flagged "$out/aa$1-$2-raw.csv")
-		echo "| $1 against $2 | $nconf | $f | $nd | $fs | $fr | $fk |"
+		read -r fp _ < <(flagged "$out/aa$1-$2-p50.csv")
+		echo "| $1 against $2 | $nconf | $f | $nd | $fs | $fr | $fk | $fp |"
 	done
 fi
 
@@ -80,12 +83,13 @@ if [ "${SKIP_POWER:-0}" != 1 ]; then
 	echo
 	echo "| pair | drift | $strategy configurations called slower ($pct% injected) | too disturbed to judge | median raw ratio of the $strategy configurations | other configurations called different |"
 	echo "| --- | --- | --- | --- | --- | --- |"
-	caught_floor=0 caught_scale=0 caught_none=0
+	caught_floor=0 caught_scale=0 caught_none=0 caught_p50=0
 	for k in $(seq 1 "$n"); do
 		sweep "$out/base$k" $power_flags
 		DMABENCH_INJECT_NS="$strategy:$pct%" sweep "$out/inj$k" $power_flags
-		for d in floor scale none; do
-			"$bin" compare "$out/base$k" "$out/inj$k" --no-plot --drift=$d --out="$out/pow$k-$d.csv" $cflags >/dev/null 2>&1
+		for d in floor scale none p50; do
+			if [ $d = p50 ]; then how="--metric=p50 --drift=none"; else how="--drift=$d"; fi
+			"$bin" compare "$out/base$k" "$out/inj$k" --no-plot $how --out="$out/pow$k-$d.csv" $cflags >/dev/null 2>&1
 			read -r s tot nd ratio other < <(awk -F, -v s="$strategy" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 				$c["in"] != "both" { next }
 				$c["strategy"] == s && $c["mode"] == "normal" { n++; r[n] = $c["raw_ratio"]; if ($c["verdict"] == "slower") k++
@@ -99,6 +103,6 @@ if [ "${SKIP_POWER:-0}" != 1 ]; then
 		done
 	done
 	echo
-	echo "caught at every thread count ($strategy +$pct%), of $n pairs: floor $caught_floor, scale $caught_scale, none $caught_none"
+	echo "caught at every thread count ($strategy +$pct%), of $n pairs: floor $caught_floor, scale $caught_scale, none $caught_none, p50 (--metric=p50 --drift=none) $caught_p50"
 fi
 echo "drift-power.sh: finished $(date -u +%FT%TZ)" >>"$log"
