@@ -72,7 +72,7 @@ static const struct flag compare_flags[] = {
 	  .help = "a verdict needs the Mann-Whitney p below P and the 1 - P bootstrap interval\n"
 		  "beyond 1: about the false-call rate per configuration the test allows. Two\n"
 		  "runs of one build on the measured VM: 4 calls in 1080 configurations at 0.01,\n"
-		  "41 at 0.05 (METHODOLOGY §4)",
+		  "42 at 0.05 (METHODOLOGY §4)",
 	  .why = "expected a probability, 0.0001 to 0.2" },
 	{ .name = "metric", .arg = "M", .type = FLAG_ENUM, A(metric),
 	  FLAG_WORDS([METRIC_MEAN] = "mean", [METRIC_P50] = "p50"), .def = "mean",
