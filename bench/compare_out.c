@@ -179,6 +179,10 @@ void print_table(FILE *to, const struct run *runs, int nruns, const struct row *
 	if (ndist)
 		fprintf(to, "%zu too disturbed to judge (half or more of a side's repetitions flagged), ", ndist);
 	fprintf(to, "%zu only in A, %zu only in B%s\n", na, nb, nd ? " (some without data)" : "");
+	if (ndist && 4 * ndist >= n)
+		fprintf(to, "note: %zu of %zu configurations could not be judged (the host flagged half or more of their "
+			"repetitions): more repetitions (--reps) keep enough clean ones; --disturbed=keep judges them with "
+			"their flagged repetitions\n", ndist, n);
 	if (nweak)
 		fprintf(to, "note: %zu configurations have too few repetitions for p < %g to be possible "
 		       "(%u a side at least): they cannot be called faster or slower\n", nweak, alpha,

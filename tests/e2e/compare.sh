@@ -369,6 +369,14 @@ if "$BIN" compare "$A" "$TMP/T" --out="$TMP/td.csv" --no-plot >"$TMP/out" 2>"$TM
 else
 	fail compare_too_disturbed_no_verdict "dev-flag: $(verdicts_of "$TMP/td.csv" dev-flag); $(grep configurations: "$TMP/out"; head -c 300 "$TMP/err")"
 fi
+# a quarter or more too disturbed: a note says what to do (TA: every
+# strategy's repetitions 3-5 flagged); T (12 of 150) prints no such note
+edit_run "$A" "$TMP/TA" '$c["rep"] >= 3 { $c["flags"] = "host-slow" } { print }'
+"$BIN" compare "$A" "$TMP/TA" --out="$TMP/ta.csv" --no-plot >"$TMP/out" 2>&1
+"$BIN" compare "$A" "$TMP/T" --out="$TMP/td.csv" --no-plot >"$TMP/out-t" 2>&1
+grep -q '^note: 150 of 150 configurations could not be judged (the host flagged half or more' "$TMP/out" &&
+   ! grep -q 'could not be judged' "$TMP/out-t" && pass compare_too_disturbed_note ||
+	fail compare_too_disturbed_note "$(grep -h 'judged' "$TMP/out" "$TMP/out-t")"
 # too-disturbed is not a verdict: --fail-on=any does not trip on it (T5:
 # every dev-flag repetition flagged and 3x slower, which judged whole would
 # be called slower; --disturbed=keep judges it and trips)
