@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include "harness/canary.h"
 #include "test.h"
@@ -131,6 +132,40 @@ TEST(probe_measures_and_the_hook_slows_it)
 	c.slow_factor = CANARY_HOOK_FACTOR;
 	CHECK(canary_judge(&c, cpu, slowed, slowed));
 	canary_destroy(&c);
+}
+
+/*
+ * A canary that flagged windows by itself (a window's probe, taken by the
+ * worker on its own PU, systematically dearer than the baseline's, taken
+ * by a helper thread bound there) would flag every window of a plain run,
+ * which the e2e run cannot tell from a busy host's hour. Here the two paths
+ * alternate, nine pairs back to back on one PU: the median of their ratios
+ * must lie within 0.8-1.25 (a wide margin; both see the same host moment).
+ */
+TEST(window_probe_and_baseline_probe_measure_alike)
+{
+	struct canary c;
+	int cpu = sched_getcpu();
+	double r[9], m = NAN;
+	cpu_set_t set, old;
+
+	REQUIRE(cpu >= 0);
+	REQUIRE(pthread_getaffinity_np(pthread_self(), sizeof(old), &old) == 0);
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	REQUIRE(pthread_setaffinity_np(pthread_self(), sizeof(set), &set) == 0);
+	REQUIRE(canary_init(&c, CANARY_DEFAULT_BYTES, (unsigned int)cpu + 1) == 0);
+	for (int i = 0; i < 9; i++) {
+		double helper = NAN, own = NAN;
+
+		CHECK_EQ_INT(canary_probe(&c, cpu, &helper), 0);	/* the baseline's path */
+		CHECK_EQ_INT(canary_probe(&c, -1, &own), 0);		/* a window's path */
+		r[i] = own / helper;
+	}
+	m = canary_median(r, 9);
+	CHECK_MSG(m > 0.8 && m < 1.25, "window probe / baseline probe: median %.3f", m);
+	canary_destroy(&c);
+	pthread_setaffinity_np(pthread_self(), sizeof(old), &old);
 }
 
 TEST(hook_value_parsing)

@@ -33,10 +33,15 @@ else
 fi
 
 # --- a plain run: few or none. A shared host's slow phases are real and can
-# last seconds (docs/METHODOLOGY.md §6), so up to four short runs 2 s apart:
-# one with at most half its rows flagged passes (a canary that flagged every
-# window by itself fails all four) ---
-seen=
+# last seconds, and in a busy hour most windows for minutes
+# (docs/METHODOLOGY.md §6: 43-58 of 60 one-thread windows host-slow in
+# some idle sweeps), so up to four short runs 2 s apart: one with at most
+# half its rows flagged passes. A canary that flagged every window by itself
+# flags all 32 rows of the four and fails; some but not all of them flagged
+# in every try is the host's hour, said as SKIP (test_canary's
+# window_probe_and_baseline_probe_measure_alike checks the paths against
+# each other at one moment, where the host cannot change in between) ---
+seen= total=0 nflag=0
 for try in 1 2 3 4; do
 	"$D" "${RUN[@]}" --reps=4 --out="$TMP/plain$try" >"$TMP/plain.out" 2>"$TMP/plain.err"
 	rc=$?
@@ -47,10 +52,17 @@ for try in 1 2 3 4; do
 	rows=$(col "$TMP/plain$try/results.csv" flags | wc -l)
 	flagged=$(col "$TMP/plain$try/results.csv" flags | grep -c 'host-slow')
 	seen="$seen try $try: $flagged of $rows rows host-slow;"
+	total=$((total + rows)) nflag=$((nflag + flagged))
 	[ "$rows" -eq 8 ] && [ $((flagged * 2)) -le "$rows" ] && { seen=ok; break; }
 	sleep 2
 done
-[ "$seen" = ok ] && pass plain-few-host-slow || fail plain-few-host-slow "$seen"
+if [ "$seen" = ok ]; then
+	pass plain-few-host-slow
+elif [ "$total" -eq 32 ] && [ "$nflag" -lt 32 ]; then
+	echo "SKIP plain-few-host-slow: the host was slow in all four tries ($nflag of 32 rows host-slow, not all):$seen"
+else
+	fail plain-few-host-slow "$seen"
+fi
 
 # --- the hook takes 0 or 1 only ---
 DMABENCH_CANARY_SLOW=2 "$D" "${RUN[@]}" --reps=1 --out="$TMP/bad" >"$TMP/out" 2>"$TMP/err"
