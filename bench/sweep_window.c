@@ -53,7 +53,7 @@ static unsigned long w_batch(void *tctx, unsigned long n)
  * window P% slows the calls by P%, not by P% plus the hook's reads. (The
  * first form, until 2026-11-29, read CLOCK_MONOTONIC three or more times a
  * batch, ~60-70 ns on the 2-vCPU guest, and slowed a 16-call map-unmap batch
- * by ~9-16% at "5%".) The hook cannot slow a batch by less than its own two
+ * by 8-16% at "5%", as measured.) The hook cannot slow a batch by less than its own two
  * reads (a few ns): a smaller debt stays negative and the batch pays the
  * reads alone. With :odd only odd-numbered repetitions are slowed (two
  * clusters: the noise marks' test). The choice is made once per window,
