@@ -122,6 +122,8 @@ int sweep_run(struct plan *p, const struct options *o)
 	unsigned int canary_factor, pair_factor;
 	int rc, sig, exit_rc = 0;
 	bool in_dir;
+	int canary_inside = 1;
+	const char *inside = getenv("DMABENCH_CANARY_INSIDE");
 
 	if (!p->this_system) {
 		fprintf(stderr, "dmabench: the topology is not this machine's (HWLOC_SYNTHETIC or HWLOC_XMLFILE set): only --dry-run can use it\n");
@@ -140,6 +142,21 @@ int sweep_run(struct plan *p, const struct options *o)
 		      "the pair probe's figures are scaled (1: the windows', start: the start-up ones)",
 		      "host-c2c", "0, 1 or start"))
 		return 2;
+	/*
+	 * DMABENCH_CANARY_INSIDE=0: the canary at the windows' edges only; odd:
+	 * inside odd repetitions only (what the probes inside cost, in one run)
+	 */
+	if (inside && *inside) {
+		if (!strcmp(inside, "0") || !strcmp(inside, "1") || !strcmp(inside, "odd")) {
+			canary_inside = !strcmp(inside, "0") ? 0 : !strcmp(inside, "1") ? 1 : 2;
+		} else {
+			fprintf(stderr, "dmabench: DMABENCH_CANARY_INSIDE: invalid value '%s' (0, 1 or odd)\n", inside);
+			return 2;
+		}
+		if (canary_inside != 1)
+			fprintf(stderr, "dmabench: DMABENCH_CANARY_INSIDE=%s: no canary probes inside %s windows\n",
+				inside, canary_inside ? "even repetitions'" : "the");
+	}
 	sweep_install_signals();
 	if (check_nr_cpu_ids(p))
 		return 1;
@@ -168,7 +185,7 @@ int sweep_run(struct plan *p, const struct options *o)
 	};
 	if (!sw.arena_ok)
 		fprintf(stderr, "dmabench: no home-node arena; model memory comes from the heap\n");
-	window_canary_setup(&sw, canary_factor);
+	window_canary_setup(&sw, canary_factor, canary_inside);
 	window_pairs_setup(&sw, pair_factor);
 
 	/* from here every write failure ends the run: exit 1, status failed */
@@ -227,6 +244,11 @@ int sweep_run(struct plan *p, const struct options *o)
 		if (rc)
 			rundir_file_failed(&sw, "results.csv or host_c2c.csv", rc);
 	}
+	if (!sw.werr) {
+		rc = window_write_canary_csv(&sw);
+		if (rc)
+			rundir_file_failed(&sw, "host_canary.csv", rc);
+	}
 	/* after the windows (c1 is known now), before the summary */
 	if (!sw.werr && !sig)
 		pass_runlen_calls(&sw);
@@ -273,6 +295,7 @@ int sweep_run(struct plan *p, const struct options *o)
 		arena_destroy(&sw.arena);
 	if (sw.canary_ok)
 		canary_destroy(&sw.canary);
+	free(sw.canary_recs);
 	pairprobe_destroy(&sw.pairs);
 	free(sw.pair_probes);
 	pmu_events_free(&sw.events);

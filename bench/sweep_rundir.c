@@ -178,8 +178,15 @@ int rundir_write_machine(struct sweep *sw, const char *status)
 	fprintf(f, "build_flavour: %s\n", DMABENCH_BUILD_FLAVOUR);
 	if (sw->canary_ok) {
 		fprintf(f, "host_canary: a %u KiB dependent chase by each worker on its PU just before "
-			"and after the window; host-slow above %.2f x the lowest; lowest ns per load:",
-			CANARY_DEFAULT_BYTES >> 10, CANARY_SLOW_RATIO);
+			"and after the window", CANARY_DEFAULT_BYTES >> 10);
+		if (sw->canary_every_ns)
+			fprintf(f, ", and a short one every %.0f ms inside it (its time out of the window%s)",
+				sw->canary_every_ns / 1e6,
+				sw->canary_odd_only ? "; odd repetitions only: DMABENCH_CANARY_INSIDE=odd" : "");
+		else
+			fprintf(f, " (none inside it: DMABENCH_CANARY_INSIDE=0)");
+		fprintf(f, "; host-slow when one at an edge, or %d inside, is above %.2f x the lowest; "
+			"lowest ns per load:", CANARY_MID_MIN_OVER, CANARY_SLOW_RATIO);
 		for (unsigned int cpu = 0; cpu < sw->canary.max_cpus; cpu++)
 			if (!isnan(canary_baseline_of(&sw->canary, (int)cpu)))
 				fprintf(f, " pu%u %.3f", cpu, canary_baseline_of(&sw->canary, (int)cpu));

@@ -74,6 +74,17 @@ struct sweep_runlen_call {
 	int bare_rc;
 };
 
+/* one worker's canary probes around and inside one window, for host_canary.csv */
+struct sweep_canary_rec {
+	size_t rep_index;		/* the report's reps[] index of the window */
+	unsigned int thread;
+	int pu;
+	double before, after, baseline;	/* ns per load; baseline when judged */
+	double mid_median, mid_max;	/* of the probes inside the window; NAN: none */
+	unsigned int mid_n, mid_over;	/* how many inside, how many over the ratio */
+	bool slow;			/* the verdict: host-slow on this PU */
+};
+
 struct sweep {
 	struct plan *plan;
 	const struct options *opt;
@@ -81,8 +92,12 @@ struct sweep {
 	struct arena arena;
 	struct model_allocator arena_allocator;	/* the arena, as the model's allocator */
 	bool arena_ok;
-	struct canary canary;		/* the host canary around each window (canary.h) */
+	struct canary canary;		/* the host canary around and inside each window (canary.h) */
 	bool canary_ok;
+	uint64_t canary_every_ns;	/* probes inside each window; 0: at its edges only */
+	bool canary_odd_only;		/* DMABENCH_CANARY_INSIDE=odd: inside odd repetitions only */
+	struct sweep_canary_rec *canary_recs;	/* in the order measured */
+	size_t nr_canary_recs, canary_recs_cap;
 	struct pairprobe pairs;		/* the vCPU placement probe around each window (pairprobe.h) */
 	bool pairs_ok;
 	double (*pair_probes)[4];	/* per report reps[] index: pair 0 before, after, pair 1 before, after */
@@ -155,7 +170,7 @@ extern struct window_inject window_inject;
 /* 0, or -EINVAL with the one-line reason in err */
 int window_inject_parse(char *err, size_t len);
 /* The host canary's chain and baselines on the plan's PUs (sw->canary_ok). */
-void window_canary_setup(struct sweep *sw, unsigned int slow_factor);
+void window_canary_setup(struct sweep *sw, unsigned int slow_factor, int inside);
 /* The pair probe's baselines on every pair a window is judged by (sw->pairs_ok). */
 void window_pairs_setup(struct sweep *sw, unsigned int slow_factor);
 /*
@@ -164,6 +179,10 @@ void window_pairs_setup(struct sweep *sw, unsigned int slow_factor);
  * and results.csv rewritten if a verdict changed. 0 or the first -errno.
  */
 int window_pairs_rejudge(struct sweep *sw);
+/* the spacing of the canary probes inside a window of duration_ns */
+uint64_t window_canary_every(uint64_t duration_ns);
+/* host_canary.csv: every worker's canary probes per window, in the order measured. 0 or -errno. */
+int window_write_canary_csv(struct sweep *sw);
 /*
  * One window of configuration c (see sweep_window.c): 0, -ECANCELED
  * (interrupted) or -errno; *check_rc the model's invariants, *note the

@@ -220,6 +220,7 @@ int window_run(struct sweep *sw, const struct config *c, unsigned int rep, uint6
 		.events = events,
 		/* a sweep's windows (never the soak's, which has no events) */
 		.canary = events && sw->canary_ok ? &sw->canary : NULL,
+		.canary_every_ns = sw->canary_odd_only && rep % 2 == 0 ? 0 : sw->canary_every_ns,
 	};
 	struct window_ctx wctx = { .scenario = c->scenario };
 	struct runner_work work = {
@@ -293,7 +294,8 @@ static long long host_steal_ticks(void)
  * worker will probe, before the first window. Without a canary (no memory)
  * or a baseline (a PU that cannot be bound), rows go unjudged.
  */
-void window_canary_setup(struct sweep *sw, unsigned int slow_factor)
+/* inside: 0 edges only, 1 inside every window, 2 inside odd repetitions only */
+void window_canary_setup(struct sweep *sw, unsigned int slow_factor, int inside)
 {
 	const struct plan *p = sw->plan;
 
@@ -309,6 +311,8 @@ void window_canary_setup(struct sweep *sw, unsigned int slow_factor)
 				canary_baseline(&sw->canary, c->slots[t].pu_os, CANARY_BASELINE_RUNS);
 	}
 	sw->canary.slow_factor = slow_factor;	/* the hook slows window probes only */
+	sw->canary_every_ns = inside ? window_canary_every(p->duration_ns) : 0;
+	sw->canary_odd_only = inside == 2;
 }
 
 /*
@@ -365,6 +369,107 @@ void window_pairs_setup(struct sweep *sw, unsigned int slow_factor)
 }
 
 /* a figure as the CSVs write it: empty for NAN */
+static void put_ns(FILE *f, double v);
+
+/* the same with three decimals (ns per load) */
+static void put_ns3(FILE *f, double v)
+{
+	if (isnan(v))
+		fputs(",", f);
+	else
+		fprintf(f, ",%.3f", v);
+}
+
+/*
+ * The probes inside a window: one per CANARY_MID_EVERY_NS, or more widely
+ * spaced where the window would hold more than CANARY_MID_MAX of them.
+ */
+uint64_t window_canary_every(uint64_t duration_ns)
+{
+	uint64_t every = duration_ns / (CANARY_MID_MAX + 1);
+
+	return every > CANARY_MID_EVERY_NS ? every : CANARY_MID_EVERY_NS;
+}
+
+/*
+ * One window's canary verdict over its workers, each kept for
+ * host_canary.csv: host-slow when a probe at an edge (canary_judge) or
+ * CANARY_MID_MIN_OVER of the probes inside the window are over
+ * CANARY_SLOW_RATIO x the PU's baseline. Probes inside the window never
+ * lower the baseline (fewer samples: a lower figure by chance).
+ */
+static bool canary_window(struct sweep *sw, const struct plan_item *it, const struct runner_result *res)
+{
+	bool any = false;
+
+	for (unsigned int i = 0; sw->canary_ok && i < res->nr_threads; i++) {
+		const struct runner_thread *t = &res->threads[i];
+		struct sweep_canary_rec r = {
+			.rep_index = (size_t)it->config * sw->plan->reps + it->rep - 1,
+			.thread = i, .pu = t->pu_planned, .before = t->canary_before, .after = t->canary_after,
+			.mid_median = NAN, .mid_max = NAN, .mid_n = t->canary_mid_n,
+		};
+		double v[CANARY_MID_MAX];
+
+		r.slow = canary_judge(&sw->canary, t->pu_planned, t->canary_before, t->canary_after);
+		r.baseline = canary_baseline_of(&sw->canary, t->pu_planned);
+		r.mid_over = canary_over(r.baseline, t->canary_mid, t->canary_mid_n, CANARY_SLOW_RATIO);
+		if (r.mid_over >= CANARY_MID_MIN_OVER)
+			r.slow = true;
+		memcpy(v, t->canary_mid, t->canary_mid_n * sizeof(*v));
+		if (r.mid_n) {
+			r.mid_median = canary_median(v, r.mid_n);
+			r.mid_max = v[r.mid_n - 1];	/* sorted by canary_median */
+		}
+		any |= r.slow;
+		if (sw->nr_canary_recs == sw->canary_recs_cap) {
+			size_t cap = sw->canary_recs_cap ? 2 * sw->canary_recs_cap : 256;
+			struct sweep_canary_rec *n = realloc(sw->canary_recs, cap * sizeof(*n));
+
+			if (!n)
+				continue;	/* judged, not kept: host_canary.csv says fewer */
+			sw->canary_recs = n;
+			sw->canary_recs_cap = cap;
+		}
+		sw->canary_recs[sw->nr_canary_recs++] = r;
+	}
+	return any;
+}
+
+int window_write_canary_csv(struct sweep *sw)
+{
+	const struct plan *p = sw->plan;
+	struct atomic_file af;
+	char path[1200];
+	int rc;
+
+	if (!sw->canary_ok || !sw->nr_canary_recs)
+		return 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s/host_canary.csv", sw->dir) >= sizeof(path))
+		return -ENAMETOOLONG;
+	rc = atomic_file_open(&af, path);
+	if (rc)
+		return rc;
+	fputs("scenario,strategy,mode,invalidation,sharing,placement,home_node,threads,rep,thread,pu,"
+	      "baseline_ns,before_ns,after_ns,mid_n,mid_median_ns,mid_max_ns,mid_over,host_slow\n", af.f);
+	for (size_t i = 0; i < sw->nr_canary_recs; i++) {
+		const struct sweep_canary_rec *r = &sw->canary_recs[i];
+		const struct config *c = &p->configs[r->rep_index / p->reps];
+
+		fprintf(af.f, "%s,%s,%s,%s,%s,%s,%d,%d,%zu,%u,%d", c->scenario->name, c->strategy->name,
+			config_mode_name(c), config_invalidation_name(c), config_sharing_name(c),
+			c->placement, c->home_node, c->threads, r->rep_index % p->reps + 1, r->thread, r->pu);
+		put_ns3(af.f, r->baseline);
+		put_ns3(af.f, r->before);
+		put_ns3(af.f, r->after);
+		fprintf(af.f, ",%u", r->mid_n);
+		put_ns3(af.f, r->mid_median);
+		put_ns3(af.f, r->mid_max);
+		fprintf(af.f, ",%u,%d\n", r->mid_over, r->slow);
+	}
+	return atomic_file_commit(&af, 0);
+}
+
 static void put_ns(FILE *f, double v)
 {
 	if (isnan(v))
@@ -499,10 +604,8 @@ int window_run_item(struct sweep *sw, const struct plan_item *it)
 		flags |= ROWFLAG_MIGRATED;
 	if (steal >= 0 && host_steal_ticks() > steal)
 		flags |= ROWFLAG_HOST_STEAL;
-	for (unsigned int i = 0; sw->canary_ok && i < res.nr_threads; i++)
-		if (canary_judge(&sw->canary, res.threads[i].pu_planned, res.threads[i].canary_before,
-				 res.threads[i].canary_after))
-			flags |= ROWFLAG_HOST_SLOW;
+	if (canary_window(sw, it, &res))
+		flags |= ROWFLAG_HOST_SLOW;
 	if (pairs_probe(sw, c, pair_before, pair_after))
 		flags |= ROWFLAG_HOST_C2C;
 	if (sw->pair_probes) {

@@ -93,6 +93,7 @@ struct probe_job {
 	const size_t *chain;
 	size_t lines;
 	unsigned int factor;
+	unsigned int samples;	/* 1..CANARY_SAMPLES */
 	double ns;
 };
 
@@ -104,7 +105,7 @@ static void probe_run(struct probe_job *j)
 
 	for (size_t i = 0; i < j->lines; i++)	/* warm: every line once */
 		p = j->chain[p];
-	for (int k = 0; k < CANARY_SAMPLES; k++) {
+	for (unsigned int k = 0; k < j->samples; k++) {
 		uint64_t t0 = clock_now_ns(), t1;
 
 		for (int i = 0; i < CANARY_STEPS; i++)
@@ -116,7 +117,7 @@ static void probe_run(struct probe_job *j)
 						       (j->factor - 1));
 		s[k] = (double)(t1 - t0) / CANARY_STEPS;
 	}
-	j->ns = canary_median(s, CANARY_SAMPLES);
+	j->ns = canary_median(s, j->samples);
 }
 
 static void *probe_thread(void *arg)
@@ -125,9 +126,11 @@ static void *probe_thread(void *arg)
 	return NULL;
 }
 
-static int probe_on(const struct canary *c, int cpu, unsigned int factor, double *ns)
+static int probe_on(const struct canary *c, int cpu, unsigned int factor, unsigned int samples, double *ns)
 {
-	struct probe_job j = { .chain = c->chain, .lines = c->bytes / 64, .factor = factor, .ns = NAN };
+	struct probe_job j = {
+		.chain = c->chain, .lines = c->bytes / 64, .factor = factor, .samples = samples, .ns = NAN,
+	};
 	pthread_attr_t attr;
 	pthread_t tid;
 	cpu_set_t *set;
@@ -135,7 +138,7 @@ static int probe_on(const struct canary *c, int cpu, unsigned int factor, double
 	int rc;
 
 	*ns = NAN;
-	if (!c->chain || cpu >= (int)c->max_cpus)
+	if (!c->chain || cpu >= (int)c->max_cpus || samples == 0 || samples > CANARY_SAMPLES)
 		return -EINVAL;
 	if (cpu < 0) {
 		probe_run(&j);
@@ -165,7 +168,23 @@ static int probe_on(const struct canary *c, int cpu, unsigned int factor, double
 
 int canary_probe(const struct canary *c, int cpu, double *ns)
 {
-	return probe_on(c, cpu, c->slow_factor, ns);
+	return probe_on(c, cpu, c->slow_factor, CANARY_SAMPLES, ns);
+}
+
+int canary_probe_short(const struct canary *c, double *ns)
+{
+	return probe_on(c, -1, c->slow_factor, CANARY_MID_SAMPLES, ns);
+}
+
+unsigned int canary_over(double baseline, const double *v, unsigned int n, double ratio)
+{
+	unsigned int over = 0;
+
+	if (!(baseline > 0))
+		return 0;
+	for (unsigned int i = 0; i < n; i++)
+		over += v[i] > ratio * baseline;	/* NAN compares false */
+	return over;
 }
 
 double canary_baseline_of(const struct canary *c, int cpu)
@@ -189,7 +208,7 @@ int canary_baseline(struct canary *c, int cpu, unsigned int runs)
 		return -EINVAL;
 	for (unsigned int i = 0; i < runs; i++) {
 		double ns;
-		int rc = probe_on(c, cpu, 1, &ns);
+		int rc = probe_on(c, cpu, 1, CANARY_SAMPLES, &ns);
 
 		if (rc)
 			return rc;

@@ -60,6 +60,11 @@
 #define CANARY_SLOW_RATIO	1.25		/* probe > 1.25 x baseline: host-slow */
 #define CANARY_BASELINE_RUNS	5
 #define CANARY_HOOK_FACTOR	6		/* DMABENCH_CANARY_SLOW=1: probes 6x slower (a wide margin over a baseline taken in a slow phase) */
+/* probes inside the window (runner.h: canary_every_ns): shorter, at most CANARY_MID_MAX a window */
+#define CANARY_MID_SAMPLES	15		/* ~45 us on an idle core here */
+#define CANARY_MID_EVERY_NS	20000000ull	/* at most one per 20 ms per worker */
+#define CANARY_MID_MAX		32
+#define CANARY_MID_MIN_OVER	2		/* inside probes over the ratio that make a window host-slow */
 
 struct canary {
 	size_t *chain;			/* bytes / 8 entries; a line's first is its next */
@@ -79,6 +84,15 @@ void canary_destroy(struct canary *c);
  * out of range or not allowed; the helper thread could not start).
  */
 int canary_probe(const struct canary *c, int cpu, double *ns);
+
+/*
+ * A short probe (CANARY_MID_SAMPLES samples, the hook applied) on the
+ * calling thread's CPU, for a worker inside its window. 0 or -errno.
+ */
+int canary_probe_short(const struct canary *c, double *ns);
+
+/* how many of v[0..n) are above ratio x baseline (0 if baseline is not > 0) */
+unsigned int canary_over(double baseline, const double *v, unsigned int n, double ratio);
 
 /* runs probes on cpu, not slowed by the hook; the baseline is their lowest. 0 or -errno. */
 int canary_baseline(struct canary *c, int cpu, unsigned int runs);

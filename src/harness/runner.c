@@ -130,7 +130,7 @@ static void *worker(void *p)
 	const struct runner_work *work = w->work;
 	struct runner_thread *rec = &w->res->threads[wa->idx];
 	unsigned long n = cfg->batch_calls ? cfg->batch_calls : 1;
-	uint64_t ops = 0, failed = 0, batches = 0, t0, t1, start, deadline, cpu0;
+	uint64_t ops = 0, failed = 0, batches = 0, t0, t1, start, deadline, cpu0, next_probe = UINT64_MAX;
 	void *tctx = NULL;
 
 	while (!__atomic_load_n(&w->launch, __ATOMIC_ACQUIRE))
@@ -158,6 +158,8 @@ static void *worker(void *p)
 		pmu_thread_start(&rec->pmu);
 	cpu0 = thread_cpu_ns();
 	start = t0 = clock_now_ns();
+	if (cfg->canary && cfg->canary_every_ns)
+		next_probe = start + cfg->canary_every_ns;
 	if (!rec->init_rc) {
 		do {
 			failed += work->batch(tctx, n);
@@ -165,10 +167,21 @@ static void *worker(void *p)
 			stats_hist_add(&rec->hist, (double)(t1 - t0) / (double)n);
 			ops += n;
 			batches++;
+			if (t1 >= next_probe && t1 < deadline) {
+				/* a probe between batches, its time out of the window */
+				uint64_t p1;
+
+				canary_probe_short(cfg->canary, &rec->canary_mid[rec->canary_mid_n++]);
+				p1 = clock_now_ns();
+				rec->paused_ns += p1 - t1;
+				t1 = p1;
+				next_probe = rec->canary_mid_n < CANARY_MID_MAX ? t1 + cfg->canary_every_ns : UINT64_MAX;
+			}
 			t0 = t1;
 		} while (t1 < deadline && !runner_stopped());
 	}
 	rec->cpu_ns = thread_cpu_ns() - cpu0;
+	rec->cpu_ns = rec->cpu_ns > rec->paused_ns ? rec->cpu_ns - rec->paused_ns : 0;
 	if (cfg->events)
 		pmu_thread_stop(&rec->pmu);
 	if (cfg->canary && !rec->init_rc)
@@ -204,7 +217,7 @@ unsigned int runner_window_marks(const struct runner_result *res, uint64_t durat
 
 static void summarize(struct runner_result *res, const struct runner_config *cfg)
 {
-	uint64_t first_start = UINT64_MAX, last_start = 0, first_end = UINT64_MAX, last_end = 0;
+	uint64_t first_start = UINT64_MAX, last_start = 0, first_end = UINT64_MAX, last_end = 0, paused = 0;
 
 	res->ops = res->failed = res->busy_ns = res->cpu_ns = 0;
 	res->min_thread_ops = UINT64_MAX;
@@ -217,7 +230,8 @@ static void summarize(struct runner_result *res, const struct runner_config *cfg
 
 		res->ops += t->ops;
 		res->failed += t->failed;
-		res->busy_ns += t->end_ns - t->start_ns;
+		res->busy_ns += t->end_ns - t->start_ns - t->paused_ns;
+		paused += t->paused_ns;
 		res->cpu_ns += t->cpu_ns;
 		if (t->ops < res->min_thread_ops)
 			res->min_thread_ops = t->ops;
@@ -240,7 +254,11 @@ static void summarize(struct runner_result *res, const struct runner_config *cfg
 			pmu_totals_add(&res->pmu, &t->counts);
 	}
 	res->span_ns = last_end > first_start ? last_end - first_start : 0;
+	/* the threads' mean time in canary probes, out of the span (throughput) */
+	paused /= res->nr_threads;
+	res->span_ns = res->span_ns > paused ? res->span_ns - paused : 0;
 	res->overlap_ns = first_end > last_start ? first_end - last_start : 0;
+	res->overlap_ns = res->overlap_ns > paused ? res->overlap_ns - paused : 0;
 	res->concurrency_fraction = res->span_ns ? (double)res->overlap_ns / (double)res->span_ns : 0;
 	res->ns_per_op = res->ops ? (double)res->busy_ns / (double)res->ops : 0;
 	res->mops_per_s = res->span_ns ? (double)res->ops * 1e3 / (double)res->span_ns : 0;

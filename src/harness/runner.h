@@ -53,6 +53,16 @@ struct runner_config {
 	 * the window, the batch loop unchanged (canary.h).
 	 */
 	const struct canary *canary;
+	/*
+	 * With canary: 0, probes at the edges only; else each worker also runs
+	 * canary_probe_short() between two batches once this much time has
+	 * passed since its last probe (at most CANARY_MID_MAX a window). The
+	 * probe's time is taken out of the window: the batch after it starts
+	 * its clock after the probe, and the thread's busy and CPU time leave
+	 * it out (paused_ns); what stays in is the batch after it refilling
+	 * the caches the probe emptied.
+	 */
+	uint64_t canary_every_ns;
 };
 
 struct runner_thread {
@@ -67,6 +77,9 @@ struct runner_thread {
 	struct pmu_thread pmu;
 	struct pmu_totals counts;		/* this thread's, after the window */
 	double canary_before, canary_after;	/* ns per load; NAN: not probed */
+	double canary_mid[CANARY_MID_MAX];	/* the probes inside the window, in order */
+	unsigned int canary_mid_n;
+	uint64_t paused_ns;			/* spent in those probes, inside start..end */
 } __attribute__((aligned(64)));
 
 struct runner_result {

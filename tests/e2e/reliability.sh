@@ -102,7 +102,7 @@ if [ "${AS[0]:-}" != skip ]; then
 	wait_rows "$ro"
 	chmod a-w "$ro"
 	wait "$pid"
-	one_line write-dir-read-only "cannot write $ro/summary.csv: Permission denied" $?
+	one_line write-dir-read-only "cannot write $ro/host_canary.csv: Permission denied" $?
 	grep -qx 'status: failed' "$ro/machine.txt" && pass write-read-only-status-patched ||
 		fail write-read-only-status-patched "$(grep -A1 status "$ro/machine.txt")"
 	ls -a "$ro" | grep -q 'tmp' && fail write-read-only-no-temp "$(ls -a "$ro")" || pass write-read-only-no-temp
