@@ -214,6 +214,12 @@ static int compare(const struct args *a, struct failure *f)
 			   a->nruns == 2 ? "both" : "all", SCHEMA);
 		goto out;
 	}
+	for (int k = 1; k < a->nruns; k++)
+		if (run_same_name_other_hw(&run[0], &run[k]))
+			fprintf(to, "note: A and %s are both named '%s' but their machine.txt describe other hardware "
+				"(A: %s; %s: %s): compared as two machines (the floor-normalised ratio)\n",
+				run[k].label, run_machine_name(&run[0]), run[0].hw,
+				run[k].label, run[k].hw);
 	if (a->disturbed == 0 && (rc = compare_placement(run, a->nruns, f)))
 		goto out;
 	for (int k = 0; k < a->nruns; k++) {
@@ -228,7 +234,7 @@ static int compare(const struct args *a, struct failure *f)
 			goto out;
 		}
 		total += run[k].ncfg;
-		norm |= k > 0 && strcmp(run[0].machine, run[k].machine) != 0;
+		norm |= k > 0 && !run_same_machine(&run[0], &run[k]);
 	}
 	rows = calloc(total + run[0].ncfg * (size_t)a->nruns, sizeof(*rows));
 	if (!rows) {
@@ -237,7 +243,7 @@ static int compare(const struct args *a, struct failure *f)
 	}
 	for (int k = 1; k < a->nruns; k++) {
 		size_t from = n;
-		bool machines = strcmp(run[0].machine, run[k].machine) != 0;
+		bool machines = !run_same_machine(&run[0], &run[k]);
 
 		if ((rc = join_pair(&run[0], &run[k], k, rows, &n, f)))
 			goto out;

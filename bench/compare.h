@@ -112,6 +112,8 @@ struct run {
 	struct csv_table t;
 	long long schema;
 	const char *machine, *run_id;	/* of the first row */
+	/* machine.txt's cpu_model, caches and hypervisor, "; "-joined ("": none read) */
+	char hw[768];
 	struct cfg *cfg;
 	size_t ncfg;
 	double *vals;
@@ -216,6 +218,18 @@ struct row {
 
 /* compare_load.c */
 int run_open(struct run *r, struct failure *f);
+/*
+ * Runs a and b (opened) are of one machine: the same `machine` name in
+ * results.csv and, where both machine.txt files say, the same hardware
+ * (run_open's hw). A name is a host name and an abbreviated CPU model: two
+ * guests of one cloud image can share it on different hosts, so a name
+ * alone does not make one machine.
+ */
+bool run_same_machine(const struct run *a, const struct run *b);
+/* the `machine` of results.csv's first row ("" without the column) */
+const char *run_machine_name(const struct run *r);
+/* the same name but other hardware (say so once: compared as two machines) */
+bool run_same_name_other_hw(const struct run *a, const struct run *b);
 int run_load(struct run *r, struct failure *f);
 void run_free(struct run *r);
 void warn_status(const struct run *r);

@@ -71,6 +71,58 @@ void warn_status(const struct run *r)
 	}
 }
 
+/* machine.txt's hardware lines into r->hw; none (no file, an old run): "" */
+static void read_hw(struct run *r)
+{
+	static const char *const keys[] = { "cpu_model: ", "caches: ", "hypervisor: " };
+	char path[PATH_MAX + 16], line[512];
+	size_t used = 0;
+	struct stat st;
+	FILE *fp;
+
+	r->hw[0] = '\0';
+	snprintf(path, sizeof(path), "%s/machine.txt", r->dir);
+	fp = fopen(path, "re");
+	if (!fp)
+		return;
+	if (fstat(fileno(fp), &st) || !S_ISREG(st.st_mode)) {
+		fclose(fp);
+		return;
+	}
+	while (fgets(line, sizeof(line), fp)) {
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			size_t n = strlen(keys[k]), len = strcspn(line, "\n");
+
+			if (strncmp(line, keys[k], n))
+				continue;
+			while (len > n && line[len - 1] == ' ')	/* a padded brand string */
+				len--;
+			used += (size_t)snprintf(r->hw + used, sizeof(r->hw) - used, "%s%.*s",
+						 used ? "; " : "", (int)len, line);
+			if (used >= sizeof(r->hw))
+				used = sizeof(r->hw) - 1;
+		}
+	}
+	fclose(fp);
+}
+
+const char *run_machine_name(const struct run *r)
+{
+	int c = csv_col(&r->t, "machine");
+
+	return c >= 0 && csv_rows(&r->t) ? csv_cell(&r->t, 0, c) : "";
+}
+
+bool run_same_name_other_hw(const struct run *a, const struct run *b)
+{
+	return !strcmp(run_machine_name(a), run_machine_name(b)) && a->hw[0] && b->hw[0] && strcmp(a->hw, b->hw);
+}
+
+bool run_same_machine(const struct run *a, const struct run *b)
+{
+	return !strcmp(run_machine_name(a), run_machine_name(b)) && !run_same_name_other_hw(a, b);
+}
+
 /* Load results.csv and its schema version (checked against the other run
  * before anything else is read). */
 int run_open(struct run *r, struct failure *f)
@@ -110,6 +162,7 @@ int run_open(struct run *r, struct failure *f)
 				     r->label, r->path, r->t.row_line[i], v, r->schema);
 		r->schema = v;
 	}
+	read_hw(r);
 	return 0;
 }
 

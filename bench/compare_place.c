@@ -109,14 +109,11 @@ static bool hc_columns(const struct csv_table *t, struct hc_cols *c)
 /* Every run's host_c2c.csv into hc[], or false when one has none (or is unreadable). */
 static bool load_all(struct run *run, int nruns, struct csv_table *hc, struct hc_cols *cols)
 {
-	int mc = csv_col(&run[0].t, "machine");
-
 	for (int k = 0; k < nruns; k++) {
 		char path[PATH_MAX + 16], err[256];
-		int c = csv_col(&run[k].t, "machine");
 
 		/* another machine's round trips are not this one's placements */
-		if (mc < 0 || c < 0 || strcmp(csv_cell(&run[0].t, 0, mc), csv_cell(&run[k].t, 0, c)))
+		if (csv_col(&run[k].t, "machine") < 0 || !run_same_machine(&run[0], &run[k]))
 			return false;
 		if ((size_t)snprintf(path, sizeof(path), "%s/host_c2c.csv", run[k].dir) >= sizeof(path) ||
 		    csv_read_file(path, &hc[k], err, sizeof(err)))

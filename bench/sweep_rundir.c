@@ -185,8 +185,9 @@ int rundir_write_machine(struct sweep *sw, const char *status)
 				sw->canary_odd_only ? "; odd repetitions only: DMABENCH_CANARY_INSIDE=odd" : "");
 		else
 			fprintf(f, " (none inside it: DMABENCH_CANARY_INSIDE=0)");
-		fprintf(f, "; host-slow when one at an edge, or %d inside, is above %.2f x the lowest; "
-			"lowest ns per load:", CANARY_MID_MIN_OVER, CANARY_SLOW_RATIO);
+		fprintf(f, "; host-slow when one at an edge, or %d inside, is above %.2f x the lowest, "
+			"or the median of those inside above %.2f x; lowest ns per load:",
+			CANARY_MID_MIN_OVER, CANARY_SLOW_RATIO, CANARY_MID_MEDIAN_RATIO);
 		for (unsigned int cpu = 0; cpu < sw->canary.max_cpus; cpu++)
 			if (!isnan(canary_baseline_of(&sw->canary, (int)cpu)))
 				fprintf(f, " pu%u %.3f", cpu, canary_baseline_of(&sw->canary, (int)cpu));

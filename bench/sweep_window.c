@@ -392,11 +392,10 @@ uint64_t window_canary_every(uint64_t duration_ns)
 }
 
 /*
- * One window's canary verdict over its workers, each kept for
- * host_canary.csv: host-slow when a probe at an edge (canary_judge) or
- * CANARY_MID_MIN_OVER of the probes inside the window are over
- * CANARY_SLOW_RATIO x the PU's baseline. Probes inside the window never
- * lower the baseline (fewer samples: a lower figure by chance).
+ * One window's canary verdict over its workers (canary_judge_window: a
+ * probe at an edge or CANARY_MID_MIN_OVER of those inside over
+ * CANARY_SLOW_RATIO, or the median of those inside over
+ * CANARY_MID_MEDIAN_RATIO), each worker's figures kept for host_canary.csv.
  */
 static bool canary_window(struct sweep *sw, const struct plan_item *it, const struct runner_result *res)
 {
@@ -411,12 +410,10 @@ static bool canary_window(struct sweep *sw, const struct plan_item *it, const st
 		};
 		double v[CANARY_MID_MAX];
 
-		r.slow = canary_judge(&sw->canary, t->pu_planned, t->canary_before, t->canary_after);
-		r.baseline = canary_baseline_of(&sw->canary, t->pu_planned);
-		r.mid_over = canary_over(r.baseline, t->canary_mid, t->canary_mid_n, CANARY_SLOW_RATIO);
-		if (r.mid_over >= CANARY_MID_MIN_OVER)
-			r.slow = true;
 		memcpy(v, t->canary_mid, t->canary_mid_n * sizeof(*v));
+		r.slow = canary_judge_window(&sw->canary, t->pu_planned, t->canary_before, t->canary_after,
+					     v, t->canary_mid_n, &r.mid_over);
+		r.baseline = canary_baseline_of(&sw->canary, t->pu_planned);
 		if (r.mid_n) {
 			r.mid_median = canary_median(v, r.mid_n);
 			r.mid_max = v[r.mid_n - 1];	/* sorted by canary_median */

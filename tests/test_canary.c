@@ -168,6 +168,82 @@ TEST(window_probe_and_baseline_probe_measure_alike)
 	pthread_setaffinity_np(pthread_self(), sizeof(old), &old);
 }
 
+TEST(over_counts_probes_above_ratio_times_baseline)
+{
+	double v[] = { 1.2, 1.3, NAN, 2.0, 1.25 };
+
+	CHECK_EQ_INT(canary_over(1.0, v, 5, 1.25), 2);	/* 1.3 and 2.0; 1.25 is not above */
+	CHECK_EQ_INT(canary_over(1.0, v, 2, 1.25), 1);
+	CHECK_EQ_INT(canary_over(1.0, v, 0, 1.25), 0);
+	CHECK_EQ_INT(canary_over(NAN, v, 5, 1.25), 0);	/* no baseline */
+	CHECK_EQ_INT(canary_over(0, v, 5, 1.25), 0);
+}
+
+/*
+ * The probes inside a window: CANARY_MID_MIN_OVER of them over the ratio
+ * (a short deep phase), their median over CANARY_MID_MEDIAN_RATIO (a
+ * shallow one over most of the window), or an edge.
+ */
+TEST(window_verdict_from_edges_and_probes_inside)
+{
+	struct canary c;
+	double quiet[] = { 1.40, 1.42, 1.41, 1.43 }, one[] = { 1.40, 2.50, 1.41, 1.43 },
+	       two[] = { 1.40, 2.50, 1.43, 1.80, 1.41 }, shallow[] = { 1.58, 1.58, 1.60, 1.40 },
+	       under[] = { 1.50, 1.52, 1.53 }, low[] = { 0.50, 0.50 }, later[] = { 1.55, 1.60, 1.45, 1.40 };
+	unsigned int over = 99;
+
+	REQUIRE(canary_init(&c, 4096, 2) == 0);
+	c.baseline[1] = 1.4;	/* over 1.25 x: above 1.75; median over 1.10 x: above 1.54 */
+	CHECK(!canary_judge_window(&c, 1, 1.4, 1.4, quiet, 4, &over));
+	CHECK_EQ_INT(over, 0);
+	CHECK_EQ_INT(canary_judge_window(&c, 1, 1.4, 1.4, one, 4, &over), CANARY_MID_MIN_OVER <= 1);
+	CHECK_EQ_INT(over, 1);
+	CHECK(canary_judge_window(&c, 1, 1.4, 1.4, two, 5, &over));	/* 2.5 and 1.8; median 1.43 */
+	CHECK_EQ_INT(over, 2);
+	CHECK(canary_judge_window(&c, 1, 1.4, 1.4, shallow, 4, &over));	/* median 1.58, none over */
+	CHECK_EQ_INT(over, 0);
+	CHECK(!canary_judge_window(&c, 1, 1.4, 1.4, under, 3, &over));	/* median 1.52 */
+	CHECK(canary_judge_window(&c, 1, 1.4, 3.0, quiet, 4, &over));	/* an edge alone */
+	CHECK_EQ_INT(over, 0);
+	CHECK(!canary_judge_window(&c, 1, 1.4, 1.4, NULL, 0, &over));	/* none inside */
+	/* probes inside never lower the baseline... */
+	CHECK(!canary_judge_window(&c, 1, 1.4, 1.4, low, 2, &over));
+	CHECK_NEAR(canary_baseline_of(&c, 1), 1.4, 1e-12);
+	CHECK(!canary_judge_window(&c, 1, 1.4, 1.4, later, 4, &over));	/* median 1.50, none over 1.75 */
+	/* ...the edges do, first: against 1.2, over 1.5 are 1.55 and 1.60 */
+	CHECK(canary_judge_window(&c, 1, 1.2, 1.2, later, 4, &over));
+	CHECK_EQ_INT(over, 2);
+	CHECK_NEAR(canary_baseline_of(&c, 1), 1.2, 1e-12);
+	canary_destroy(&c);
+}
+
+/* the short probe a worker takes inside its window measures, and the hook slows it too */
+TEST(short_probe_measures_and_the_hook_slows_it)
+{
+	struct canary c;
+	double plain = NAN, slowed = NAN, after = NAN;
+	int cpu = sched_getcpu();
+	cpu_set_t set, old;
+
+	REQUIRE(cpu >= 0);
+	REQUIRE(pthread_getaffinity_np(pthread_self(), sizeof(old), &old) == 0);
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	REQUIRE(pthread_setaffinity_np(pthread_self(), sizeof(set), &set) == 0);
+	REQUIRE(canary_init(&c, CANARY_DEFAULT_BYTES, (unsigned int)cpu + 1) == 0);
+	CHECK_EQ_INT(canary_probe_short(&c, &plain), 0);
+	CHECK(plain > 0 && plain < 1e6);
+	c.slow_factor = CANARY_HOOK_FACTOR;
+	CHECK_EQ_INT(canary_probe_short(&c, &slowed), 0);
+	c.slow_factor = 1;
+	CHECK_EQ_INT(canary_probe_short(&c, &after), 0);
+	/* about 6 x; against the lower plain one, by a wide margin */
+	CHECK_MSG(slowed > 1.5 * fmin(plain, after), "hooked short probe %.3f ns, plain %.3f and %.3f ns",
+		  slowed, plain, after);
+	canary_destroy(&c);
+	pthread_setaffinity_np(pthread_self(), sizeof(old), &old);
+}
+
 TEST(hook_value_parsing)
 {
 	unsigned int f = 99;

@@ -227,3 +227,16 @@ bool canary_judge(struct canary *c, int cpu, double before, double after)
 	return canary_slow(canary_baseline_of(c, cpu), before, after, CANARY_SLOW_RATIO);
 }
 
+bool canary_judge_window(struct canary *c, int cpu, double before, double after,
+			 double *mid, unsigned int n, unsigned int *over)
+{
+	bool slow = canary_judge(c, cpu, before, after);	/* lowers the baseline first */
+	double base = canary_baseline_of(c, cpu);
+
+	*over = canary_over(base, mid, n, CANARY_SLOW_RATIO);
+	if (*over >= CANARY_MID_MIN_OVER)
+		slow = true;
+	if (n && base > 0 && canary_median(mid, n) > CANARY_MID_MEDIAN_RATIO * base)
+		slow = true;
+	return slow;
+}

@@ -1,11 +1,13 @@
 /*
  * src/harness/canary.h — a host canary: a short, fixed probe of the CPU's
  * own caches, run just before and just after each timed window (outside
- * it), so a window the host slowed can be told from a slow configuration.
- * Each worker probes its own PU (a co-tenant slows one host core), from the
- * runner (runner.h: runner_config.canary): after warm-up, before the barrier
- * that starts the window, and after its last batch; the batch loop is
- * unchanged.
+ * it) and, shorter, every 20 ms inside it (its time taken out of the
+ * window), so a window the host slowed can be told from a slow
+ * configuration. Each worker probes its own PU (a co-tenant slows one host
+ * core), from the runner (runner.h: runner_config.canary and
+ * canary_every_ns): after warm-up, before the barrier that starts the
+ * window; between two batches once canary_every_ns has passed since its
+ * last probe; and after its last batch.
  *
  * Why. On a VM the host can slow a vCPU without taking it away: a co-tenant
  * on the SMT sibling of the host core shares its L1d and L2, and the guest
@@ -33,8 +35,13 @@
  * from canary_baseline() at start-up and lowered by every later probe (so a
  * start-up taken in a slow phase does not hide the next one). A window is
  * host-slow when its probe before or after exceeds CANARY_SLOW_RATIO times
- * the baseline (canary_slow(): plain arithmetic). A slow phase that begins
- * and ends inside one window is not seen.
+ * the baseline (canary_slow(): plain arithmetic), or CANARY_MID_MIN_OVER of
+ * the probes inside it do (canary_judge_window()). The edge probes alone
+ * missed phases that began and ended inside a window, or fell between two
+ * windows' probes (docs/METHODOLOGY.md §6, "The canary inside the window");
+ * a phase shorter than the spacing of the probes inside can still pass
+ * unseen, and one probe over the ratio is not enough (15 samples: a
+ * preempted or interrupted probe can be over by itself).
  *
  * Test hook: slow_factor > 1 makes every window probe (canary_probe) take
  * that many times as long (each sample spins for (factor-1) times its own
@@ -65,6 +72,7 @@
 #define CANARY_MID_EVERY_NS	20000000ull	/* at most one per 20 ms per worker */
 #define CANARY_MID_MAX		32
 #define CANARY_MID_MIN_OVER	2		/* inside probes over the ratio that make a window host-slow */
+#define CANARY_MID_MEDIAN_RATIO	1.10		/* or their median over this x the baseline */
 
 struct canary {
 	size_t *chain;			/* bytes / 8 entries; a line's first is its next */
@@ -104,6 +112,17 @@ double canary_baseline_of(const struct canary *c, int cpu);	/* NAN: none */
  * against it. False where the CPU has no baseline.
  */
 bool canary_judge(struct canary *c, int cpu, double before, double after);
+
+/*
+ * The same with the n probes taken inside the window (mid): *over = how
+ * many are above CANARY_SLOW_RATIO x the baseline (after the edges lowered
+ * it; they never lower it themselves: fewer samples, a lower figure by
+ * chance); slow when an edge is, when *over >= CANARY_MID_MIN_OVER (a short
+ * deep phase), or when their median is above CANARY_MID_MEDIAN_RATIO x the
+ * baseline (a shallower phase over most of the window). Sorts mid.
+ */
+bool canary_judge_window(struct canary *c, int cpu, double before, double after,
+			 double *mid, unsigned int n, unsigned int *over);
 
 /* before or after above ratio x baseline; false if baseline is not > 0 or both are NAN. */
 bool canary_slow(double baseline, double before, double after, double ratio);

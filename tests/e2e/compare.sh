@@ -279,6 +279,21 @@ ref=$(col "$TMP/m2.csv" verdict | grep -c reference)
 [ "$flagged" = "12 rcu slower" ] && [ "$ref" -gt 0 ] && pass compare_machines_verdict_normalised ||
 	fail compare_machines_verdict_normalised "flagged '$flagged', reference rows $ref"
 
+# --- the same machine name, other hardware (machine.txt's cpu_model): two machines, said once ---
+edit_run "$A" "$TMP/M3" '{ $c["ns_per_op"] = $c["ns_per_op"] * ($c["strategy"] == "rcu" ? 2.4 : 2); print }'
+sed -i 's/^cpu_model: .*/cpu_model: Some Other Processor   /' "$TMP/M3/machine.txt"
+"$BIN" compare "$A" "$TMP/M3" --out="$TMP/m3.csv" --no-plot >"$TMP/out" 2>"$TMP/err"
+flagged=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["verdict"] == "slower" || $c["verdict"] == "faster" { print $c["strategy"], $c["verdict"] }' "$TMP/m3.csv" | sort | uniq -c | awk '{ $1 = $1; print }')
+ref=$(col "$TMP/m3.csv" verdict | grep -c reference)
+n=$(grep -c "^note: A and B are both named '.*' but their machine.txt describe other hardware (A: cpu_model: .*; B: cpu_model: Some Other Processor[;)]" "$TMP/out")
+[ "$flagged" = "12 rcu slower" ] && [ "$ref" -gt 0 ] && [ "$n" -eq 1 ] && pass compare_same_name_other_hardware ||
+	fail compare_same_name_other_hardware "flagged '$flagged', reference rows $ref, note lines $n: $(head -c 400 "$TMP/out")"
+cp -r "$A" "$TMP/A3"
+"$BIN" compare "$A" "$TMP/A3" --out="$TMP/a3.csv" --no-plot >"$TMP/out" 2>"$TMP/err"
+! grep -q 'other hardware' "$TMP/out" && [ -z "$(col "$TMP/a3.csv" norm_ratio | tr -d '\n')" ] &&
+	pass compare_same_hardware_one_machine || fail compare_same_hardware_one_machine "$(grep 'other hardware' "$TMP/out")"
+
 # --- three runs: A the baseline, one table, a b_run per row ---
 if "$BIN" compare "$A" "$TMP/A2" "$TMP/B" --out="$TMP/three-runs.csv" --no-plot >"$TMP/out" 2>"$TMP/err"; then
 	r1=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["b_run"] == 1' "$TMP/three-runs.csv" | wc -l)

@@ -4,6 +4,9 @@
 # probes around windows and never the start-up baseline) is flagged
 # host-slow in results.csv and summary.csv, and the end-of-run table marks
 # it; a plain run flags few rows or none; a bad hook value is refused.
+# The probes inside each window: host_canary.csv has every worker's figures
+# per window; DMABENCH_CANARY_INSIDE=0 leaves them out, odd keeps them in
+# odd repetitions only.
 . "$(dirname "$0")/lib.sh"
 
 D=$DMABENCH
@@ -30,7 +33,40 @@ else
 		pass machine-txt-baseline || fail machine-txt-baseline "$(grep host_canary "$TMP/slow/machine.txt")"
 	"$D" check-csv "$TMP/slow/results.csv" "$TMP/slow/summary.csv" >"$TMP/out" 2>"$TMP/err" &&
 		pass hooked-csv-valid || fail hooked-csv-valid "$(head -c 300 "$TMP/err")"
+	# host_canary.csv: one row per window and worker, whole; the hook slows
+	# the probes inside the 30 ms windows (one at 20 ms) too
+	hc=$TMP/slow/host_canary.csv
+	if [ ! -f "$hc" ]; then
+		fail canary-csv-rows "no host_canary.csv"
+	else
+		n=$(col "$hc" host_slow | wc -l)
+		csv_whole "$hc" && [ "$n" -eq 6 ] && pass canary-csv-rows || fail canary-csv-rows "$n rows: $WHY"
+		bad=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			!($c["mid_n"] >= 1 && $c["mid_over"] == $c["mid_n"] && $c["host_slow"] == 1 &&
+			  $c["before_ns"] > 1.25 * $c["baseline_ns"] && $c["mid_median_ns"] > 1.25 * $c["baseline_ns"] &&
+			  $c["mid_max_ns"] >= $c["mid_median_ns"]) { print NR ": " $0 }' "$hc")
+		[ -z "$bad" ] && pass canary-csv-hooked-inside || fail canary-csv-hooked-inside "$bad"
+	fi
+	grep -q '^host_canary: .*a short one every 20 ms inside it' "$TMP/slow/machine.txt" &&
+		pass machine-txt-inside || fail machine-txt-inside "$(grep host_canary "$TMP/slow/machine.txt")"
 fi
+
+# --- DMABENCH_CANARY_INSIDE: 0 none inside, odd inside odd repetitions only ---
+DMABENCH_CANARY_INSIDE=0 "$D" "${RUN[@]}" --reps=2 --out="$TMP/in0" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+n=$(col "$TMP/in0/host_canary.csv" mid_n 2>/dev/null | sort -u | tr '\n' ' ')
+[ "$rc" -eq 0 ] && [ "$n" = "0 " ] && grep -q 'none inside it: DMABENCH_CANARY_INSIDE=0' "$TMP/in0/machine.txt" &&
+	grep -q 'DMABENCH_CANARY_INSIDE=0' "$TMP/err" && pass inside-off ||
+	fail inside-off "exit $rc, mid_n: $n; $(grep host_canary "$TMP/in0/machine.txt"); $(head -c 200 "$TMP/err")"
+DMABENCH_CANARY_INSIDE=odd "$D" "${RUN[@]}" --reps=2 --out="$TMP/inodd" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+bad=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	($c["rep"] % 2 == 1) != ($c["mid_n"] >= 1) { print NR ": rep " $c["rep"] " mid_n " $c["mid_n"] }' \
+	"$TMP/inodd/host_canary.csv" 2>&1)
+[ "$rc" -eq 0 ] && [ -z "$bad" ] && pass inside-odd-only || fail inside-odd-only "exit $rc: $bad"
+DMABENCH_CANARY_INSIDE=yes "$D" "${RUN[@]}" --reps=1 --out="$TMP/inbad" >"$TMP/out" 2>"$TMP/err"
+if one_line_error $? 2 DMABENCH_CANARY_INSIDE; then pass inside-bad-value; else fail inside-bad-value "$WHY"; fi
+[ ! -e "$TMP/inbad" ] && pass inside-bad-value-no-dir || fail inside-bad-value-no-dir "run directory made"
 
 # --- a plain run: few or none. A shared host's slow phases are real and can
 # last seconds, and in a busy hour most windows for minutes
