@@ -126,7 +126,10 @@ TEST(canary_probes_sit_outside_the_window)
 
 /*
  * Probes inside the window (canary_every_ns): taken between batches, their
- * time out of the thread's busy time, at most CANARY_MID_MAX a window.
+ * time out of the thread's busy time (so out of ns_per_op), at most
+ * CANARY_MID_MAX a window. What they do to a measured figure is measured,
+ * not tested (DMABENCH_CANARY_INSIDE=odd: docs/METHODOLOGY.md §6): a
+ * loaded test machine would move it more.
  */
 TEST(canary_probes_inside_the_window_are_taken_out_of_it)
 {
@@ -135,35 +138,33 @@ TEST(canary_probes_inside_the_window_are_taken_out_of_it)
 	struct runner_work work = { .thread_init = init_none, .batch = batch_spin, .thread_exit = exit_none };
 	struct runner_result r;
 	const struct runner_thread *t;
-	double plain_ns;
 
 	REQUIRE(canary_init(&c, CANARY_DEFAULT_BYTES, 1) == 0);
 	cfg.canary = &c;
 	REQUIRE(runner_run(&cfg, &work, &r) == 0);	/* every_ns 0: at the edges only */
 	CHECK_EQ_INT(r.threads[0].canary_mid_n, 0);
 	CHECK(r.threads[0].paused_ns == 0);
-	plain_ns = r.ns_per_op;
+	CHECK(r.busy_ns == r.threads[0].end_ns - r.threads[0].start_ns);
 	runner_result_free(&r);
 
 	/*
-	 * The hook at 300 x makes each short probe last about 13 ms (15
-	 * samples of about 3 us, each spun 299 x): every 20 ms in a 100 ms
-	 * window, three or four of them, some 40 ms of a 140 ms span. Left in,
-	 * they would raise the cost per call by 1.4 x; taken out, it stays
-	 * within 0.8-1.25 x the plain window's (a wide margin for a noisy host).
+	 * The hook at 300 x: each short probe's 15 samples spin 299 x their
+	 * own time (at least 2048 loads of 0.25 ns or more each), so over 2 ms
+	 * a probe. One every 20 ms of a 100 ms window: one to four of them (a
+	 * loaded machine stretches them), all out of the busy time.
 	 */
 	c.slow_factor = 300;
 	cfg.canary_every_ns = 20000000;
 	REQUIRE(runner_run(&cfg, &work, &r) == 0);
 	t = &r.threads[0];
-	CHECK_MSG(t->canary_mid_n >= 2 && t->canary_mid_n <= 5, "%u probes inside", t->canary_mid_n);
+	CHECK_MSG(t->canary_mid_n >= 1 && t->canary_mid_n <= 5, "%u probes inside", t->canary_mid_n);
 	for (unsigned int i = 0; i < t->canary_mid_n; i++)
 		CHECK(t->canary_mid[i] > 0);
-	CHECK_MSG(t->paused_ns > 5000000ull * t->canary_mid_n, "paused %llu ns for %u probes",
+	CHECK_MSG(t->paused_ns > 2000000ull * t->canary_mid_n, "paused %llu ns for %u probes",
 		  (unsigned long long)t->paused_ns, t->canary_mid_n);
 	CHECK(r.busy_ns == t->end_ns - t->start_ns - t->paused_ns);
-	CHECK_MSG(r.ns_per_op > 0.8 * plain_ns && r.ns_per_op < 1.25 * plain_ns,
-		  "%.2f ns per call with the probes taken out, %.2f without probes", r.ns_per_op, plain_ns);
+	CHECK(r.ops > 0 && r.ns_per_op == (double)r.busy_ns / (double)r.ops);
+	CHECK(t->cpu_ns <= t->end_ns - t->start_ns - t->paused_ns + 20000000ull);	/* CPU time less the probes */
 	runner_result_free(&r);
 
 	/* a probe after every batch: CANARY_MID_MAX of them, no more */
