@@ -368,6 +368,16 @@ void window_pairs_setup(struct sweep *sw, unsigned int slow_factor)
 			sw->pair_probes[i][k] = NAN;
 }
 
+/* sw->dir/name opened as an atomic file (atomic_file.h): 0 or -errno */
+static int open_run_file(struct sweep *sw, const char *name, struct atomic_file *af)
+{
+	char path[1200];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", sw->dir, name) >= sizeof(path))
+		return -ENAMETOOLONG;
+	return atomic_file_open(af, path);
+}
+
 /* a figure as the CSVs write it: empty for NAN */
 static void put_ns(FILE *f, double v);
 
@@ -437,14 +447,11 @@ int window_write_canary_csv(struct sweep *sw)
 {
 	const struct plan *p = sw->plan;
 	struct atomic_file af;
-	char path[1200];
 	int rc;
 
 	if (!sw->canary_ok || !sw->nr_canary_recs)
 		return 0;
-	if ((size_t)snprintf(path, sizeof(path), "%s/host_canary.csv", sw->dir) >= sizeof(path))
-		return -ENAMETOOLONG;
-	rc = atomic_file_open(&af, path);
+	rc = open_run_file(sw, "host_canary.csv", &af);
 	if (rc)
 		return rc;
 	fputs("scenario,strategy,mode,invalidation,sharing,placement,home_node,threads,rep,thread,pu,"
@@ -483,12 +490,9 @@ static int write_pairs_csv(struct sweep *sw)
 {
 	const struct plan *p = sw->plan;
 	struct atomic_file af;
-	char path[1200];
 	int rc;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/host_c2c.csv", sw->dir) >= sizeof(path))
-		return -ENAMETOOLONG;
-	rc = atomic_file_open(&af, path);
+	rc = open_run_file(sw, "host_c2c.csv", &af);
 	if (rc)
 		return rc;
 	fputs("scenario,strategy,mode,invalidation,sharing,placement,home_node,threads,rep,"

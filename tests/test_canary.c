@@ -134,6 +134,18 @@ TEST(probe_measures_and_the_hook_slows_it)
 	canary_destroy(&c);
 }
 
+/* bind this thread to cpu (>= 0), its old mask into *old: 0, or -1 */
+static int pin_here(int cpu, cpu_set_t *old)
+{
+	cpu_set_t set;
+
+	if (cpu < 0 || pthread_getaffinity_np(pthread_self(), sizeof(*old), old))
+		return -1;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set) ? -1 : 0;
+}
+
 /*
  * A canary that flagged windows by itself (a window's probe, taken by the
  * worker on its own PU, systematically dearer than the baseline's, taken
@@ -147,13 +159,9 @@ TEST(window_probe_and_baseline_probe_measure_alike)
 	struct canary c;
 	int cpu = sched_getcpu();
 	double r[9], m = NAN;
-	cpu_set_t set, old;
+	cpu_set_t old;
 
-	REQUIRE(cpu >= 0);
-	REQUIRE(pthread_getaffinity_np(pthread_self(), sizeof(old), &old) == 0);
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	REQUIRE(pthread_setaffinity_np(pthread_self(), sizeof(set), &set) == 0);
+	REQUIRE(pin_here(cpu, &old) == 0);
 	REQUIRE(canary_init(&c, CANARY_DEFAULT_BYTES, (unsigned int)cpu + 1) == 0);
 	for (int i = 0; i < 9; i++) {
 		double helper = NAN, own = NAN;
@@ -223,13 +231,9 @@ TEST(short_probe_measures_and_the_hook_slows_it)
 	struct canary c;
 	double plain = NAN, slowed = NAN, after = NAN;
 	int cpu = sched_getcpu();
-	cpu_set_t set, old;
+	cpu_set_t old;
 
-	REQUIRE(cpu >= 0);
-	REQUIRE(pthread_getaffinity_np(pthread_self(), sizeof(old), &old) == 0);
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	REQUIRE(pthread_setaffinity_np(pthread_self(), sizeof(set), &set) == 0);
+	REQUIRE(pin_here(cpu, &old) == 0);
 	REQUIRE(canary_init(&c, CANARY_DEFAULT_BYTES, (unsigned int)cpu + 1) == 0);
 	CHECK_EQ_INT(canary_probe_short(&c, &plain), 0);
 	CHECK(plain > 0 && plain < 1e6);
