@@ -322,6 +322,40 @@ TEST(pmu_windows_count_only_their_own_span)
 	pmu_events_free(&ev);
 }
 
+/* stop, then resume: what ran between is left out, the rest kept (the runner's canary probes) */
+TEST(pmu_resume_leaves_out_what_ran_while_stopped)
+{
+	struct pmu_events ev;
+	struct pmu_thread t;
+	struct pmu_totals tot;
+	uint64_t c0, c1, c2, c3;
+	double v = 0, counted, paused;
+
+	REQUIRE(pmu_events_parse("task-clock", &ev, NULL, 0) == 0);
+	pmu_thread_open(&t, &ev);
+	c0 = clock_thread_cpu_ns();
+	pmu_thread_start(&t);
+	busy_loop(loop_iters_for_ms(30));
+	pmu_thread_stop(&t);
+	c1 = clock_thread_cpu_ns();
+	busy_loop(loop_iters_for_ms(60));	/* stopped: not counted */
+	c2 = clock_thread_cpu_ns();
+	pmu_thread_resume(&t);
+	busy_loop(loop_iters_for_ms(30));
+	pmu_thread_stop(&t);
+	c3 = clock_thread_cpu_ns();
+	pmu_thread_read(&t, &tot);
+	REQUIRE(pmu_totals_value(&tot, 0, &v) == 0);
+	counted = (double)(c1 - c0) + (double)(c3 - c2);
+	paused = (double)(c2 - c1);
+	/* task-clock is CPU time: the two counted spans, within a wide margin, and not the paused one */
+	CHECK_MSG(v > 0.7 * counted && v < 1.3 * counted + 2e6, "task-clock %.0f ns, counted spans %.0f ns, paused %.0f ns",
+		  v, counted, paused);
+	CHECK_MSG(v < counted + 0.5 * paused, "task-clock %.0f ns: the paused %.0f ns counted", v, paused);
+	pmu_thread_close(&t);
+	pmu_events_free(&ev);
+}
+
 /* ---- what cannot be counted is marked, never 0 ---- */
 
 TEST(pmu_hardware_event_is_counted_or_marked_unavailable)

@@ -409,6 +409,24 @@ int pmu_thread_stop(struct pmu_thread *t)
 	return rc;
 }
 
+int pmu_thread_resume(struct pmu_thread *t)
+{
+	int rc = 0;
+
+	/* no new start: the counts go on from where pmu_thread_stop() left them */
+	for (unsigned int i = 0; t->ev && i < t->ev->n; i++) {
+		if (t->fd[i] < 0)
+			continue;
+		if (ioctl(t->fd[i], PERF_EVENT_IOC_ENABLE, 0)) {
+			int e = drop(t, i, errno);
+
+			if (!rc)
+				rc = e;
+		}
+	}
+	return rc;
+}
+
 int pmu_thread_read(struct pmu_thread *t, struct pmu_totals *out)
 {
 	pmu_totals_init(out, t->ev);

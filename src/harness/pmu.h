@@ -12,7 +12,8 @@
  *     pmu_thread_open(&t, &ev)       opens every event for the calling thread
  *     pmu_thread_start(&t)           window start: baseline read + enable
  *     ... the window ...
- *     pmu_thread_stop(&t)            window end: disable
+ *     pmu_thread_stop(&t)            window end: disable (or a pause: stop,
+ *                                    then pmu_thread_resume(&t))
  *     pmu_thread_read(&t, &totals)   this thread's counts since start
  *     (start/stop/read again for the next window)
  *     pmu_thread_close(&t)
@@ -151,6 +152,12 @@ int pmu_thread_open(struct pmu_thread *t, const struct pmu_events *ev);
 int pmu_thread_start(struct pmu_thread *t);
 /* Disable every open event: 0, or the first -errno (that event becomes unavailable). */
 int pmu_thread_stop(struct pmu_thread *t);
+/*
+ * Enable every open event again after pmu_thread_stop(), keeping the
+ * start: the counts from start on, less what ran while stopped (the
+ * runner's canary probes inside a window). 0, or the first -errno.
+ */
+int pmu_thread_resume(struct pmu_thread *t);
 /* This thread's counts since pmu_thread_start() into *out (initialised here). 0. */
 int pmu_thread_read(struct pmu_thread *t, struct pmu_totals *out);
 void pmu_thread_close(struct pmu_thread *t);

@@ -168,10 +168,14 @@ static void *worker(void *p)
 			ops += n;
 			batches++;
 			if (t1 >= next_probe && t1 < deadline) {
-				/* a probe between batches, its time out of the window */
+				/* a probe between batches, its time and counts out of the window */
 				uint64_t p1;
 
+				if (cfg->events)
+					pmu_thread_stop(&rec->pmu);
 				canary_probe_short(cfg->canary, &rec->canary_mid[rec->canary_mid_n++]);
+				if (cfg->events)
+					pmu_thread_resume(&rec->pmu);
 				p1 = clock_now_ns();
 				rec->paused_ns += p1 - t1;
 				t1 = p1;

@@ -58,9 +58,9 @@ struct runner_config {
 	 * canary_probe_short() between two batches once this much time has
 	 * passed since its last probe (at most CANARY_MID_MAX a window). The
 	 * probe's time is taken out of the window: the batch after it starts
-	 * its clock after the probe, and the thread's busy and CPU time leave
-	 * it out (paused_ns); what stays in is the batch after it refilling
-	 * the caches the probe emptied.
+	 * its clock after the probe, the thread's busy and CPU time leave it
+	 * out (paused_ns) and its counters are stopped across it; what stays
+	 * in is the batch after it refilling the caches the probe emptied.
 	 */
 	uint64_t canary_every_ns;
 };
