@@ -72,8 +72,9 @@ static void print_flagged(const struct report *r)
 	report_count_flagged(r, ROWFLAG_HOST_STEAL, &rows, &s);
 	report_count_flagged(r, ROWFLAG_HOST_C2C | ROWFLAG_HOST_SLOW | ROWFLAG_HOST_STEAL, &rows, &any);
 	printf("host windows: %u of %u (host-c2c %u: the vCPUs' round trip off %.1fx its typical;\n"
-	       "  host-slow %u: the cache canary over %.2fx its lowest; host-steal %u)\n",
-	       any, rows, c, PAIRPROBE_RATIO, h, CANARY_SLOW_RATIO, s);
+	       "  host-slow %u: the cache canary over %.2fx its lowest, or inside the window %.2fx\n"
+	       "  at its median; host-steal %u)\n",
+	       any, rows, c, PAIRPROBE_RATIO, h, CANARY_SLOW_RATIO, CANARY_MID_MEDIAN_RATIO, s);
 }
 
 /*
