@@ -392,14 +392,15 @@ int pmu_thread_start(struct pmu_thread *t)
 	return rc;
 }
 
-int pmu_thread_stop(struct pmu_thread *t)
+/* req (enable or disable) on every open event: 0, or the first -errno (that event becomes unavailable) */
+static int ioctl_all(struct pmu_thread *t, unsigned long req)
 {
 	int rc = 0;
 
 	for (unsigned int i = 0; t->ev && i < t->ev->n; i++) {
 		if (t->fd[i] < 0)
 			continue;
-		if (ioctl(t->fd[i], PERF_EVENT_IOC_DISABLE, 0)) {
+		if (ioctl(t->fd[i], req, 0)) {
 			int e = drop(t, i, errno);
 
 			if (!rc)
@@ -409,22 +410,15 @@ int pmu_thread_stop(struct pmu_thread *t)
 	return rc;
 }
 
+int pmu_thread_stop(struct pmu_thread *t)
+{
+	return ioctl_all(t, PERF_EVENT_IOC_DISABLE);
+}
+
 int pmu_thread_resume(struct pmu_thread *t)
 {
-	int rc = 0;
-
 	/* no new start: the counts go on from where pmu_thread_stop() left them */
-	for (unsigned int i = 0; t->ev && i < t->ev->n; i++) {
-		if (t->fd[i] < 0)
-			continue;
-		if (ioctl(t->fd[i], PERF_EVENT_IOC_ENABLE, 0)) {
-			int e = drop(t, i, errno);
-
-			if (!rc)
-				rc = e;
-		}
-	}
-	return rc;
+	return ioctl_all(t, PERF_EVENT_IOC_ENABLE);
 }
 
 int pmu_thread_read(struct pmu_thread *t, struct pmu_totals *out)
