@@ -35,8 +35,9 @@
  * from canary_baseline() at start-up and lowered by every later probe (so a
  * start-up taken in a slow phase does not hide the next one). A window is
  * host-slow when its probe before or after exceeds CANARY_SLOW_RATIO times
- * the baseline (canary_slow(): plain arithmetic), or CANARY_MID_MIN_OVER of
- * the probes inside it do (canary_judge_window()). The edge probes alone
+ * the baseline (canary_slow(): plain arithmetic), when CANARY_MID_MIN_OVER of
+ * the probes inside it do, or when their median exceeds
+ * CANARY_MID_MEDIAN_RATIO times it (canary_judge_window()). The edge probes alone
  * missed phases that began and ended inside a window, or fell between two
  * windows' probes (docs/METHODOLOGY.md §6, "The canary inside the window");
  * a phase shorter than the spacing of the probes inside can still pass
@@ -68,7 +69,7 @@
 #define CANARY_BASELINE_RUNS	5
 #define CANARY_HOOK_FACTOR	6		/* DMABENCH_CANARY_SLOW=1: probes 6x slower (a wide margin over a baseline taken in a slow phase) */
 /* probes inside the window (runner.h: canary_every_ns): shorter, at most CANARY_MID_MAX a window */
-#define CANARY_MID_SAMPLES	15		/* ~45 us on an idle core here */
+#define CANARY_MID_SAMPLES	15		/* 44 us (median of 50) on the 2-vCPU Turin guest */
 #define CANARY_MID_EVERY_NS	20000000ull	/* at most one per 20 ms per worker */
 #define CANARY_MID_MAX		32
 #define CANARY_MID_MIN_OVER	2		/* inside probes over the ratio that make a window host-slow */

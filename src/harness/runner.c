@@ -173,7 +173,8 @@ static void *worker(void *p)
 
 				if (cfg->events)
 					pmu_thread_stop(&rec->pmu);
-				canary_probe_short(cfg->canary, &rec->canary_mid[rec->canary_mid_n++]);
+				if (!canary_probe_short(cfg->canary, &rec->canary_mid[rec->canary_mid_n]))
+					rec->canary_mid_n++;	/* a failed probe is not a figure */
 				if (cfg->events)
 					pmu_thread_resume(&rec->pmu);
 				p1 = clock_now_ns();

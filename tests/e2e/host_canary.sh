@@ -41,10 +41,15 @@ else
 	else
 		n=$(col "$hc" host_slow | wc -l)
 		csv_whole "$hc" && [ "$n" -eq 6 ] && pass canary-csv-rows || fail canary-csv-rows "$n rows: $WHY"
+		# a row without a probe inside (a batch preempted across 20-30 ms on a
+		# loaded machine) is judged by its edges; at least one row has them
 		bad=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-			!($c["mid_n"] >= 1 && $c["mid_over"] == $c["mid_n"] && $c["host_slow"] == 1 &&
-			  $c["before_ns"] > 1.25 * $c["baseline_ns"] && $c["mid_median_ns"] > 1.25 * $c["baseline_ns"] &&
-			  $c["mid_max_ns"] >= $c["mid_median_ns"]) { print NR ": " $0 }' "$hc")
+			$c["mid_n"] >= 1 { inside++ }
+			!($c["host_slow"] == 1 && $c["before_ns"] > 1.25 * $c["baseline_ns"] &&
+			  ($c["mid_n"] == 0 || ($c["mid_over"] == $c["mid_n"] &&
+			   $c["mid_median_ns"] > 1.25 * $c["baseline_ns"] && $c["mid_max_ns"] >= $c["mid_median_ns"]))) {
+				print NR ": " $0 }
+			END { if (!inside) print "no row with a probe inside" }' "$hc")
 		[ -z "$bad" ] && pass canary-csv-hooked-inside || fail canary-csv-hooked-inside "$bad"
 	fi
 	grep -q '^host_canary: .*a short one every 20 ms inside it' "$TMP/slow/machine.txt" &&
