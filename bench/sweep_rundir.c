@@ -186,8 +186,8 @@ int rundir_write_machine(struct sweep *sw, const char *status)
 		else
 			fprintf(f, " (none inside it: DMABENCH_CANARY_INSIDE=0)");
 		fprintf(f, "; host-slow when one at an edge, or %d inside, is above %.2f x the lowest, "
-			"or the median of those inside above %.2f x; lowest ns per load:",
-			CANARY_MID_MIN_OVER, CANARY_SLOW_RATIO, CANARY_MID_MEDIAN_RATIO);
+			"or the median of those inside (%d or more) above %.2f x; lowest ns per load:",
+			CANARY_MID_MIN_OVER, CANARY_SLOW_RATIO, CANARY_MID_MEDIAN_MIN, CANARY_MID_MEDIAN_RATIO);
 		for (unsigned int cpu = 0; cpu < sw->canary.max_cpus; cpu++)
 			if (!isnan(canary_baseline_of(&sw->canary, (int)cpu)))
 				fprintf(f, " pu%u %.3f", cpu, canary_baseline_of(&sw->canary, (int)cpu));

@@ -236,7 +236,7 @@ bool canary_judge_window(struct canary *c, int cpu, double before, double after,
 	*over = canary_over(base, mid, n, CANARY_SLOW_RATIO);
 	if (*over >= CANARY_MID_MIN_OVER)
 		slow = true;
-	if (n && base > 0 && canary_median(mid, n) > CANARY_MID_MEDIAN_RATIO * base)
+	if (n >= CANARY_MID_MEDIAN_MIN && base > 0 && canary_median(mid, n) > CANARY_MID_MEDIAN_RATIO * base)
 		slow = true;
 	return slow;
 }

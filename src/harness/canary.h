@@ -73,7 +73,8 @@
 #define CANARY_MID_EVERY_NS	20000000ull	/* at most one per 20 ms per worker */
 #define CANARY_MID_MAX		32
 #define CANARY_MID_MIN_OVER	2		/* inside probes over the ratio that make a window host-slow */
-#define CANARY_MID_MEDIAN_RATIO	1.10		/* or their median over this x the baseline */
+#define CANARY_MID_MEDIAN_RATIO	1.10		/* or their median over this x the baseline... */
+#define CANARY_MID_MEDIAN_MIN	5		/* ...judged from this many on (a 300 ms window has 14) */
 
 struct canary {
 	size_t *chain;			/* bytes / 8 entries; a line's first is its next */
@@ -120,7 +121,9 @@ bool canary_judge(struct canary *c, int cpu, double before, double after);
  * it; they never lower it themselves: fewer samples, a lower figure by
  * chance); slow when an edge is, when *over >= CANARY_MID_MIN_OVER (a short
  * deep phase), or when their median is above CANARY_MID_MEDIAN_RATIO x the
- * baseline (a shallower phase over most of the window). Sorts mid.
+ * baseline (a shallower phase over most of the window; only with
+ * CANARY_MID_MEDIAN_MIN or more: one or two short probes are too noisy to
+ * judge at 1.10, as in --quick's 60 ms windows). May sort mid.
  */
 bool canary_judge_window(struct canary *c, int cpu, double before, double after,
 			 double *mid, unsigned int n, unsigned int *over);
