@@ -69,7 +69,7 @@ static const struct flag compare_flags[] = {
 		  "interval must lie wholly beyond 1 +/- PCT/100",
 	  .why = "expected a percentage, 0 to 99" },
 	{ .name = "alpha", .arg = "P", .type = FLAG_CALL, .set = set_alpha, .def = ALPHA_DEFAULT_S,
-	  .help = "a verdict needs the Mann-Whitney p below P and the 1 - P bootstrap interval\n"
+	  .help = "a verdict needs the Mann-Whitney p below P and the 1 - P interval (--interval)\n"
 		  "beyond 1: about the false-call rate per configuration the test allows. Two\n"
 		  "runs of one build on the measured VM: 4 calls in 1080 configurations at 0.01,\n"
 		  "42 at 0.05 (METHODOLOGY §4)",
@@ -81,6 +81,13 @@ static const struct flag compare_flags[] = {
 		  "host phase over part of a window, and to a change that only adds rare slow\n"
 		  "calls)",
 	  .why = "expected mean or p50" },
+	{ .name = "interval", .arg = "I", .type = FLAG_ENUM, A(interval),
+	  FLAG_WORDS([INTERVAL_HL] = "hl", [INTERVAL_BOOTSTRAP] = "bootstrap"), .def = "hl",
+	  .help = "the ratio and its interval. hl: the Hodges-Lehmann estimate (the median of\n"
+		  "every quotient of a B repetition over an A one) with the interval that\n"
+		  "inverts the rank test: repetitions at two levels in both runs do not widen\n"
+		  "it. bootstrap: median B / median A with its percentile-bootstrap interval",
+	  .why = "expected hl or bootstrap" },
 	{ .name = "drift", .arg = "MODE", .type = FLAG_ENUM, A(drift),
 	  FLAG_WORDS([DRIFT_FLOOR] = "floor", [DRIFT_SCALE] = "scale", [DRIFT_NONE] = "none"),
 	  .def = "floor",
@@ -248,9 +255,8 @@ static int compare(const struct args *a, struct failure *f)
 		if ((rc = join_pair(&run[0], &run[k], k, rows, &n, f)))
 			goto out;
 		for (size_t i = from; i < n; i++)
-			if ((rc = compare_cfg(&rows[i], a->seed, a->alpha, a->min_effect, a->drift == DRIFT_FLOOR || machines,
-					      machines, a->drift == DRIFT_SCALE ? drift_scale(rows, from, n, &rows[i]) : NAN,
-					      f)))
+			if ((rc = compare_cfg(&rows[i], a, a->drift == DRIFT_FLOOR || machines, machines,
+					      a->drift == DRIFT_SCALE ? drift_scale(rows, from, n, &rows[i]) : NAN, f)))
 				goto out;
 	}
 	if (to_stdout)
@@ -259,7 +265,7 @@ static int compare(const struct args *a, struct failure *f)
 		rc = write_csv(a->out, rows, n, norm, run, f);
 	if (rc)
 		goto out;
-	print_table(to, run, a->nruns, rows, n, norm, a->seed, a->alpha, a->drift != DRIFT_NONE || norm);
+	print_table(to, run, a->nruns, rows, n, norm, a, a->drift != DRIFT_NONE || norm);
 	print_disturbed(to, run, a->nruns, a->disturbed == 0, compare_min_clean(a->alpha));
 	if (!to_stdout)
 		fprintf(to, "wrote %s\n", a->out);

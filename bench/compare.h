@@ -1,6 +1,7 @@
 /*
  * bench/compare.h — `dmabench compare A B [RUN...] [--out=FILE|-] [--seed=N]
- * [--alpha=P] [--metric=mean|p50] [--min-effect=PCT] [--drift=floor|scale|none] [--fail-on=KIND]
+ * [--alpha=P] [--metric=mean|p50] [--interval=hl|bootstrap] [--min-effect=PCT]
+ * [--drift=floor|scale|none] [--fail-on=KIND]
  * [--no-plot]`:
  * run directories, from one machine or several, into one table of ratios
  * with their confidence, compare.csv, and overlay plots. A is the baseline;
@@ -23,9 +24,13 @@
  *     machines). scale (--drift=scale): B's repetitions divided by the
  *     median over thread counts of the floor rows' median(B)/median(A).
  *     raw (--drift=none, or a run without none rows): ns as measured;
- *   - ratio = median(B)/median(A) of the basis and its (1 - alpha)
- *     percentile-bootstrap interval (99% with the default --alpha=0.01) (STATS_BOOT_DEFAULT_ITERS resamples of each side);
- *     the seed is --seed mixed with the configuration key;
+ *   - ratio and its (1 - alpha) interval (99% with the default
+ *     --alpha=0.01), by --interval: hl (the default), the Hodges-Lehmann
+ *     estimate — the median of every quotient b_j / a_i of the basis — with
+ *     the interval that inverts the rank test below; bootstrap,
+ *     median(B)/median(A) of the basis with its percentile-bootstrap
+ *     interval (STATS_BOOT_DEFAULT_ITERS resamples of each side; the seed
+ *     is --seed mixed with the configuration key);
  *   - the two-sided Mann-Whitney U p-value on the basis (exact when the
  *     sides are small and untied, src/harness/stats.h);
  *   - the verdict: "slower" (B takes longer per call) or "faster" only when
@@ -171,6 +176,17 @@ enum drift { DRIFT_FLOOR, DRIFT_SCALE, DRIFT_NONE };
  */
 enum metric { METRIC_MEAN, METRIC_P50 };
 extern const char *const metric_cols[];
+/*
+ * --interval: the ratio and its interval. hl (the default): the
+ * Hodges-Lehmann estimate, the median of the quotients b_j / a_i of the
+ * basis, with the interval that inverts the rank test (stats_hl_ratio_ci):
+ * not widened when a configuration's repetitions sit at two levels in like
+ * proportion in both runs (the cheap lookups on the Turin guest, METHODOLOGY
+ * §4 "A sixth time"). bootstrap: median(B) / median(A) of the basis with
+ * its percentile-bootstrap interval (until 2026-12-06 the only one).
+ */
+enum interval { INTERVAL_HL, INTERVAL_BOOTSTRAP };
+extern const char *const interval_words[];
 
 /* The floor configuration (none, 1 thread) of a run between runs of one
  * machine: compared on raw ns, its verdict needs the interval beyond 1 +/-
@@ -187,6 +203,7 @@ struct args {
 	enum fail_on fail_on;
 	enum drift drift;
 	enum metric metric;
+	enum interval interval;
 	int disturbed;			/* 0 drop, 1 keep */
 	const char *out;
 	uint64_t seed;
@@ -210,6 +227,7 @@ struct row {
 	const char *basis;		/* "floor": per-repetition floor-normalised; "raw": ns */
 	double raw_ratio;		/* median(B) / median(A) of ns, whatever the basis */
 	struct stats_ci ratio;		/* of the basis; NAN when not computed */
+	const char *interval;		/* how: interval_words[] */
 	double p;
 	bool could_be_significant;	/* the rank test can reach p < alpha */
 	const char *verdict;
@@ -237,8 +255,8 @@ int set_floors(struct run *r);
 int cfg_cmp(const struct cfg *x, const struct cfg *y);
 
 /* compare_stats.c */
-int compare_cfg(struct row *w, uint64_t seed, double alpha, double min_effect, bool use_floor, bool machines,
-		double scale, struct failure *f);
+int compare_cfg(struct row *w, const struct args *a, bool use_floor, bool machines, double scale,
+		struct failure *f);
 /* The fewest repetitions a side with which the exact test can reach p < alpha. */
 unsigned int compare_min_clean(double alpha);
 int join_pair(struct run *A, struct run *B, int k, struct row *rows, size_t *n, struct failure *f);
@@ -251,7 +269,7 @@ int write_csv(const char *out, const struct row *rows, size_t n, bool norm, cons
 int write_csv_stdout(const struct row *rows, size_t n, bool norm, const struct run *runs,
 		     struct failure *f);
 void print_table(FILE *to, const struct run *runs, int nruns, const struct row *rows, size_t n,
-		 bool norm, uint64_t seed, double alpha, bool drift);
+		 bool norm, const struct args *a, bool drift);
 
 /* compare_plot.c */
 int check_out(const struct args *a, struct failure *f);

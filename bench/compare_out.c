@@ -20,7 +20,7 @@ static const char *const out_cols[] = {
 	"scenario", "strategy", "mode", "invalidation", "sharing", "placement", "home_node", "threads",
 	"in", "a_reps", "b_reps", "a_median_ns", "b_median_ns", "ratio", "ratio_ci_lo", "ratio_ci_hi",
 	"p_value", "verdict", "a_floor_ns", "b_floor_ns", "a_norm", "b_norm", "norm_ratio",
-	"basis", "raw_ratio", "b_run", "b_machine", "metric",
+	"basis", "raw_ratio", "b_run", "b_machine", "metric", "interval",
 };
 
 static void add_num(struct csv_row *r, double v, int digits)
@@ -69,6 +69,7 @@ int write_csv(const char *out, const struct row *rows, size_t n, bool norm, cons
 		csv_row_add_uint(&r, (unsigned int)x->brun);
 		csv_row_add_str(&r, runs[x->brun].machine);
 		csv_row_add_str(&r, runs[0].metric_col);
+		csv_row_add_str(&r, x->interval);
 		rc = csv_writer_write_row(w, &r);
 	}
 	csv_row_free(&r);
@@ -106,8 +107,9 @@ static void print_run_line(FILE *to, const struct run *r)
 }
 
 void print_table(FILE *to, const struct run *runs, int nruns, const struct row *rows, size_t n,
-			bool norm, uint64_t seed, double alpha, bool use_floor)
+		 bool norm, const struct args *a, bool use_floor)
 {
+	double alpha = a->alpha;
 	int ws = width(rows, n, K_SCENARIO, 8), wp = width(rows, n, K_PLACEMENT, 9),
 	    wi = width(rows, n, K_INVALIDATION, 5), wh = width(rows, n, K_SHARING, 7),
 	    wm = width(rows, n, K_MODE, 4), wt = width(rows, n, K_STRATEGY, 8);
@@ -122,14 +124,18 @@ void print_table(FILE *to, const struct run *runs, int nruns, const struct row *
 		strcmp(runs[0].metric_col, "ns_per_op") ? "--metric=p50: the median batch's ns per call"
 							 : "the window's mean ns per call; --metric=p50 for its median batch");
 	if (use_floor)
-		fprintf(to, "ratio (basis floor) = median over repetitions of ns / ns of none at 1 thread in the same run and "
-			"repetition, B over A; (basis scale) = median B / median A / the none rows' drift: drift that moves "
-			"a whole run cancels; basis raw = median ns B / A\n");
+		fprintf(to, "basis floor: each repetition's ns / ns of none at 1 thread in the same run and repetition; "
+			"basis scale: B's ns / the none rows' drift (drift that moves a whole run cancels); basis raw: ns\n");
 	else
-		fprintf(to, "ratio = median B / median A of ns per call (--drift=none)\n");
-	fprintf(to, "%g%% bootstrap interval (seed %llu); faster/slower when Mann-Whitney p < %g (--alpha) and the "
-		"interval excludes 1 (raw none/1-thread rows: 1 +/- %.0f%%)\n",
-		(1 - alpha) * 100, (unsigned long long)seed, alpha, ANCHOR_BAND * 100);
+		fprintf(to, "basis: ns per call (--drift=none)\n");
+	if (a->interval == INTERVAL_HL)
+		fprintf(to, "ratio = Hodges-Lehmann, the median of every quotient of a B value over an A value of the basis, "
+			"with the %g%% interval that inverts the rank test (--interval=hl)", (1 - alpha) * 100);
+	else
+		fprintf(to, "ratio = median B / median A of the basis, with its %g%% bootstrap interval (seed %llu, "
+			"--interval=bootstrap)", (1 - alpha) * 100, (unsigned long long)a->seed);
+	fprintf(to, "; faster/slower when Mann-Whitney p < %g (--alpha) and the interval excludes 1 "
+		"(raw none/1-thread rows: 1 +/- %.0f%%)\n", alpha, ANCHOR_BAND * 100);
 	if (norm)
 		fprintf(to, "different machines: A/floor and B/floor divide each median by its own run's none, 1-thread median; "
 			"the verdict is on the floor basis\n");

@@ -39,6 +39,7 @@ static bool can_reach(size_t na, size_t nb, double alpha)
 }
 
 const char *const metric_cols[] = { [METRIC_MEAN] = "ns_per_op", [METRIC_P50] = "batch_p50_ns" };
+const char *const interval_words[] = { [INTERVAL_HL] = "hl", [INTERVAL_BOOTSTRAP] = "bootstrap" };
 
 unsigned int compare_min_clean(double alpha)
 {
@@ -55,9 +56,10 @@ unsigned int compare_min_clean(double alpha)
  * floor rows themselves are "raw" (one machine: judged with ANCHOR_BAND) or,
  * between machines, "reference" (1 by definition: no verdict).
  */
-int compare_cfg(struct row *w, uint64_t seed, double alpha, double min_effect, bool use_floor, bool machines,
-		       double scale, struct failure *f)
+int compare_cfg(struct row *w, const struct args *args, bool use_floor, bool machines, double scale,
+		struct failure *f)
 {
+	double alpha = args->alpha, min_effect = args->min_effect;
 	double *scaled = NULL;
 	const struct cfg *a = w->a, *b = w->b;
 	const double *xa, *xb;
@@ -71,6 +73,7 @@ int compare_cfg(struct row *w, uint64_t seed, double alpha, double min_effect, b
 	w->raw_ratio = NAN;
 	w->could_be_significant = false;
 	w->basis = "raw";
+	w->interval = interval_words[args->interval];
 	if (!a || !b) {
 		w->verdict = a ? "only in A" : "only in B";
 		return 0;
@@ -112,7 +115,12 @@ int compare_cfg(struct row *w, uint64_t seed, double alpha, double min_effect, b
 			w->basis = "scale";
 		}
 	}
-	rc = stats_boot_median_ratio_ci(xa, na, xb, nb, 1 - alpha, 0, seed ^ key_hash(a), &w->ratio);
+	if (args->interval == INTERVAL_HL)
+		rc = stats_hl_ratio_ci(xa, na, xb, nb, 1 - alpha, &w->ratio);
+	else
+		rc = stats_boot_median_ratio_ci(xa, na, xb, nb, 1 - alpha, 0, args->seed ^ key_hash(a), &w->ratio);
+	if (!rc && isinf(w->ratio.hi))	/* hl: the test cannot reach 1 - alpha with these sizes */
+		w->ratio.lo = w->ratio.hi = NAN;
 	if (rc == -ENOMEM) {
 		free(scaled);
 		return failf(f, 1, PROG ": out of memory");

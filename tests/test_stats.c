@@ -336,6 +336,89 @@ TEST(mw_exact_matches_enumeration)
 	CHECK(ok);
 }
 
+/*
+ * Hodges-Lehmann ratio: 1:5 against 6:10, by hand. The 25 quotients b/a run
+ * from 6/5 = 1.2 to 10/1 = 10, the 13th is 8/3. At level 0.99 k = 0
+ * (P(U <= 0) = 1/252 <= 0.005 < P(U <= 1) = 2/252): [1.2, 10]. At 0.999 the
+ * test cannot reach the level (1/252 > 0.0005): [0, inf].
+ */
+TEST(hl_ratio_5v5_by_hand)
+{
+	double a[] = { 1, 2, 3, 4, 5 }, b[] = { 6, 7, 8, 9, 10 }, z[] = { 1, 0, 2 };
+	struct stats_ci c;
+
+	REQUIRE(stats_hl_ratio_ci(a, 5, b, 5, 0.99, &c) == 0);
+	CHECK_NEAR(c.point, 8.0 / 3, 1e-15);
+	CHECK_NEAR(c.lo, 1.2, 1e-15);
+	CHECK_NEAR(c.hi, 10, 1e-15);
+	REQUIRE(stats_hl_ratio_ci(a, 5, b, 5, 0.999, &c) == 0);
+	CHECK(c.lo == 0 && isinf(c.hi));
+	REQUIRE(stats_hl_ratio_ci(a, 4, b, 4, 0.99, &c) == 0);	/* 4 vs 4: min p 2/70 */
+	CHECK(c.lo == 0 && isinf(c.hi));
+	CHECK_EQ_INT(stats_hl_ratio_ci(a, 5, z, 3, 0.99, &c), -EDOM);
+	CHECK_EQ_INT(stats_hl_ratio_ci(a, 5, b, 5, 1, &c), -EINVAL);
+	CHECK_EQ_INT(stats_hl_ratio_ci(a, 0, b, 5, 0.99, &c), -EINVAL);
+}
+
+/*
+ * The interval inverts the rank test: it leaves 1 out exactly when the
+ * test's p < 1 - level, for untied samples, exact (small) and normal
+ * (na + nb > 60) alike, over random samples with and without a shift.
+ */
+TEST(hl_ratio_interval_agrees_with_the_test)
+{
+	static const int sizes[][2] = { { 5, 5 }, { 7, 9 }, { 12, 15 }, { 30, 30 }, { 40, 35 }, { 60, 60 } };
+	struct stats_rng rng;
+	int disagree = 0, calls = 0, trials = 0;
+
+	stats_rng_seed(&rng, 77);
+	for (size_t s = 0; s < N_OF(sizes); s++)
+		for (int t = 0; t < 60; t++) {
+			int m = sizes[s][0], n = sizes[s][1];
+			double a[60], b[60], shift = 1 + 0.02 * (t % 4);
+			struct stats_mw r;
+			struct stats_ci c;
+			bool out, sig;
+
+			for (int i = 0; i < m; i++)
+				a[i] = 100 + 5 * stats_rng_double(&rng);
+			for (int j = 0; j < n; j++)
+				b[j] = (100 + 5 * stats_rng_double(&rng)) * shift;
+			REQUIRE(stats_hl_ratio_ci(a, m, b, n, 0.99, &c) == 0);
+			REQUIRE(stats_mann_whitney(a, m, b, n, STATS_MW_AUTO, &r) == 0);
+			out = c.lo > 1 || c.hi < 1;
+			sig = r.p < 0.01;
+			disagree += out != sig;
+			calls += out;
+			trials++;
+			CHECK(c.lo <= c.point && c.point <= c.hi);
+		}
+	CHECK_EQ_INT(disagree, 0);
+	CHECK(calls > trials / 4);	/* the shifted ones are found: the check is not vacuous */
+}
+
+/*
+ * Two levels in the same proportion on both sides (as the cheap lookups run
+ * on the 2-vCPU Turin guest, METHODOLOGY §6) and B = 1.05 A: the estimate is
+ * 1.05 exactly (the quotients a_j / a_i are symmetric about 1), and the
+ * interval is narrower than the ratio of medians' bootstrap one.
+ */
+TEST(hl_ratio_two_levels)
+{
+	double a[21], b[21];
+	struct stats_ci hl, boot;
+
+	for (int i = 0; i < 21; i++)
+		a[i] = (i % 3 == 0 ? 1.40 : 1.14) * (1 + 0.001 * i);
+	for (int i = 0; i < 21; i++)
+		b[i] = 1.05 * a[(i + 1) % 21];
+	REQUIRE(stats_hl_ratio_ci(a, 21, b, 21, 0.99, &hl) == 0);
+	REQUIRE(stats_boot_median_ratio_ci(a, 21, b, 21, 0.99, 0, 1, &boot) == 0);
+	CHECK_NEAR(hl.point, 1.05, 1e-12);
+	CHECK(hl.lo > 1);
+	CHECK(hl.hi - hl.lo < boot.hi - boot.lo);
+}
+
 /* R: wilcox.test(1:5, 6:10, exact = FALSE) -> W = 0, p-value = 0.01219:
  * z = (0 - 12.5 + 0.5) / sqrt(25/12 * 11) = -2.50672 */
 TEST(mw_normal_no_ties)

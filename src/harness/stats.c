@@ -1,6 +1,7 @@
 /* Statistics for the harness; definitions and contracts in stats.h. */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -473,6 +474,103 @@ int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 			r->p = 1;
 	}
 	return 0;
+}
+
+/* z with P(Z > z) = p, 0 < p < 0.5, by bisection on erfc (to ~1e-12). */
+static double norm_upper_quantile(double p)
+{
+	double lo = 0, hi = 40;
+
+	for (int i = 0; i < 200; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (erfc(mid / M_SQRT2) / 2 > p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+/*
+ * The interval's k (stats.h): the largest u with P(U <= u) <= tail, so that
+ * leaving k quotients out at each end makes an interval that misses the
+ * true ratio with probability at most 2 tail; -1 when even P(U <= 0) is
+ * over tail (the test cannot reach the level).
+ */
+static int hl_k(size_t na, size_t nb, double level, long *k)
+{
+	double tail = (1 - level) / 2, mn = (double)na * (double)nb;
+
+	*k = -1;
+	if (na + nb <= STATS_MW_EXACT_MAX_N) {
+		int64_t *c = mw_exact_counts(na, nb);
+		double total = 0, cum = 0;
+
+		if (!c)
+			return -ENOMEM;
+		for (size_t u = 0; u <= na * nb; u++)
+			total += (double)c[u];
+		for (size_t u = 0; u <= na * nb; u++) {
+			cum += (double)c[u];
+			if (cum / total > tail)
+				break;
+			*k = (long)u;
+		}
+		free(c);
+		return 0;
+	}
+	/* the continuity-corrected normal approximation, as the test's */
+	*k = (long)floor(mn / 2 - norm_upper_quantile(tail) * sqrt(mn * (double)(na + nb + 1) / 12) - 0.5);
+	if (*k < -1)
+		*k = -1;
+	return 0;
+}
+
+int stats_hl_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
+		      double level, struct stats_ci *ci)
+{
+	size_t N;
+	long k = -1;
+	double *q;
+	int err;
+
+	if (!ci || !(level > 0 && level < 1))
+		return -EINVAL;
+	err = check_sample(a, na);
+	if (!err)
+		err = check_sample(b, nb);
+	if (err)
+		return err;
+	for (size_t i = 0; i < na; i++)
+		if (!(a[i] > 0))
+			return -EDOM;
+	for (size_t j = 0; j < nb; j++)
+		if (!(b[j] > 0))
+			return -EDOM;
+	if (nb > SIZE_MAX / sizeof(*q) / na)
+		return -ENOMEM;
+	N = na * nb;
+	q = malloc(N * sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			q[i * nb + j] = b[j] / a[i];
+	qsort(q, N, sizeof(*q), cmp_double);
+	err = hl_k(na, nb, level, &k);
+	if (!err) {
+		ci->point = N % 2 ? q[N / 2] : (q[N / 2 - 1] + q[N / 2]) / 2;
+		if (k < 0 || 2 * (size_t)k >= N) {	/* the test cannot reach the level */
+			ci->lo = 0;
+			ci->hi = INFINITY;
+		} else {
+			ci->lo = q[k];
+			ci->hi = q[N - 1 - (size_t)k];
+		}
+	}
+	free(q);
+	return err;
 }
 
 /* ---- histogram ---- */

@@ -132,6 +132,28 @@ struct stats_mw {
 int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 		       enum stats_mw_method method, struct stats_mw *r);
 
+/*
+ * The Hodges-Lehmann estimate of B over A as a ratio, and the interval that
+ * inverts the Mann-Whitney test above (Bauer 1972; R's wilcox.test(log(b),
+ * log(a), conf.int = TRUE)): the N = na nb quotients b_j / a_i, sorted;
+ * point = their median; the interval [q_(k+1), q_(N-k)] (1-based), k the
+ * largest u with P(U <= u) <= (1 - level) / 2 — P from the exact null
+ * distribution when na + nb <= STATS_MW_EXACT_MAX_N, else from the
+ * continuity-corrected normal approximation, k = floor(N/2 - z sqrt(na nb
+ * (na + nb + 1) / 12) - 0.5) (no tie correction: ties narrow the true null,
+ * so the interval is a little wider than it need be). So the interval
+ * leaves 1 out exactly when the exact test's p < 1 - level (untied): 5
+ * against 5 at level 0.99 gives k = 0, [min, max], beyond 1 only when one
+ * sample is all above the other (p = 2/252). Where the test cannot reach
+ * the level at all (4 against 4 at 0.99) lo = 0 and hi = +inf. Unlike a ratio of medians, the interval is not
+ * widened by samples that sit at two levels in the same proportion on both
+ * sides: each quotient compares one value of B with one of A. Every value
+ * must be > 0 (-EDOM otherwise); -ENOMEM; -EINVAL for an empty sample or a
+ * level outside (0, 1).
+ */
+int stats_hl_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
+		      double level, struct stats_ci *ci);
+
 /* ---- log-linear histogram of per-batch samples (ns per call) ----
  * 64 linear sub-buckets per power of two from STATS_HIST_LOWEST (2^-8 ns)
  * to STATS_HIST_HIGHEST (2^40 ns, ~18 min), plus an underflow bucket (0 and

@@ -370,10 +370,10 @@ verdicts_of() { awk -F, -v s="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i
 if "$BIN" compare "$A" "$TMP/H" --out="$TMP/dist01.csv" --no-plot >"$TMP/out" 2>"$TMP/err" &&
    [ "$(reps_of "$TMP/dist01.csv" cached)$(reps_of "$TMP/dist01.csv" static-key)" = "5 5 " ] &&
    grep -q '^B: left out 0 of 750 repetitions with a host or scheduler flag; 36 configurations had fewer than 5 clean ones and kept all' "$TMP/out" &&
-   grep -q '99% bootstrap interval.*p < 0.01 (--alpha)' "$TMP/out"; then
+   grep -q '99% interval that inverts the rank test.*p < 0.01 (--alpha)' "$TMP/out"; then
 	pass compare_default_alpha_keeps_under_five_clean
 else
-	fail compare_default_alpha_keeps_under_five_clean "cached/static-key b_reps: $(reps_of "$TMP/dist01.csv" cached)$(reps_of "$TMP/dist01.csv" static-key); $(grep -E 'left out|bootstrap' "$TMP/out"; head -c 300 "$TMP/err")"
+	fail compare_default_alpha_keeps_under_five_clean "cached/static-key b_reps: $(reps_of "$TMP/dist01.csv" cached)$(reps_of "$TMP/dist01.csv" static-key); $(grep -E 'left out|interval' "$TMP/out"; head -c 300 "$TMP/err")"
 fi
 edit_run "$A" "$TMP/T" '$c["strategy"] == "dev-flag" && $c["rep"] >= 3 { $c["ns_per_op"] *= 3; $c["flags"] = "host-slow" } { print }'
 if "$BIN" compare "$A" "$TMP/T" --out="$TMP/td.csv" --no-plot >"$TMP/out" 2>"$TMP/err" &&
@@ -418,6 +418,33 @@ else
 fi
 "$BIN" compare "$A" "$TMP/B" --metric=p90 --no-plot >"$TMP/out" 2>"$TMP/err"
 if one_line_error $? 2 metric; then pass compare_metric_bad; else fail compare_metric_bad "$WHY"; fi
+# --interval: twenty repetitions a configuration (each fixture row four
+# times, apart by 0.07%), `cached` at two levels (1.4x in a third of its
+# repetitions, other ones in A and B) and 5% slower in B. The Hodges-Lehmann
+# interval (the default) finds every cached row slower; the ratio of medians'
+# bootstrap interval, whose resampled medians fall on either level, fewer.
+# Every other row: no difference either way; compare.csv names the interval.
+twenty() {	# twenty SRC DST HIGH_REP_MOD3 FACTOR
+	edit_run "$1" "$2" '{ r = $c["rep"]; for (k = 0; k < 4; k++) { $c["rep"] = r + 5 * k; x = 1 + 0.0007 * k
+		if ($c["strategy"] == "cached") x *= '"$4"' * (($c["rep"] % 3) == '"$3"' ? 1.4 : 1)
+		$c["ns_per_op"] = $c["ns_per_op"] * x; print; $c["ns_per_op"] = $c["ns_per_op"] / x } }'
+}
+twenty "$A" "$TMP/L2A" 0 1
+twenty "$A" "$TMP/L2B" 1 1.05
+"$BIN" compare "$TMP/L2A" "$TMP/L2B" --out="$TMP/hl.csv" --no-plot >"$TMP/out" 2>&1
+"$BIN" compare "$TMP/L2A" "$TMP/L2B" --out="$TMP/boot.csv" --no-plot --interval=bootstrap >/dev/null 2>&1
+ncached=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["strategy"] == "cached"' "$TMP/hl.csv" | wc -l)
+hl=$(slower_of "$TMP/hl.csv") boot=$(slower_of "$TMP/boot.csv")
+nboot=${boot% cached }
+if [ "$ncached" -gt 0 ] && [ "$hl" = "$ncached cached " ] && { [ -z "$boot" ] || { [ "$boot" = "$nboot cached " ] && [ "$nboot" -lt "$ncached" ]; }; } &&
+   [ "$(col "$TMP/hl.csv" interval | sort -u)" = hl ] && [ "$(col "$TMP/boot.csv" interval | sort -u)" = bootstrap ] &&
+   grep -q '^ratio = Hodges-Lehmann' "$TMP/out" && [ "$(col "$TMP/hl.csv" verdict | grep -c faster)" = 0 ]; then
+	pass compare_interval_hl_two_levels
+else
+	fail compare_interval_hl_two_levels "$ncached cached rows; slower with hl '$hl', with bootstrap '$boot'; interval $(col "$TMP/hl.csv" interval | sort -u)"
+fi
+"$BIN" compare "$A" "$TMP/B" --interval=wald --no-plot >"$TMP/out" 2>"$TMP/err"
+if one_line_error $? 2 interval; then pass compare_interval_bad; else fail compare_interval_bad "$WHY"; fi
 # the same with --alpha=0.05: 2 clean of 5 keep all too, and are still too disturbed
 "$BIN" compare "$A" "$TMP/T" --out="$TMP/td05.csv" --no-plot --alpha=0.05 >/dev/null 2>&1
 [ "$(col "$TMP/td05.csv" verdict | grep -c slower)" = 0 ] && [ "$(col "$TMP/td05.csv" verdict | grep -c too-disturbed)" -gt 0 ] &&
