@@ -52,7 +52,8 @@
  * A configuration only one run has is listed ("only in A", "only in B").
  *
  * Output: the table on stdout; compare.csv (--out, default ./compare.csv,
- * written under a temporary name and renamed; never inside a run); overlay
+ * written under a temporary name and renamed; never inside a run; its
+ * `metric` and `interval` columns say what each row was judged on); overlay
  * plots beside it, in <out without .csv>-plots/, drawn by
  * scripts/compare-plot.sh (a panel per strategy, a line per run), unless
  * --no-plot. --out=-: the CSV on stdout, the table on stderr, no plots.

@@ -1,7 +1,8 @@
 /*
  * dmabench compare: the join of two runs and the statistics of one row
- * (bench/compare.h): the ratio of medians with its bootstrap interval and
- * the Mann-Whitney p from src/harness/stats; here only what stats does not
+ * (bench/compare.h): the ratio with its interval (Hodges-Lehmann, or the
+ * ratio of medians with its bootstrap interval: --interval) and the
+ * Mann-Whitney p from src/harness/stats; here only what stats does not
  * have — the smallest p the exact test can reach (can_reach) and the
  * floor's drift between runs (drift_scale, a median of ratios).
  */

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# scripts/drift-power.sh end to end, shrunk to seconds: one power pair of
+# tiny sweeps (lookup, one thread, 5 repetitions of 10 ms, `cached` +20%),
+# then the same directory judged again with REJUDGE=1 (no sweep taken
+# again). Checks the tables' shape (five rules a pair, the host-slow column,
+# the summary lines), not the verdicts: a 10 ms window on a loaded machine
+# decides nothing (the measured tables are in METHODOLOGY §4).
+. "$(dirname "$0")/lib.sh"
+
+out=$TMP/dp
+export DMABENCH SKIP_AA=1 N=1 PCT=20 EXTRA=--no-c2c
+export POWER_FLAGS="--strategy=none,cached --scenario=lookup --threads=1 --reps=5 --duration-ms=10 --warmup-ms=5"
+scripts/drift-power.sh "$out" >"$TMP/first" 2>"$TMP/err"
+rc=$?
+rows=$(grep -cE '^\| 1 \| (floor|boot|scale|none|p50) \| [0-9]+ of [0-9]+ \|' "$TMP/first")
+if [ $rc -eq 0 ] && [ "$rows" = 5 ] && [ -s "$out/base1/results.csv" ] && [ -s "$out/inj1/results.csv" ] &&
+   grep -q '^| 1 | floor | .* | [0-9]* / [0-9]* |$' "$TMP/first" &&
+   grep -q '^caught at every thread count (cached +20%), of 1 pairs: floor [01], floor with --interval=bootstrap [01],' "$TMP/first" &&
+   grep -q "^pairs with at most 25% of each sweep's windows host-slow: [01] of 1; of those caught (floor): [01]\$" "$TMP/first" &&
+   grep -q '^injected: cached' "$out/inj1/machine.txt"; then
+	pass drift_power_one_pair
+else
+	fail drift_power_one_pair "exit $rc, $rows rule rows: $(tail -4 "$TMP/first"; head -c 300 "$TMP/err")"
+fi
+
+# REJUDGE=1: the runs there are judged again, none taken anew
+before=$(stat -c %Y "$out/base1/results.csv" "$out/inj1/results.csv")
+sleep 1
+REJUDGE=1 scripts/drift-power.sh "$out" >"$TMP/again" 2>>"$TMP/err"
+rc=$?
+after=$(stat -c %Y "$out/base1/results.csv" "$out/inj1/results.csv")
+if [ $rc -eq 0 ] && [ "$before" = "$after" ] &&
+   [ "$(grep -c '^| 1 |' "$TMP/again")" = 5 ]; then
+	pass drift_power_rejudge_takes_no_sweep
+else
+	fail drift_power_rejudge_takes_no_sweep "exit $rc; results.csv times '$before' -> '$after'"
+fi
+exit 0
