@@ -24,6 +24,14 @@ static int check_sample(const double *x, size_t n)
 	return 0;
 }
 
+/* both samples checked as check_sample does */
+static int check_samples(const double *a, size_t na, const double *b, size_t nb)
+{
+	int err = check_sample(a, na);
+
+	return err ? err : check_sample(b, nb);
+}
+
 static int sorted_copy(const double *x, size_t n, double **out)
 {
 	int err = check_sample(x, n);
@@ -401,9 +409,7 @@ int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 
 	if (!r || method > STATS_MW_NORMAL)
 		return -EINVAL;
-	err = check_sample(a, na);
-	if (!err)
-		err = check_sample(b, nb);
+	err = check_samples(a, na, b, nb);
 	if (err)
 		return err;
 	o = malloc(N * sizeof(*o));
@@ -537,9 +543,7 @@ int stats_hl_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
 
 	if (!ci || !(level > 0 && level < 1))
 		return -EINVAL;
-	err = check_sample(a, na);
-	if (!err)
-		err = check_sample(b, nb);
+	err = check_samples(a, na, b, nb);
 	if (err)
 		return err;
 	for (size_t i = 0; i < na; i++)
