@@ -145,9 +145,11 @@ int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
  * leaves 1 out exactly when the exact test's p < 1 - level (untied): 5
  * against 5 at level 0.99 gives k = 0, [min, max], beyond 1 only when one
  * sample is all above the other (p = 2/252). Where the test cannot reach
- * the level at all (4 against 4 at 0.99) lo = 0 and hi = +inf. Unlike a ratio of medians, the interval is not
- * widened by samples that sit at two levels in the same proportion on both
- * sides: each quotient compares one value of B with one of A. Every value
+ * the level at all (4 against 4 at 0.99) lo = 0 and hi = +inf. With ties
+ * the test itself takes its normal approximation, so the two may differ
+ * at the edge. Unlike a ratio of medians, the interval is not widened by
+ * samples that sit at two levels in the same proportion on both sides:
+ * each quotient compares one value of B with one of A. Every value
  * must be > 0 (-EDOM otherwise); -ENOMEM; -EINVAL for an empty sample or a
  * level outside (0, 1).
  */
