@@ -114,6 +114,13 @@ static const struct flag compare_flags[] = {
 	  FLAG_WORDS([FAIL_ON_SLOWER] = "slower", [FAIL_ON_FASTER] = "faster", [FAIL_ON_ANY] = "any"),
 	  .help = "exit 1 when a verdict of kind K is found: slower, faster or any",
 	  .why = "expected slower, faster or any" },
+	{ .name = "blocks", .type = FLAG_SET, A(blocks),
+	  .help = "the runs are A1 B1 A2 B2 ...: blocks of an A run and a B run taken one after\n"
+		  "the other, of one machine (scripts/ab.sh takes them). Each block gives one\n"
+		  "ratio (B over A within the block), and the blocks' ratios are judged by the\n"
+		  "signed-rank test: the host's level moving between blocks cancels, and a run\n"
+		  "at a level of its own counts as one block. p < 0.01 needs 8 blocks or more.\n"
+		  "Not with --drift=scale or --interval=bootstrap" },
 	{ .name = "no-plot", .type = FLAG_SET, A(no_plot), .help = "no overlay plots" },
 };
 
@@ -123,13 +130,14 @@ static void usage(FILE *to)
 
 	fprintf(to,
 "usage: dmabench compare A B [RUN...] [FLAGS]\n"
+"       dmabench compare --blocks A1 B1 A2 B2 ... [FLAGS]\n"
 "  A B RUN...             run directories (each with results.csv), from one machine or\n"
 "                         several; A is the baseline every other run is compared with\n");
 	flag_usage(&cmd, to);
 	fprintf(to,
-"Verdict: faster/slower when the Mann-Whitney p < alpha and the 1 - alpha bootstrap\n"
-"interval of the ratio (B over A) excludes 1 (and any band); otherwise\n"
-"no-significant-difference.\n"
+"Verdict: faster/slower when the rank test's p < alpha (Mann-Whitney; with --blocks the\n"
+"signed-rank test over the blocks) and the 1 - alpha interval of the ratio (B over A,\n"
+"--interval) excludes 1 (and any band); otherwise no-significant-difference.\n"
 "Exit: 0 done; 1 a --fail-on verdict was found, or a failure at run time; 2 bad input.\n");
 }
 
@@ -151,6 +159,13 @@ static int parse_args(struct args *a, int argc, char **argv, struct failure *f)
 	if (cmd.npos < 2)
 		return failf(f, 2, PROG ": need two run directories or more: dmabench compare A B [RUN...] [--out=FILE]");
 	a->nruns = cmd.npos;
+	if (a->blocks && (cmd.npos < 4 || cmd.npos % 2))
+		return failf(f, 2, PROG ": --blocks: need an even number of run directories, two blocks at least "
+			     "(A1 B1 A2 B2 ...), got %d", cmd.npos);
+	if (a->blocks && a->drift == DRIFT_SCALE)
+		return failf(f, 2, PROG ": --blocks: not with --drift=scale (floor or none)");
+	if (a->blocks && a->interval == INTERVAL_BOOTSTRAP)
+		return failf(f, 2, PROG ": --blocks: not with --interval=bootstrap (the interval is the signed-rank test's)");
 	return 0;
 }
 
@@ -183,6 +198,79 @@ static void print_disturbed(FILE *to, const struct run *run, int nruns, bool dro
 	}
 }
 
+/*
+ * The judged rows out: compare.csv (or stdout), the table of the runs shown
+ * (the two pooled ones with --blocks), the disturbed lines of every run
+ * loaded (all, a->nruns of them), the plots, and --fail-on's exit 1.
+ */
+static int report(const struct args *a, const struct run *shown, int nshown, const struct run *all,
+		  const struct row *rows, size_t n, bool norm, struct failure *f)
+{
+	bool to_stdout = !strcmp(a->out, "-");
+	FILE *to = to_stdout ? stderr : stdout;
+	struct args plotted = *a;
+	int rc;
+
+	if (to_stdout)
+		rc = write_csv_stdout(rows, n, norm, shown, f);
+	else
+		rc = write_csv(a->out, rows, n, norm, shown, f);
+	if (rc)
+		return rc;
+	if (a->blocks)
+		fprintf(to, "blocks: %d, each an A run and a B run taken one after the other; each block gives one "
+			"ratio (B1's values over A1's, B2's over A2's, ...) and the blocks' ratios are judged together\n",
+			a->nruns / 2);
+	print_table(to, shown, nshown, rows, n, norm, a, a->drift != DRIFT_NONE || norm);
+	print_disturbed(to, all, a->nruns, a->disturbed == 0, all[0].min_clean);
+	if (!to_stdout)
+		fprintf(to, "wrote %s\n", a->out);
+	plotted.nruns = nshown;
+	if (a->plot && !to_stdout && (rc = draw_plots(&plotted, shown, f)))
+		return rc;
+	if (a->fail_on != FAIL_ON_NONE && fails_on(a->fail_on, rows, n)) {
+		fprintf(to, "--fail-on=%s: such a verdict was found: exit 1\n",
+			a->fail_on == FAIL_ON_SLOWER ? "slower" : a->fail_on == FAIL_ON_FASTER ? "faster" : "any");
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * --blocks: every run of run[0]'s machine, each side pooled (compare_blocks.c)
+ * and judged block by block; the table, compare.csv and the plots of the
+ * two pooled runs.
+ */
+static int compare_blocks(const struct args *a, struct run *run, struct failure *f)
+{
+	struct run pool[2] = { { 0 } };
+	struct row *rows = NULL;
+	size_t n = 0;
+	int rc;
+
+	for (int k = 1; k < a->nruns; k++)
+		if (!run_same_machine(&run[0], &run[k]))
+			return failf(f, 2, PROG ": --blocks: %s (%.200s) is not of A1's machine '%s': blocks compare "
+				     "runs of one machine", run[k].label, run[k].dir, run_machine_name(&run[0]));
+	if ((rc = blocks_pool(run, a->nruns, pool, f)))
+		goto out;
+	rows = calloc(pool[0].ncfg + pool[1].ncfg + 1, sizeof(*rows));
+	if (!rows) {
+		rc = failf(f, 1, PROG ": out of memory");
+		goto out;
+	}
+	if ((rc = join_pair(&pool[0], &pool[1], 1, rows, &n, f)))
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if ((rc = compare_cfg(&rows[i], a, a->drift == DRIFT_FLOOR, false, NAN, f)))
+			goto out;
+	rc = report(a, pool, 2, run, rows, n, false, f);
+out:
+	free(rows);
+	blocks_free(pool);
+	return rc;
+}
+
 static int compare(const struct args *a, struct failure *f)
 {
 	static char labels[MAX_RUNS][16];
@@ -196,7 +284,9 @@ static int compare(const struct args *a, struct failure *f)
 	if (!run)
 		return failf(f, 1, PROG ": out of memory");
 	for (int k = 0; k < a->nruns; k++) {
-		if (k == 0)
+		if (a->blocks)
+			snprintf(labels[k], sizeof(labels[k]), "%c%d", k % 2 ? 'B' : 'A', k / 2 + 1);
+		else if (k == 0)
 			snprintf(labels[k], sizeof(labels[k]), "A");
 		else if (a->nruns == 2)
 			snprintf(labels[k], sizeof(labels[k]), "B");
@@ -231,7 +321,8 @@ static int compare(const struct args *a, struct failure *f)
 		goto out;
 	for (int k = 0; k < a->nruns; k++) {
 		run[k].drop_disturbed = a->disturbed == 0;
-		run[k].min_clean = compare_min_clean(a->alpha);
+		/* in blocks the test is over the blocks: a run needs only a few clean ones */
+		run[k].min_clean = a->blocks ? BLOCK_MIN_CLEAN : compare_min_clean(a->alpha);
 		run[k].metric_col = metric_cols[a->metric];
 		if ((rc = run_load(&run[k], f)))
 			goto out;
@@ -242,6 +333,10 @@ static int compare(const struct args *a, struct failure *f)
 		}
 		total += run[k].ncfg;
 		norm |= k > 0 && !run_same_machine(&run[0], &run[k]);
+	}
+	if (a->blocks) {
+		rc = compare_blocks(a, run, f);
+		goto out;
 	}
 	rows = calloc(total + run[0].ncfg * (size_t)a->nruns, sizeof(*rows));
 	if (!rows) {
@@ -259,23 +354,7 @@ static int compare(const struct args *a, struct failure *f)
 					      a->drift == DRIFT_SCALE ? drift_scale(rows, from, n, &rows[i]) : NAN, f)))
 				goto out;
 	}
-	if (to_stdout)
-		rc = write_csv_stdout(rows, n, norm, run, f);
-	else
-		rc = write_csv(a->out, rows, n, norm, run, f);
-	if (rc)
-		goto out;
-	print_table(to, run, a->nruns, rows, n, norm, a, a->drift != DRIFT_NONE || norm);
-	print_disturbed(to, run, a->nruns, a->disturbed == 0, compare_min_clean(a->alpha));
-	if (!to_stdout)
-		fprintf(to, "wrote %s\n", a->out);
-	if (a->plot && !to_stdout)
-		rc = draw_plots(a, run, f);
-	if (!rc && a->fail_on != FAIL_ON_NONE && fails_on(a->fail_on, rows, n)) {
-		fprintf(to, "--fail-on=%s: such a verdict was found: exit 1\n",
-			a->fail_on == FAIL_ON_SLOWER ? "slower" : a->fail_on == FAIL_ON_FASTER ? "faster" : "any");
-		rc = 1;
-	}
+	rc = report(a, run, a->nruns, run, rows, n, norm, f);
 out:
 	free(rows);
 	for (int k = 0; k < a->nruns; k++)

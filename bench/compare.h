@@ -2,7 +2,7 @@
  * bench/compare.h — `dmabench compare A B [RUN...] [--out=FILE|-] [--seed=N]
  * [--alpha=P] [--metric=mean|p50] [--interval=hl|bootstrap] [--min-effect=PCT]
  * [--drift=floor|scale|none] [--fail-on=KIND]
- * [--no-plot]`:
+ * [--no-plot]`, and `dmabench compare --blocks A1 B1 A2 B2 ...`:
  * run directories, from one machine or several, into one table of ratios
  * with their confidence, compare.csv, and overlay plots. A is the baseline;
  * every other run is compared with it (b_run says which).
@@ -50,6 +50,22 @@
  *     differ by 2x in map-unmap), not the configuration;
  *   - between machines, a_norm/b_norm: each median over its own run's floor.
  * A configuration only one run has is listed ("only in A", "only in B").
+ *
+ * --blocks (compare_blocks.c; scripts/ab.sh takes such runs): the runs are
+ * blocks, each an A run and a B run taken one right after the other, all
+ * of one machine. Each side is pooled into one run whose every value
+ * keeps its block; a row's ratio, interval and p are those of
+ * stats_hl_ratio_blocked on the basis (floor, or raw with --drift=none):
+ * each block's own ratio (only a B value and an A value of one block are
+ * ever compared), the blocks' ratios judged by the signed-rank test. A
+ * level of the host that holds over a block (seconds) and moves between
+ * blocks cancels, where between two runs taken minutes apart it does not;
+ * a run at a level of its own moves one block's ratio and counts as one
+ * block (a test over the pooled quotients counted it as many, and called
+ * 11 of 60 configurations of an A/A series different: METHODOLOGY §4 "A
+ * seventh time"). A run of a block with no clean repetition is left out
+ * (too-disturbed when the blocks left cannot reach p < alpha); the
+ * interval column says "hl-blocks".
  *
  * Output: the table on stdout; compare.csv (--out, default ./compare.csv,
  * written under a temporary name and renamed; never inside a run; its
@@ -103,6 +119,9 @@ struct cfg {
 	const struct cfg *floor_cfg;	/* the none/1-thread configuration of its run, or NULL */
 	double *x;			/* ns / the floor's ns in the same repetition */
 	size_t nx;
+	/* --blocks, the pooled runs only (compare_blocks.c): each value's block, else NULL */
+	const unsigned int *blk, *xblk;	/* of ns[], of x[] */
+	unsigned int blocks_out;	/* runs left out: half or more of their repetitions disturbed */
 	size_t nrows;			/* repetitions including empty cells */
 	size_t dropped;			/* host-disturbed repetitions left out (run.drop_disturbed) */
 	bool kept_disturbed;		/* too few clean ones: every repetition kept */
@@ -150,6 +169,13 @@ struct run {
 #define COMPARE_DISTURBED_FLAGS	{ "host-c2c", "host-slow", "host-steal", "desched", "overran", "migrated" }
 
 #define MAX_RUNS	64
+/*
+ * --blocks: a run of a block leaves its disturbed repetitions out when it
+ * keeps at least this many clean ones (the test is over the blocks, so
+ * the exact two-sample test's 5 a side does not apply to one run); a run
+ * with none is left out of its block.
+ */
+#define BLOCK_MIN_CLEAN	1
 
 /* ---- compare_place.c ---- */
 /*
@@ -201,6 +227,7 @@ struct args {
 	const char *dir[MAX_RUNS];
 	int nruns;
 	bool help, no_plot;
+	bool blocks;			/* --blocks: dir[] is A1 B1 A2 B2 ... */
 	enum fail_on fail_on;
 	enum drift drift;
 	enum metric metric;
@@ -260,6 +287,8 @@ int compare_cfg(struct row *w, const struct args *a, bool use_floor, bool machin
 		struct failure *f);
 /* The fewest repetitions a side with which the exact test can reach p < alpha. */
 unsigned int compare_min_clean(double alpha);
+/* --blocks: the fewest blocks with which the signed-rank test can reach p < alpha (8 at 0.01) */
+unsigned int compare_min_blocks(double alpha);
 int join_pair(struct run *A, struct run *B, int k, struct row *rows, size_t *n, struct failure *f);
 double drift_scale(const struct row *rows, size_t from, size_t n, const struct row *w);
 bool fails_on(enum fail_on fo, const struct row *rows, size_t n);
@@ -271,6 +300,10 @@ int write_csv_stdout(const struct row *rows, size_t n, bool norm, const struct r
 		     struct failure *f);
 void print_table(FILE *to, const struct run *runs, int nruns, const struct row *rows, size_t n,
 		 bool norm, const struct args *a, bool drift);
+
+/* compare_blocks.c: --blocks; run[] loaded, floors set, all of one machine */
+int blocks_pool(const struct run *run, int nruns, struct run pool[2], struct failure *f);
+void blocks_free(struct run pool[2]);
 
 /* compare_plot.c */
 int check_out(const struct args *a, struct failure *f);

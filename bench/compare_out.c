@@ -128,14 +128,21 @@ void print_table(FILE *to, const struct run *runs, int nruns, const struct row *
 			"basis scale: B's ns / the none rows' drift (drift that moves a whole run cancels); basis raw: ns\n");
 	else
 		fprintf(to, "basis: ns per call (--drift=none)\n");
-	if (a->interval == INTERVAL_HL)
-		fprintf(to, "ratio = Hodges-Lehmann, the median of every quotient of a B value over an A value of the basis, "
-			"with the %g%% interval that inverts the rank test (--interval=hl)", (1 - alpha) * 100);
-	else
-		fprintf(to, "ratio = median B / median A of the basis, with its %g%% bootstrap interval (seed %llu, "
-			"--interval=bootstrap)", (1 - alpha) * 100, (unsigned long long)a->seed);
-	fprintf(to, "; faster/slower when Mann-Whitney p < %g (--alpha) and the interval excludes 1 "
-		"(raw none/1-thread rows: 1 +/- %.0f%%)\n", alpha, ANCHOR_BAND * 100);
+	if (a->blocks) {
+		fprintf(to, "ratio = Hodges-Lehmann of each block (the median of its quotients of a B value over an A value), "
+			"the blocks' estimates combined by the Wilcoxon signed-rank test: its estimate and %g%% interval "
+			"(--blocks); faster/slower when its p < %g (--alpha) and the interval excludes 1 (raw "
+			"none/1-thread rows: 1 +/- %.0f%%)\n", (1 - alpha) * 100, alpha, ANCHOR_BAND * 100);
+	} else {
+		if (a->interval == INTERVAL_HL)
+			fprintf(to, "ratio = Hodges-Lehmann, the median of every quotient of a B value over an A value of the "
+				"basis, with the %g%% interval that inverts the rank test (--interval=hl)", (1 - alpha) * 100);
+		else
+			fprintf(to, "ratio = median B / median A of the basis, with its %g%% bootstrap interval (seed %llu, "
+				"--interval=bootstrap)", (1 - alpha) * 100, (unsigned long long)a->seed);
+		fprintf(to, "; faster/slower when Mann-Whitney p < %g (--alpha) and the interval excludes 1 "
+			"(raw none/1-thread rows: 1 +/- %.0f%%)\n", alpha, ANCHOR_BAND * 100);
+	}
 	if (norm)
 		fprintf(to, "different machines: A/floor and B/floor divide each median by its own run's none, 1-thread median; "
 			"the verdict is on the floor basis\n");
@@ -189,7 +196,11 @@ void print_table(FILE *to, const struct run *runs, int nruns, const struct row *
 		fprintf(to, "note: %zu of %zu configurations could not be judged (the host flagged half or more of their "
 			"repetitions): more repetitions (--reps) keep enough clean ones; --disturbed=keep judges them with "
 			"their flagged repetitions\n", ndist, n);
-	if (nweak)
+	if (nweak && a->blocks)
+		fprintf(to, "note: %zu configurations have too few blocks for p < %g to be possible "
+		       "(%u at least): they cannot be called faster or slower\n", nweak, alpha,
+		       compare_min_blocks(alpha));
+	else if (nweak)
 		fprintf(to, "note: %zu configurations have too few repetitions for p < %g to be possible "
 		       "(%u a side at least): they cannot be called faster or slower\n", nweak, alpha,
 		       compare_min_clean(alpha));

@@ -51,6 +51,15 @@ unsigned int compare_min_clean(double alpha)
 	return n;
 }
 
+unsigned int compare_min_blocks(double alpha)
+{
+	unsigned int k = 1;
+
+	while (k < 64 && !(ldexp(2, -(int)k) < alpha))	/* the signed-rank test's smallest p: 2 / 2^K */
+		k++;
+	return k;
+}
+
 /*
  * The basis of a row: "floor" (x, the repetitions over their run's floor)
  * when both sides have it and --drift=floor or the machines differ; the
@@ -74,9 +83,13 @@ int compare_cfg(struct row *w, const struct args *args, bool use_floor, bool mac
 	w->raw_ratio = NAN;
 	w->could_be_significant = false;
 	w->basis = "raw";
-	w->interval = interval_words[args->interval];
+	w->interval = args->blocks ? "hl-blocks" : interval_words[args->interval];
 	if (!a || !b) {
 		w->verdict = a ? "only in A" : "only in B";
+		return 0;
+	}
+	if ((!a->n && a->blocks_out) || (!b->n && b->blocks_out)) {
+		w->verdict = "too-disturbed";	/* --blocks: every run of a side left out */
 		return 0;
 	}
 	if (!a->n || !b->n) {
@@ -115,6 +128,32 @@ int compare_cfg(struct row *w, const struct args *args, bool use_floor, bool mac
 			xb = scaled;
 			w->basis = "scale";
 		}
+	}
+	if (args->blocks) {
+		const unsigned int *ba = xa == a->x ? a->xblk : a->blk, *bb = xb == b->x ? b->xblk : b->blk;
+		struct stats_blocked r;
+
+		rc = stats_hl_ratio_blocked(xa, ba, na, xb, bb, nb, 1 - alpha, &r);
+		if (rc == -ENOMEM)
+			return failf(f, 1, PROG ": out of memory");
+		w->ratio.point = w->ratio.lo = w->ratio.hi = w->p = NAN;
+		if (!rc) {
+			w->ratio = r.ratio;
+			w->p = r.p;
+			w->could_be_significant = isfinite(r.ratio.hi);
+		}
+		/* too few blocks left to reach p < alpha, because some runs were mostly the host */
+		if ((rc == -EINVAL || !w->could_be_significant) && (a->blocks_out || b->blocks_out)) {
+			w->ratio.point = w->ratio.lo = w->ratio.hi = w->p = NAN;
+			w->verdict = "too-disturbed";
+			return 0;
+		}
+		if (!rc && isinf(w->ratio.hi))
+			w->ratio.lo = w->ratio.hi = NAN;
+		w->verdict = "no-significant-difference";
+		if (w->p < alpha && (w->ratio.lo > 1 + band || w->ratio.hi < 1 - band))
+			w->verdict = w->ratio.point > 1 ? "slower" : "faster";
+		return 0;
 	}
 	if (args->interval == INTERVAL_HL)
 		rc = stats_hl_ratio_ci(xa, na, xb, nb, 1 - alpha, &w->ratio);

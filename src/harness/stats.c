@@ -577,6 +577,182 @@ int stats_hl_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
 	return err;
 }
 
+/*
+ * The exact null distribution of the signed-rank statistic W+ for n untied
+ * nonzero differences: c[w] = the number of the 2^n sign patterns with
+ * W+ = w, w = 0 .. n(n+1)/2 (doubles: exact to n = 60 and beyond). NULL:
+ * out of memory.
+ */
+static double *signrank_counts(size_t n)
+{
+	size_t top = n * (n + 1) / 2;
+	double *c = calloc(top + 1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c[0] = 1;
+	for (size_t r = 1; r <= n; r++)
+		for (size_t w = r * (r + 1) / 2; w >= r; w--)
+			c[w] += c[w - r];
+	return c;
+}
+
+/* the quotients b_j / a_i of block blk into q; their number (0: a side has none there) */
+static size_t block_quotients(const double *a, const unsigned int *ablk, size_t na,
+			      const double *b, const unsigned int *bblk, size_t nb,
+			      unsigned int blk, double *q)
+{
+	size_t n = 0;
+
+	for (size_t j = 0; j < nb; j++)
+		if (bblk[j] == blk)
+			for (size_t i = 0; i < na; i++)
+				if (ablk[i] == blk)
+					q[n++] = b[j] / a[i];
+	return n;
+}
+
+int stats_hl_ratio_blocked(const double *a, const unsigned int *ablk, size_t na,
+			   const double *b, const unsigned int *bblk, size_t nb,
+			   double level, struct stats_blocked *r)
+{
+	unsigned int nblk = 0;
+	double *q = NULL, *d = NULL, *walsh = NULL, *c = NULL, *abs_d = NULL;
+	double tail = (1 - level) / 2, total, cum, lo_p, hi_p, wplus = 0;
+	size_t K = 0, nz = 0, M;
+	long k = -1;
+	bool tied = false;
+	int err;
+
+	if (!r || !ablk || !bblk || !(level > 0 && level < 1))
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	err = check_samples(a, na, b, nb);
+	if (err)
+		return err;
+	for (size_t i = 0; i < na; i++) {
+		if (!(a[i] > 0))
+			return -EDOM;
+		if (ablk[i] >= nblk)
+			nblk = ablk[i] + 1;
+	}
+	for (size_t j = 0; j < nb; j++)
+		if (!(b[j] > 0))
+			return -EDOM;
+	if (nb > SIZE_MAX / sizeof(*q) / na)
+		return -ENOMEM;
+	q = malloc(na * nb * sizeof(*q));
+	d = malloc((nblk ? nblk : 1) * sizeof(*d));
+	abs_d = malloc((nblk ? nblk : 1) * sizeof(*abs_d));
+	if (!q || !d || !abs_d) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* each block's estimate: the log of its own Hodges-Lehmann ratio */
+	for (unsigned int blk = 0; blk < nblk; blk++) {
+		size_t n = block_quotients(a, ablk, na, b, bblk, nb, blk, q);
+		double m;
+
+		if (!n)
+			continue;
+		r->pairs += n;
+		qsort(q, n, sizeof(*q), cmp_double);
+		m = n % 2 ? q[n / 2] : (q[n / 2 - 1] + q[n / 2]) / 2;
+		d[K++] = log(m);
+	}
+	r->blocks = (unsigned int)K;
+	if (!K) {
+		err = -EINVAL;
+		goto out;
+	}
+	/* the one-sample Hodges-Lehmann estimate: the median of the Walsh averages */
+	M = K * (K + 1) / 2;
+	walsh = malloc(M * sizeof(*walsh));
+	if (!walsh) {
+		err = -ENOMEM;
+		goto out;
+	}
+	M = 0;
+	for (size_t i = 0; i < K; i++)
+		for (size_t j = i; j < K; j++)
+			walsh[M++] = (d[i] + d[j]) / 2;
+	qsort(walsh, M, sizeof(*walsh), cmp_double);
+	r->ratio.point = exp(M % 2 ? walsh[M / 2] : (walsh[M / 2 - 1] + walsh[M / 2]) / 2);
+	r->ratio.lo = 0;
+	r->ratio.hi = INFINITY;
+	r->p = 1;
+	/* the signed-rank test: zeros dropped, midranks for ties */
+	for (size_t i = 0; i < K; i++)
+		if (d[i] != 0)
+			abs_d[nz++] = fabs(d[i]);
+	qsort(abs_d, nz, sizeof(*abs_d), cmp_double);
+	for (size_t i = 1; i < nz; i++)
+		tied |= abs_d[i] == abs_d[i - 1];
+	tied |= nz < K;
+	for (size_t i = 0; i < K; i++) {
+		size_t lo = 0, hi;
+
+		if (d[i] <= 0)
+			continue;
+		while (abs_d[lo] < d[i])
+			lo++;
+		for (hi = lo; hi + 1 < nz && abs_d[hi + 1] == d[i]; hi++)
+			;
+		wplus += (double)(lo + hi) / 2 + 1;	/* the midrank */
+	}
+	if (!tied) {
+		c = signrank_counts(K);
+		if (!c) {
+			err = -ENOMEM;
+			goto out;
+		}
+		total = ldexp(1, (int)K);
+		lo_p = hi_p = 0;
+		for (size_t w = 0; w <= M; w++) {
+			if ((double)w <= wplus)
+				lo_p += c[w];
+			if ((double)w >= wplus)
+				hi_p += c[w];
+		}
+		r->p = fmin(1, 2 * fmin(lo_p, hi_p) / total);
+		/* the interval: drop the k lowest and k highest Walsh averages, k the
+		 * largest with P(W+ <= k - 1) <= tail */
+		cum = 0;
+		for (size_t w = 0; w <= M; w++) {
+			if ((cum + c[w]) / total > tail)
+				break;
+			cum += c[w];
+			k = (long)w + 1;
+		}
+	} else if (nz) {
+		/* the normal approximation with the tie correction and a continuity correction */
+		double mean = (double)nz * (double)(nz + 1) / 4, var = mean * (double)(2 * nz + 1) / 6, z;
+
+		for (size_t i = 0, j; i < nz; i = j) {
+			for (j = i + 1; j < nz && abs_d[j] == abs_d[i]; j++)
+				;
+			var -= ((double)(j - i) * (double)(j - i) * (double)(j - i) - (double)(j - i)) / 48;
+		}
+		if (var > 0) {
+			z = fmax(fabs(wplus - mean) - 0.5, 0) / sqrt(var);
+			r->p = erfc(z / M_SQRT2);
+			k = (long)floor((double)K * (double)(K + 1) / 4 -
+					norm_upper_quantile(tail) * sqrt((double)K * (double)(K + 1) * (double)(2 * K + 1) / 24) - 0.5) + 1;
+		}
+	}
+	if (k >= 1 && 2 * (size_t)k <= M) {
+		r->ratio.lo = exp(walsh[k - 1]);
+		r->ratio.hi = exp(walsh[M - (size_t)k]);
+	}
+out:
+	free(q);
+	free(d);
+	free(abs_d);
+	free(walsh);
+	free(c);
+	return err;
+}
+
 /* ---- histogram ---- */
 
 /*

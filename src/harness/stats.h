@@ -156,6 +156,38 @@ int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 int stats_hl_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
 		      double level, struct stats_ci *ci);
 
+/*
+ * The same for runs taken in blocks (an A run and a B run taken one after
+ * the other, repeated: `dmabench compare --blocks`): every value carries
+ * its block (ablk[i], bblk[j]). The block is the unit: each block with
+ * values on both sides gives one estimate, d_k = log of its own
+ * Hodges-Lehmann ratio (the median of its quotients b_j / a_i; quotients
+ * across blocks are never formed), and the K estimates are judged by the
+ * Wilcoxon signed-rank test: point = exp(the median of the Walsh averages
+ * (d_i + d_j) / 2, i <= j), the interval exp of the Walsh averages the
+ * test's null distribution picks (exact when the |d_k| are untied and
+ * nonzero, else the normal approximation with midranks, the tie and a
+ * continuity correction), p two-sided. A level of the host that holds
+ * over a block moves both of its runs and cancels in d_k; a run that sits
+ * at a level of its own (the 2-vCPU guest's two-thread windows, a host
+ * phase the canary missed) moves one d_k, and the test, whose unit is the
+ * block, counts it as one block. So K must be large enough for p < 1 -
+ * level at all: 2 / 2^K, 8 blocks at 0.99, where the interval is (0,
+ * +inf). r->pairs: within-block quotients; r->blocks: K. -EINVAL: no
+ * block with both sides, a level outside (0, 1), an empty sample; -EDOM: a
+ * value not > 0; -ENOMEM.
+ */
+struct stats_blocked {
+	struct stats_ci ratio;		/* lo = 0, hi = +inf where the test cannot reach the level */
+	double p;			/* two-sided; 1 when every block's estimate is 0 */
+	size_t pairs;			/* within-block quotients */
+	unsigned int blocks;
+};
+
+int stats_hl_ratio_blocked(const double *a, const unsigned int *ablk, size_t na,
+			   const double *b, const unsigned int *bblk, size_t nb,
+			   double level, struct stats_blocked *r);
+
 /* ---- log-linear histogram of per-batch samples (ns per call) ----
  * 64 linear sub-buckets per power of two from STATS_HIST_LOWEST (2^-8 ns)
  * to STATS_HIST_HIGHEST (2^40 ns, ~18 min), plus an underflow bucket (0 and

@@ -443,6 +443,61 @@ if [ "$ncached" -gt 0 ] && [ "$hl" = "$ncached cached " ] && { [ -z "$boot" ] ||
 else
 	fail compare_interval_hl_two_levels "$ncached cached rows; slower with hl '$hl', with bootstrap '$boot'; interval $(col "$TMP/hl.csv" interval | sort -u)"
 fi
+# --blocks: eight blocks, each an A run and a B run at one level of their
+# own (0.8 to 1.3 times the fixture: the host's level over a block), cached
+# 5% slower in every B. Judged block by block: exactly the cached rows
+# slower, every value of every block used (40 a side), the interval named
+# hl-blocks; --fail-on trips; every bad input is one line and exit 2.
+blk_run() {	# blk_run SRC DST LEVEL CACHED_FACTOR [AWK_FLAG_CONDITION]
+	edit_run "$1" "$2" '{ x = '"$3"'; if ($c["strategy"] == "cached") x *= '"$4"'; $c["ns_per_op"] = $c["ns_per_op"] * x
+		if ('"${5:-0}"') $c["flags"] = "host-slow"; print }'
+}
+bk=() i=0
+for lv in 1 1.3 0.8 1.15 0.9 1.2 1.05 0.85; do
+	i=$((i + 1))
+	blk_run "$A" "$TMP/BK/a$i" "$lv" 1
+	blk_run "$A" "$TMP/BK/b$i" "$lv" 1.05
+	bk+=("$TMP/BK/a$i" "$TMP/BK/b$i")
+done
+"$BIN" compare --blocks "${bk[@]}" --out="$TMP/bk.csv" --no-plot >"$TMP/out" 2>&1
+rc=$?
+ncached=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["strategy"] == "cached"' "$TMP/bk.csv" | wc -l)
+if [ $rc = 0 ] && [ "$ncached" -gt 0 ] && [ "$(slower_of "$TMP/bk.csv")" = "$ncached cached " ] &&
+   [ "$(col "$TMP/bk.csv" verdict | grep -c faster)" = 0 ] && [ "$(col "$TMP/bk.csv" interval | sort -u)" = hl-blocks ] &&
+   [ "$(col "$TMP/bk.csv" a_reps | sort -u)" = 40 ] && [ "$(col "$TMP/bk.csv" b_reps | sort -u)" = 40 ] &&
+   grep -q '^blocks: 8, each an A run and a B run' "$TMP/out" && grep -q '^ratio = Hodges-Lehmann of each block' "$TMP/out" &&
+   grep -q "^A: $TMP/BK/a1 and 7 more (blocks)" "$TMP/out"; then
+	pass compare_blocks_finds_the_change
+else
+	fail compare_blocks_finds_the_change "exit $rc; $ncached cached rows; slower '$(slower_of "$TMP/bk.csv")'; $(head -c 300 "$TMP/out")"
+fi
+expect_exit compare_blocks_fail_on 1 "$BIN" compare --blocks "${bk[@]}" --out="$TMP/bk-fo.csv" --no-plot --fail-on=slower
+# cached's repetitions all host-slow in the A runs of blocks 1-3: those runs
+# are left out, and 5 blocks cannot reach p < 0.01 (2/32 at best):
+# too-disturbed; --disturbed=keep judges all eight
+blk_run "$A" "$TMP/BD/a1" 1 1 '$c["strategy"] == "cached"'
+blk_run "$A" "$TMP/BD/a2" 1.3 1 '$c["strategy"] == "cached"'
+blk_run "$A" "$TMP/BD/a3" 0.8 1 '$c["strategy"] == "cached"'
+bd=("$TMP/BD/a1" "$TMP/BK/b1" "$TMP/BD/a2" "$TMP/BK/b2" "$TMP/BD/a3" "${bk[@]:5}")
+"$BIN" compare --blocks "${bd[@]}" --out="$TMP/bd.csv" --no-plot >/dev/null 2>&1
+"$BIN" compare --blocks "${bd[@]}" --out="$TMP/bdk.csv" --no-plot --disturbed=keep >/dev/null 2>&1
+td=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["strategy"] == "cached" && $c["verdict"] == "too-disturbed"' "$TMP/bd.csv" | wc -l)
+if [ "$td" = "$ncached" ] && [ -z "$(slower_of "$TMP/bd.csv")" ] && [ "$(slower_of "$TMP/bdk.csv")" = "$ncached cached " ]; then
+	pass compare_blocks_disturbed_runs_left_out
+else
+	fail compare_blocks_disturbed_runs_left_out "$td of $ncached cached rows too-disturbed; keep: '$(slower_of "$TMP/bdk.csv")'"
+fi
+"$BIN" compare --blocks "$TMP/BK/a1" "$TMP/BK/b1" "$TMP/BK/a2" --no-plot >"$TMP/out" 2>"$TMP/err"
+if one_line_error $? 2 blocks; then pass compare_blocks_odd_count; else fail compare_blocks_odd_count "$WHY"; fi
+"$BIN" compare --blocks "$TMP/BK/a1" "$TMP/BK/b1" --no-plot >"$TMP/out" 2>"$TMP/err"
+if one_line_error $? 2 blocks; then pass compare_blocks_one_block; else fail compare_blocks_one_block "$WHY"; fi
+"$BIN" compare --blocks "${bk[@]}" --drift=scale --no-plot >"$TMP/out" 2>"$TMP/err"
+if one_line_error $? 2 scale; then pass compare_blocks_not_scale; else fail compare_blocks_not_scale "$WHY"; fi
+"$BIN" compare --blocks "${bk[@]}" --interval=bootstrap --no-plot >"$TMP/out" 2>"$TMP/err"
+if one_line_error $? 2 bootstrap; then pass compare_blocks_not_bootstrap; else fail compare_blocks_not_bootstrap "$WHY"; fi
+edit_run "$TMP/BK/b2" "$TMP/BM/b2" '{ $c["machine"] = "other-box"; print }'
+"$BIN" compare --blocks "$TMP/BK/a1" "$TMP/BK/b1" "$TMP/BK/a2" "$TMP/BM/b2" --out="$TMP/bm.csv" --no-plot >"$TMP/out" 2>"$TMP/err"
+if one_line_error $? 2 "one machine"; then pass compare_blocks_one_machine; else fail compare_blocks_one_machine "$WHY"; fi
 "$BIN" compare "$A" "$TMP/B" --interval=wald --no-plot >"$TMP/out" 2>"$TMP/err"
 if one_line_error $? 2 interval; then pass compare_interval_bad; else fail compare_interval_bad "$WHY"; fi
 # the same with --alpha=0.05: 2 clean of 5 keep all too, and are still too disturbed

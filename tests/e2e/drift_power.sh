@@ -2,8 +2,9 @@
 # scripts/drift-power.sh end to end, shrunk to seconds: one power pair of
 # tiny sweeps (lookup, one thread, 5 repetitions of 10 ms, `cached` +20%),
 # then the same directory judged again with REJUDGE=1 (no sweep taken
-# again). Checks the tables' shape (five rules a pair, the host-slow column,
-# the summary lines), not the verdicts: a 10 ms window on a loaded machine
+# again), and BLOCKS=2 (each pair a series of two blocks). Checks the
+# tables' shape (the rules a pair, the host-slow column, the summary
+# lines), not the verdicts: a 10 ms window on a loaded machine
 # decides nothing (the measured tables are in METHODOLOGY §4).
 . "$(dirname "$0")/lib.sh"
 
@@ -35,4 +36,20 @@ if [ $rc -eq 0 ] && [ "$before" = "$after" ] &&
 else
 	fail drift_power_rejudge_takes_no_sweep "exit $rc; results.csv times '$before' -> '$after'"
 fi
+# BLOCKS=2: the pair and both A/A pairs as series of two blocks (scripts/ab.sh),
+# judged with compare --blocks three ways
+tiny="--strategy=none,cached --scenario=lookup --threads=1 --reps=3 --duration-ms=10 --warmup-ms=5"
+SKIP_AA=0 BLOCKS=2 POWER_FLAGS="$tiny" AA_FLAGS="$tiny" scripts/drift-power.sh "$TMP/dpb" >"$TMP/blocks" 2>>"$TMP/err"
+rc=$?
+if [ $rc = 0 ] && [ "$(grep -cE '^\| 1 \| (floor|none|keep) \| [0-9]+ of [0-9]+ \|' "$TMP/blocks")" = 3 ] &&
+   [ "$(grep -cE '^\| [12] \| 2 \| [0-9]+ \| [0-9]+ \| [0-9]+ \| [0-9]+ \|$' "$TMP/blocks")" = 2 ] &&
+   grep -q '^caught at every thread count (cached +20%), of 1 series of 2 blocks: floor [01], none [01], keep' "$TMP/blocks" &&
+   [ -s "$TMP/dpb/pair1/b2/results.csv" ] && grep -q '^injected: cached' "$TMP/dpb/pair1/b2/machine.txt" &&
+   ! grep -q '^injected' "$TMP/dpb/aa1/b1/machine.txt" && [ "$(col "$TMP/dpb/pow1-floor.csv" interval | sort -u)" = hl-blocks ]; then
+	pass drift_power_blocks
+else
+	fail drift_power_blocks "exit $rc: $(tail -12 "$TMP/blocks"; head -c 300 "$TMP/err")"
+fi
+BLOCKS=1 scripts/drift-power.sh "$TMP/dpb1" >"$TMP/out" 2>"$TMP/err"
+if one_line_error $? 2 BLOCKS; then pass drift_power_blocks_bad; else fail drift_power_blocks_bad "$WHY"; fi
 exit 0
