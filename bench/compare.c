@@ -119,7 +119,8 @@ static const struct flag compare_flags[] = {
 		  "the other, of one machine (scripts/ab.sh takes them). Each block gives one\n"
 		  "ratio (B over A within the block), and the blocks' ratios are judged by the\n"
 		  "signed-rank test: the host's level moving between blocks cancels, and a run\n"
-		  "at a level of its own counts as one block. p < 0.01 needs 8 blocks or more.\n"
+		  "at a level of its own counts as one block. p < 0.01 needs 8 blocks or more;\n"
+		  "64 at most.\n"
 		  "Not with --drift=scale or --interval=bootstrap" },
 	{ .name = "no-plot", .type = FLAG_SET, A(no_plot), .help = "no overlay plots" },
 };

@@ -168,7 +168,7 @@ struct run {
  */
 #define COMPARE_DISTURBED_FLAGS	{ "host-c2c", "host-slow", "host-steal", "desched", "overran", "migrated" }
 
-#define MAX_RUNS	64
+#define MAX_RUNS	128	/* --blocks: 64 blocks */
 /*
  * --blocks: a run of a block leaves its disturbed repetitions out when it
  * keeps at least this many clean ones (the test is over the blocks, so
