@@ -108,7 +108,7 @@ static const struct flag compare_flags[] = {
 		  "scheduler flag (host-c2c, host-slow, host-steal, desched, overran, migrated)\n"
 		  "where a configuration keeps enough others that p < alpha stays possible\n"
 		  "(5 at the default alpha, 4 at 0.05); one with fewer keeps all.\n"
-		  "keep: every repetition counts",
+		  "keep: every repetition counts. With --blocks the default is keep",
 	  .why = "expected drop or keep" },
 	{ .name = "fail-on", .arg = "K", .type = FLAG_ENUM, A(fail_on),
 	  FLAG_WORDS([FAIL_ON_SLOWER] = "slower", [FAIL_ON_FASTER] = "faster", [FAIL_ON_ANY] = "any"),
@@ -120,7 +120,7 @@ static const struct flag compare_flags[] = {
 		  "ratio (B over A within the block), and the blocks' ratios are judged by the\n"
 		  "signed-rank test: the host's level moving between blocks cancels, and a run\n"
 		  "at a level of its own counts as one block. p < 0.01 needs 8 blocks or more;\n"
-		  "64 at most.\n"
+		  "64 at most. Disturbed repetitions are kept unless --disturbed=drop.\n"
 		  "Not with --drift=scale or --interval=bootstrap" },
 	{ .name = "no-plot", .type = FLAG_SET, A(no_plot), .help = "no overlay plots" },
 };
@@ -167,6 +167,14 @@ static int parse_args(struct args *a, int argc, char **argv, struct failure *f)
 		return failf(f, 2, PROG ": --blocks: not with --drift=scale (floor or none)");
 	if (a->blocks && a->interval == INTERVAL_BOOTSTRAP)
 		return failf(f, 2, PROG ": --blocks: not with --interval=bootstrap (the interval is the signed-rank test's)");
+	/*
+	 * In blocks a disturbed repetition moves one block's ratio, which the
+	 * signed-rank test counts once, and dropping it loses whole blocks where
+	 * many windows are flagged: keep is the default there (METHODOLOGY §4
+	 * "An eighth time": more caught, the A/A rate held).
+	 */
+	if (a->blocks && !flag_given(&cmd, "disturbed"))
+		a->disturbed = 1;
 	return 0;
 }
 
@@ -220,8 +228,10 @@ static int report(const struct args *a, const struct run *shown, int nshown, con
 		return rc;
 	if (a->blocks)
 		fprintf(to, "blocks: %d, each an A run and a B run taken one after the other; each block gives one "
-			"ratio (B1's values over A1's, B2's over A2's, ...) and the blocks' ratios are judged together\n",
-			a->nruns / 2);
+			"ratio (B1's values over A1's, B2's over A2's, ...) and the blocks' ratios are judged together; "
+			"%s\n", a->nruns / 2, a->disturbed ? "repetitions with a host or scheduler flag kept "
+			"(--disturbed=drop leaves them out)" : "repetitions with a host or scheduler flag left out "
+			"(--disturbed=drop)");
 	print_table(to, shown, nshown, rows, n, norm, a, a->drift != DRIFT_NONE || norm);
 	print_disturbed(to, all, a->nruns, a->disturbed == 0, all[0].min_clean);
 	if (!to_stdout)

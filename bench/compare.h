@@ -170,8 +170,9 @@ struct run {
 
 #define MAX_RUNS	128	/* --blocks: 64 blocks */
 /*
- * --blocks: a run of a block leaves its disturbed repetitions out when it
- * keeps at least this many clean ones (the test is over the blocks, so
+ * --blocks --disturbed=drop (keep is --blocks' default): a run of a block
+ * leaves its disturbed repetitions out when it keeps at least this many
+ * clean ones (the test is over the blocks, so
  * the exact two-sample test's 5 a side does not apply to one run); a run
  * with none is left out of its block.
  */

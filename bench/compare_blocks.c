@@ -7,9 +7,10 @@
  * host's level between blocks (the Turin guest's host phases, seconds to
  * minutes long: METHODOLOGY §4 "A seventh time") moves an A run and the B
  * run beside it alike and drops out; between two runs taken minutes apart
- * it cannot. A run of a block that kept its disturbed repetitions (fewer
- * than BLOCK_MIN_CLEAN clean ones) and has them as half or more of its
- * values is left out (blocks_out), as compare leaves a too-disturbed
+ * it cannot. Disturbed repetitions are kept by default (compare.c says
+ * why). With --disturbed=drop, a run of a block that kept its disturbed
+ * repetitions (fewer than BLOCK_MIN_CLEAN clean ones) and has them as half
+ * or more of its values is left out (blocks_out), as compare leaves a too-disturbed
  * configuration unjudged; its block then counts only where both sides
  * kept values. A configuration whose blocks left can no longer reach
  * p < alpha is too-disturbed.

@@ -42,7 +42,8 @@
 # runs' flags default to "--quick --strategy=none,STRATEGY --reps=6" (K x 6
 # repetitions a side, as many windows as the 60-repetition pair), the A/A
 # runs' (AA_FLAGS) to "--quick --reps=6". The ways judged are then floor
-# (the default), none, and floor with --disturbed=keep ("keep"). About
+# (the default: with --blocks, disturbed repetitions kept), none, and floor
+# with --disturbed=drop ("drop"). About
 # 2 x N x K x 5 s for the power series, 2 x 2 x K x 30 s for the A/A.
 # Prints two markdown tables for docs/METHODOLOGY.md; keeps every run under
 # OUT_DIR (default a new directory under /tmp).
@@ -58,7 +59,7 @@ case $blocks in *[!0-9]* | '' | 1) echo "drift-power.sh: BLOCKS: expected 0 (no 
 if [ "$blocks" -gt 0 ]; then
 	power_flags=${POWER_FLAGS:---quick --strategy=none,$strategy --reps=6}
 	aa_flags=${AA_FLAGS:---quick --reps=6}
-	ways="floor none keep"
+	ways="floor none drop"
 else
 	power_flags=${POWER_FLAGS:---quick --strategy=none,$strategy --reps=60}
 	aa_flags=${AA_FLAGS:-}
@@ -101,6 +102,7 @@ how_of() {
 	p50) echo "--metric=p50 --drift=none" ;;
 	boot) echo "--interval=bootstrap" ;;
 	keep) echo "--disturbed=keep" ;;
+	drop) echo "--disturbed=drop" ;;
 	*) echo "--drift=$1" ;;
 	esac
 }
@@ -118,16 +120,16 @@ if [ "${SKIP_AA:-0}" != 1 ] && [ "$blocks" -gt 0 ]; then
 		echo "A/A series $k ($blocks blocks of '$aa_flags'): $(( $(date +%s) - t0 )) s" | tee -a "$log"
 	done
 	echo
-	echo "| A/A series ($blocks blocks) | configurations | called different, floor (default) | too disturbed to judge | --drift=none | --disturbed=keep |"
+	echo "| A/A series ($blocks blocks) | configurations | called different, floor (default, disturbed kept) | --drift=none | --disturbed=drop | too disturbed to judge with drop |"
 	echo "| --- | --- | --- | --- | --- | --- |"
 	for k in 1 2; do
-		for d in floor none keep; do
+		for d in floor none drop; do
 			judge "$out/aa$k" "$out/aa$k-$d.csv" $(how_of $d) >"$out/aa$k-$d.txt" 2>&1
 		done
-		read -r f nconf nd < <(flagged "$out/aa$k-floor.csv")
+		read -r f nconf _ < <(flagged "$out/aa$k-floor.csv")
 		read -r fr _ < <(flagged "$out/aa$k-none.csv")
-		read -r fk _ < <(flagged "$out/aa$k-keep.csv")
-		echo "| $k | $nconf | $f | $nd | $fr | $fk |"
+		read -r fd _ nd < <(flagged "$out/aa$k-drop.csv")
+		echo "| $k | $nconf | $f | $fr | $fd | $nd |"
 	done
 elif [ "${SKIP_AA:-0}" != 1 ]; then
 	for k in 1 2 3 4; do
@@ -160,7 +162,7 @@ if [ "${SKIP_POWER:-0}" != 1 ]; then
 	echo
 	echo "| pair | drift | $strategy configurations called slower ($pct% injected) | too disturbed to judge | median raw ratio of the $strategy configurations | other configurations called different | windows host-slow, base / injected (%) |"
 	echo "| --- | --- | --- | --- | --- | --- | --- |"
-	caught_floor=0 caught_boot=0 caught_scale=0 caught_none=0 caught_p50=0 caught_keep=0 quiet=0 quiet_caught=0
+	caught_floor=0 caught_boot=0 caught_scale=0 caught_none=0 caught_p50=0 caught_keep=0 caught_drop=0 quiet=0 quiet_caught=0
 	for k in $(seq 1 "$n"); do
 		if [ "$blocks" -gt 0 ]; then
 			pair "$out/pair$k" "DMABENCH_INJECT_NS=$strategy:$pct%" $power_flags
@@ -200,7 +202,7 @@ if [ "${SKIP_POWER:-0}" != 1 ]; then
 	done
 	echo
 	if [ "$blocks" -gt 0 ]; then
-		echo "caught at every thread count ($strategy +$pct%), of $n series of $blocks blocks: floor $caught_floor, none $caught_none, keep (--disturbed=keep) $caught_keep"
+		echo "caught at every thread count ($strategy +$pct%), of $n series of $blocks blocks: floor $caught_floor, none $caught_none, drop (--disturbed=drop) $caught_drop"
 	else
 		echo "caught at every thread count ($strategy +$pct%), of $n pairs: floor $caught_floor, floor with --interval=bootstrap $caught_boot, scale $caught_scale, none $caught_none, p50 (--metric=p50 --drift=none) $caught_p50"
 	fi

@@ -473,20 +473,23 @@ else
 	fail compare_blocks_finds_the_change "exit $rc; $ncached cached rows; slower '$(slower_of "$TMP/bk.csv")'; $(head -c 300 "$TMP/out")"
 fi
 expect_exit compare_blocks_fail_on 1 "$BIN" compare --blocks "${bk[@]}" --out="$TMP/bk-fo.csv" --no-plot --fail-on=slower
-# cached's repetitions all host-slow in the A runs of blocks 1-3: those runs
-# are left out, and 5 blocks cannot reach p < 0.01 (2/32 at best):
-# too-disturbed; --disturbed=keep judges all eight
+# cached's repetitions all host-slow in the A runs of blocks 1-3: with
+# --disturbed=drop those runs are left out, and 5 blocks cannot reach
+# p < 0.01 (2/32 at best): too-disturbed; the default with --blocks
+# (keep) judges all eight, and says it kept them
 blk_run "$A" "$TMP/BD/a1" 1 1 '$c["strategy"] == "cached"'
 blk_run "$A" "$TMP/BD/a2" 1.3 1 '$c["strategy"] == "cached"'
 blk_run "$A" "$TMP/BD/a3" 0.8 1 '$c["strategy"] == "cached"'
 bd=("$TMP/BD/a1" "$TMP/BK/b1" "$TMP/BD/a2" "$TMP/BK/b2" "$TMP/BD/a3" "${bk[@]:5}")
-"$BIN" compare --blocks "${bd[@]}" --out="$TMP/bd.csv" --no-plot >/dev/null 2>&1
-"$BIN" compare --blocks "${bd[@]}" --out="$TMP/bdk.csv" --no-plot --disturbed=keep >/dev/null 2>&1
+"$BIN" compare --blocks "${bd[@]}" --out="$TMP/bd.csv" --no-plot --disturbed=drop >"$TMP/bd.out" 2>&1
+"$BIN" compare --blocks "${bd[@]}" --out="$TMP/bdk.csv" --no-plot >"$TMP/bdk.out" 2>&1
 td=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["strategy"] == "cached" && $c["verdict"] == "too-disturbed"' "$TMP/bd.csv" | wc -l)
-if [ "$td" = "$ncached" ] && [ -z "$(slower_of "$TMP/bd.csv")" ] && [ "$(slower_of "$TMP/bdk.csv")" = "$ncached cached " ]; then
-	pass compare_blocks_disturbed_runs_left_out
+if [ "$td" = "$ncached" ] && [ -z "$(slower_of "$TMP/bd.csv")" ] && [ "$(slower_of "$TMP/bdk.csv")" = "$ncached cached " ] &&
+   grep -q '^blocks: 8, .*flag left out (--disturbed=drop)$' "$TMP/bd.out" &&
+   grep -q '^blocks: 8, .*flag kept (--disturbed=drop leaves them out)$' "$TMP/bdk.out"; then
+	pass compare_blocks_disturbed_kept_by_default
 else
-	fail compare_blocks_disturbed_runs_left_out "$td of $ncached cached rows too-disturbed; keep: '$(slower_of "$TMP/bdk.csv")'"
+	fail compare_blocks_disturbed_kept_by_default "drop: $td of $ncached cached rows too-disturbed; default: '$(slower_of "$TMP/bdk.csv")'; $(grep '^blocks' "$TMP/bd.out" "$TMP/bdk.out" | head -c 400)"
 fi
 "$BIN" compare --blocks "$TMP/BK/a1" "$TMP/BK/b1" "$TMP/BK/a2" --no-plot >"$TMP/out" 2>"$TMP/err"
 if one_line_error $? 2 blocks; then pass compare_blocks_odd_count; else fail compare_blocks_odd_count "$WHY"; fi

@@ -41,9 +41,9 @@ fi
 tiny="--strategy=none,cached --scenario=lookup --threads=1 --reps=3 --duration-ms=10 --warmup-ms=5"
 SKIP_AA=0 BLOCKS=2 POWER_FLAGS="$tiny" AA_FLAGS="$tiny" scripts/drift-power.sh "$TMP/dpb" >"$TMP/blocks" 2>>"$TMP/err"
 rc=$?
-if [ $rc = 0 ] && [ "$(grep -cE '^\| 1 \| (floor|none|keep) \| [0-9]+ of [0-9]+ \|' "$TMP/blocks")" = 3 ] &&
+if [ $rc = 0 ] && [ "$(grep -cE '^\| 1 \| (floor|none|drop) \| [0-9]+ of [0-9]+ \|' "$TMP/blocks")" = 3 ] &&
    [ "$(grep -cE '^\| [12] \| 2 \| [0-9]+ \| [0-9]+ \| [0-9]+ \| [0-9]+ \|$' "$TMP/blocks")" = 2 ] &&
-   grep -q '^caught at every thread count (cached +20%), of 1 series of 2 blocks: floor [01], none [01], keep' "$TMP/blocks" &&
+   grep -q '^caught at every thread count (cached +20%), of 1 series of 2 blocks: floor [01], none [01], drop' "$TMP/blocks" &&
    [ -s "$TMP/dpb/pair1/b2/results.csv" ] && grep -q '^injected: cached' "$TMP/dpb/pair1/b2/machine.txt" &&
    ! grep -q '^injected' "$TMP/dpb/aa1/b1/machine.txt" && [ "$(col "$TMP/dpb/pow1-floor.csv" interval | sort -u)" = hl-blocks ]; then
 	pass drift_power_blocks
