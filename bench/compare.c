@@ -169,9 +169,9 @@ static int parse_args(struct args *a, int argc, char **argv, struct failure *f)
 		return failf(f, 2, PROG ": --blocks: not with --interval=bootstrap (the interval is the signed-rank test's)");
 	/*
 	 * In blocks a disturbed repetition moves one block's ratio, which the
-	 * signed-rank test counts once, and dropping it loses whole blocks where
-	 * many windows are flagged: keep is the default there (METHODOLOGY §4
-	 * "An eighth time": more caught, the A/A rate held).
+	 * signed-rank test counts once, and dropping it leaves a run fewer
+	 * values where many windows are flagged: keep is the default there
+	 * (METHODOLOGY §4 "An eighth time": more caught, the A/A rate held).
 	 */
 	if (a->blocks && !flag_given(&cmd, "disturbed"))
 		a->disturbed = 1;
