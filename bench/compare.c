@@ -120,7 +120,7 @@ static const struct flag compare_flags[] = {
 		  "ratio (B over A within the block), and the blocks' ratios are judged by the\n"
 		  "signed-rank test: the host's level moving between blocks cancels, and a run\n"
 		  "at a level of its own counts as one block. p < 0.01 needs 8 blocks or more;\n"
-		  "64 at most. Disturbed repetitions are kept unless --disturbed=drop.\n"
+		  "256 at most. Disturbed repetitions are kept unless --disturbed=drop.\n"
 		  "Not with --drift=scale or --interval=bootstrap" },
 	{ .name = "no-plot", .type = FLAG_SET, A(no_plot), .help = "no overlay plots" },
 };

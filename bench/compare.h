@@ -168,7 +168,7 @@ struct run {
  */
 #define COMPARE_DISTURBED_FLAGS	{ "host-c2c", "host-slow", "host-steal", "desched", "overran", "migrated" }
 
-#define MAX_RUNS	128	/* --blocks: 64 blocks */
+#define MAX_RUNS	512	/* --blocks: 256 blocks */
 /*
  * --blocks --disturbed=drop (keep is --blocks' default): a run of a block
  * leaves its disturbed repetitions out when it keeps at least this many

@@ -2,7 +2,7 @@
 # scripts/ab.sh [-k K] OUT_DIR 'COMMAND_A' 'COMMAND_B' [COMPARE_FLAG...] —
 # two sweeps compared in blocks, for a host whose level moves over seconds to
 # minutes (a cloud VM: METHODOLOGY §4 "A seventh time"). Takes K (default
-# 10, at most 64) blocks, each a run of COMMAND_A and a run of COMMAND_B one right after
+# 10, at most 256) blocks, each a run of COMMAND_A and a run of COMMAND_B one right after
 # the other, in the order A B, B A, A B, ... (a steady drift favours
 # neither), each run with `--out=OUT_DIR/aK` or `OUT_DIR/bK` added; then
 # `dmabench compare --blocks OUT_DIR/a1 OUT_DIR/b1 ... --out=OUT_DIR/compare.csv
@@ -22,8 +22,8 @@ if [ "${1:-}" = -k ]; then
 	k=${2:-}
 	shift 2
 fi
-case $k in '' | *[!0-9]* | 0 | 1) echo "ab.sh: -k: expected a whole number of blocks, 2 to 64, got '$k'" >&2; exit 2 ;; esac
-[ "$k" -le 64 ] || { echo "ab.sh: -k: expected a whole number of blocks, 2 to 64 (what compare --blocks takes), got '$k'" >&2; exit 2; }
+case $k in '' | *[!0-9]* | 0 | 1) echo "ab.sh: -k: expected a whole number of blocks, 2 to 256, got '$k'" >&2; exit 2 ;; esac
+[ "$k" -le 256 ] || { echo "ab.sh: -k: expected a whole number of blocks, 2 to 256 (what compare --blocks takes), got '$k'" >&2; exit 2; }
 [ $# -ge 3 ] || { echo "usage: scripts/ab.sh [-k K] OUT_DIR 'COMMAND_A' 'COMMAND_B' [COMPARE_FLAG...]" >&2; exit 2; }
 out=$1 cmd_a=$2 cmd_b=$3
 shift 3

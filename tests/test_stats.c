@@ -453,21 +453,22 @@ TEST(hl_ratio_blocked_by_hand)
 
 /*
  * The interval leaves 1 out exactly when the exact signed-rank p < 1 -
- * level, over random blocked samples (8 to 20 blocks of 2 to 6 values a
- * side, with and without a shift); and enough of them are called for the
- * check to mean something.
+ * level, over random blocked samples (8 to 256 blocks, compare --blocks'
+ * most, of 2 to 6 values a side, with and without a shift); and enough of
+ * them are called for the check to mean something.
  */
 TEST(hl_ratio_blocked_interval_agrees_with_the_test)
 {
-	static const int nblocks[] = { 8, 10, 15, 20 };
+	static const int nblocks[] = { 8, 10, 15, 20, 128, 256 };
 	struct stats_rng rng;
 	int disagree = 0, calls = 0, trials = 0;
 
 	stats_rng_seed(&rng, 31);
 	for (size_t s = 0; s < N_OF(nblocks); s++)
 		for (int t = 0; t < 40; t++) {
-			double a[120], b[120], shift = 1 + 0.01 * (t % 4);
-			unsigned int ba[120], bb[120];
+			static double a[256 * 6], b[256 * 6];
+			static unsigned int ba[256 * 6], bb[256 * 6];
+			double shift = 1 + 0.01 * (t % 4) / (nblocks[s] > 20 ? 4 : 1);
 			size_t na = 0, nb = 0;
 			struct stats_blocked r;
 			bool out, sig;

@@ -580,8 +580,10 @@ int stats_hl_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
 /*
  * The exact null distribution of the signed-rank statistic W+ for n untied
  * nonzero differences: c[w] = the number of the 2^n sign patterns with
- * W+ = w, w = 0 .. n(n+1)/2 (doubles: exact while 2^n <= 2^53, and
- * compare --blocks has 64 blocks at most). NULL: out of memory.
+ * W+ = w, w = 0 .. n(n+1)/2 (doubles: exact while 2^n <= 2^53; beyond,
+ * each count is a sum of positive terms, good to about n ulps, and 2^n
+ * stays inside a double's range for compare --blocks' 256 blocks at most).
+ * NULL: out of memory.
  */
 static double *signrank_counts(size_t n)
 {

@@ -36,8 +36,8 @@ fi
 
 scripts/ab.sh -k 1 "$TMP/ab1" true true >"$TMP/out" 2>"$TMP/err"
 if one_line_error $? 2 -k; then pass ab_one_block_refused; else fail ab_one_block_refused "$WHY"; fi
-scripts/ab.sh -k 65 "$TMP/ab1" true true >"$TMP/out" 2>"$TMP/err"
-if one_line_error $? 2 "2 to 64"; then pass ab_too_many_blocks_refused; else fail ab_too_many_blocks_refused "$WHY"; fi
+scripts/ab.sh -k 257 "$TMP/ab1" true true >"$TMP/out" 2>"$TMP/err"
+if one_line_error $? 2 "2 to 256"; then pass ab_too_many_blocks_refused; else fail ab_too_many_blocks_refused "$WHY"; fi
 scripts/ab.sh "$TMP/ab2" true >"$TMP/out" 2>"$TMP/err"
 if one_line_error $? 2 usage; then pass ab_usage; else fail ab_usage "$WHY"; fi
 scripts/ab.sh -k 2 "$TMP/ab3" "$tiny" "$DMABENCH --no-such-flag" >"$TMP/out" 2>"$TMP/err"
