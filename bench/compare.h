@@ -281,6 +281,8 @@ int run_load(struct run *r, struct failure *f);
 void run_free(struct run *r);
 void warn_status(const struct run *r);
 int set_floors(struct run *r);
+/* c's floor in r (none, 1 thread, c's scenario, mode, placement, ...; kdump rows: the normal-mode one), or NULL */
+const struct cfg *cfg_floor(const struct run *r, const struct cfg *c);
 int cfg_cmp(const struct cfg *x, const struct cfg *y);
 
 /* compare_stats.c */

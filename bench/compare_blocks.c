@@ -65,15 +65,49 @@ static int append(double **dst, unsigned int **dblk, size_t *len, const double *
 	return 0;
 }
 
+static int cfg_ptr_cmp(const void *x, const void *y)
+{
+	return cfg_cmp(*(const struct cfg *const *)x, *(const struct cfg *const *)y);
+}
+
+/*
+ * The side's configurations: each that any run of the side has, once, in
+ * cfg_cmp order (a run cut short, or one taken with fewer strategies, adds
+ * nothing and takes nothing away). NULL: out of memory.
+ */
+static const struct cfg **side_cfgs(const struct run *run, int nruns, int side, size_t *n)
+{
+	const struct cfg **all;
+	size_t total = 0, u = 0;
+
+	for (int k = side; k < nruns; k += 2)
+		total += run[k].ncfg;
+	all = malloc((total ? total : 1) * sizeof(*all));
+	if (!all)
+		return NULL;
+	total = 0;
+	for (int k = side; k < nruns; k += 2)
+		for (size_t i = 0; i < run[k].ncfg; i++)
+			all[total++] = &run[k].cfg[i];
+	qsort(all, total, sizeof(*all), cfg_ptr_cmp);
+	for (size_t i = 0; i < total; i++)
+		if (!u || cfg_cmp(all[u - 1], all[i]))
+			all[u++] = all[i];
+	*n = u;
+	return all;
+}
+
 /*
  * One side (side 0: the A runs run[0], run[2], ...; side 1: the B runs) into
- * *p: the configurations of the side's first run, each with the values of
+ * *p: every configuration of the side (side_cfgs), each with the values of
  * every run of the side that has it, block k from run[2k + side].
  */
 static int pool_side(const struct run *run, int nruns, int side, struct run *p, char *dir, size_t dirlen)
 {
 	const struct run *first = &run[side];
 	int nblocks = nruns / 2;
+	const struct cfg **tmpl;
+	size_t ncfg;
 
 	memset(p, 0, sizeof(*p));
 	p->label = side ? "B" : "A";
@@ -86,26 +120,29 @@ static int pool_side(const struct run *run, int nruns, int side, struct run *p, 
 	p->drop_disturbed = first->drop_disturbed;
 	p->min_clean = first->min_clean;
 	p->metric_col = first->metric_col;
-	p->cfg = calloc(first->ncfg ? first->ncfg : 1, sizeof(*p->cfg));
-	if (!p->cfg)
+	tmpl = side_cfgs(run, nruns, side, &ncfg);
+	if (!tmpl)
 		return -ENOMEM;
-	p->ncfg = first->ncfg;
-	for (size_t i = 0; i < first->ncfg; i++) {
+	p->cfg = calloc(ncfg ? ncfg : 1, sizeof(*p->cfg));
+	if (!p->cfg) {
+		free(tmpl);
+		return -ENOMEM;
+	}
+	p->ncfg = ncfg;
+	for (size_t i = 0; i < ncfg; i++) {
 		struct cfg *c = &p->cfg[i];
 		double *ns = NULL;
 		size_t nns = 0;
 
-		*c = first->cfg[i];
+		*c = *tmpl[i];
 		c->ns = NULL;
 		c->rep = NULL;
 		c->x = NULL;
 		c->n = c->nx = c->nrows = c->dropped = c->disturbed_kept = 0;
 		c->kept_disturbed = false;
 		c->median = c->floor = NAN;
-		/* the pooled run's own floor: the same position as in the first run */
-		c->floor_cfg = first->cfg[i].floor_cfg ? p->cfg + (first->cfg[i].floor_cfg - first->cfg) : NULL;
 		for (int k = 0; k < nblocks; k++) {
-			const struct cfg *s = find_cfg(&run[2 * k + side], &first->cfg[i]);
+			const struct cfg *s = find_cfg(&run[2 * k + side], tmpl[i]);
 			unsigned int *blk = (unsigned int *)c->blk, *xblk = (unsigned int *)c->xblk;
 			size_t nx = c->nx;
 
@@ -122,6 +159,7 @@ static int pool_side(const struct run *run, int nruns, int side, struct run *p, 
 				c->ns = ns;
 				c->blk = blk;
 				c->xblk = xblk;
+				free(tmpl);
 				return -ENOMEM;
 			}
 			c->ns = ns;
@@ -134,14 +172,20 @@ static int pool_side(const struct run *run, int nruns, int side, struct run *p, 
 			c->disturbed_kept += s->disturbed_kept;
 			c->kept_disturbed |= s->kept_disturbed;
 		}
-		if (c->n && stats_median(c->ns, c->n, &c->median))
+		if (c->n && stats_median(c->ns, c->n, &c->median)) {
+			free(tmpl);
 			return -ENOMEM;
+		}
 		p->dropped += c->dropped;
 		p->kept_cfgs += c->kept_disturbed;
 	}
-	for (size_t i = 0; i < p->ncfg; i++)
+	free(tmpl);
+	/* the pooled run's own floors, found in it as set_floors finds a run's */
+	for (size_t i = 0; i < p->ncfg; i++) {
+		p->cfg[i].floor_cfg = cfg_floor(p, &p->cfg[i]);
 		if (p->cfg[i].floor_cfg)
 			p->cfg[i].floor = p->cfg[i].floor_cfg->median;
+	}
 	return 0;
 }
 

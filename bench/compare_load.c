@@ -392,6 +392,14 @@ static const struct cfg *floor_of(const struct run *r, const struct cfg *c, cons
 	return NULL;
 }
 
+/* compare.h */
+const struct cfg *cfg_floor(const struct run *r, const struct cfg *c)
+{
+	const struct cfg *fl = floor_of(r, c, c->key[K_MODE]);
+
+	return fl ? fl : floor_of(r, c, "normal");
+}
+
 /*
  * Each configuration's floor (none, 1 thread, same scenario, invalidation,
  * sharing, placement, home node; kdump rows use the normal-mode floor), its
@@ -403,10 +411,8 @@ int set_floors(struct run *r)
 {
 	for (size_t i = 0; i < r->ncfg; i++) {
 		struct cfg *c = &r->cfg[i];
-		const struct cfg *fl = floor_of(r, c, c->key[K_MODE]);
+		const struct cfg *fl = cfg_floor(r, c);
 
-		if (!fl)
-			fl = floor_of(r, c, "normal");
 		c->floor_cfg = fl;
 		c->floor = fl ? fl->median : NAN;
 		if (!fl || fl == c || !c->n)
